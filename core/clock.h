@@ -1,0 +1,34 @@
+// Time comes through a Clock so that windows and retention can be tested
+// without waiting (ninja's habit: one real implementation, one for tests).
+#pragma once
+
+#include <chrono>
+
+namespace cachectl::core {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+// A clock that only moves when told to.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(TimePoint start) : now_(start) {}
+  TimePoint now() const override { return now_; }
+  void advance(std::chrono::system_clock::duration d) { now_ += d; }
+  void set(TimePoint t) { now_ = t; }
+
+ private:
+  TimePoint now_;
+};
+
+}  // namespace cachectl::core

@@ -1,0 +1,177 @@
+#include "core/cluster.h"
+
+#include <arpa/inet.h>
+
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/engines.h"
+#include "core/node_types.h"
+#include "core/toml_fields.h"
+
+namespace cachectl::core {
+
+const CacheNodeRecord* CacheClusterRecord::find_node(std::string_view node_id) const {
+  for (const auto& n : nodes)
+    if (n.id == node_id) return &n;
+  return nullptr;
+}
+
+std::string to_toml(const CacheClusterRecord& r) {
+  toml::table t;
+  t.insert("cache_cluster_id", r.id);
+  t.insert("engine", r.engine);
+  t.insert("engine_version", r.engine_version);
+  t.insert("cache_node_type", r.node_type);
+  t.insert("num_cache_nodes", r.num_cache_nodes);
+  t.insert("az_mode", r.az_mode);
+  t.insert("preferred_availability_zone", r.preferred_availability_zone);
+  t.insert("preferred_availability_zones", to_toml_array(r.preferred_availability_zones));
+  t.insert("cache_parameter_group_name", r.parameter_group);
+  t.insert("cache_subnet_group_name", r.subnet_group);
+  t.insert("cache_security_group_names", to_toml_array(r.cache_security_group_names));
+  t.insert("security_group_ids", to_toml_array(r.security_group_ids));
+  t.insert("snapshot_arns", to_toml_array(r.snapshot_arns));
+  t.insert("snapshot_name", r.snapshot_name);
+  t.insert("preferred_maintenance_window", r.maintenance_window);
+  t.insert("snapshot_window", r.snapshot_window);
+  t.insert("snapshot_retention_limit", r.snapshot_retention_limit);
+  t.insert("port", r.port);
+  t.insert("notification_topic_arn", r.notification_topic_arn);
+  t.insert("notification_topic_status", r.notification_topic_status);
+  t.insert("auto_minor_version_upgrade", r.auto_minor_version_upgrade);
+  t.insert("auth_token", r.auth_token);
+  t.insert("transit_encryption_enabled", r.transit_encryption_enabled);
+  t.insert("network_type", r.network_type);
+  t.insert("ip_discovery", r.ip_discovery);
+  t.insert("outpost_mode", r.outpost_mode);
+  t.insert("preferred_outpost_arn", r.preferred_outpost_arn);
+  t.insert("preferred_outpost_arns", to_toml_array(r.preferred_outpost_arns));
+  t.insert("create_time", to_toml_time(r.create_time));
+  t.insert("lifecycle", r.lifecycle == Lifecycle::kDeleting ? "deleting" : "active");
+  toml::array tags;
+  for (const auto& tag : r.tags) tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
+  t.insert("tags", std::move(tags));
+  toml::array logs;
+  for (const auto& l : r.log_deliveries)
+    logs.push_back(toml::table{{"log_type", l.log_type},
+                               {"destination_type", l.destination_type},
+                               {"destination", l.destination},
+                               {"log_format", l.log_format},
+                               {"enabled", l.enabled}});
+  t.insert("log_delivery", std::move(logs));
+  toml::array nodes;
+  for (const auto& n : r.nodes)
+    nodes.push_back(toml::table{{"id", n.id},
+                                {"address", n.address},
+                                {"port", n.port},
+                                {"availability_zone", n.availability_zone},
+                                {"create_time", to_toml_time(n.create_time)}});
+  t.insert("nodes", std::move(nodes));
+  std::ostringstream os;
+  os << "# cachectl cache cluster; edit with care: every field is checked when read.\n" << t
+     << "\n";
+  return os.str();
+}
+
+namespace {
+
+bool is_loopback_v4(const std::string& a) {
+  in_addr addr{};
+  return inet_pton(AF_INET, a.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+bool is_node_id(const std::string& id) {
+  return id.size() == 4 && id.find_first_not_of("0123456789") == std::string::npos && id != "0000";
+}
+
+}  // namespace
+
+Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_view origin) {
+  toml::table t;
+  try {
+    t = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return ApiError{kRegistryFileInvalid, describe_parse_error(e, origin)};
+  }
+  TomlFields f(t, std::string(origin));
+  CacheClusterRecord r;
+  r.id = f.str("cache_cluster_id");
+  r.engine = f.str("engine");
+  if (f.ok() && !is_known_engine(r.engine)) f.fail("engine", "'" + r.engine + "' is not redis or memcached");
+  r.engine_version = f.str("engine_version");
+  r.node_type = f.str("cache_node_type");
+  if (f.ok() && !find_node_type(r.node_type))
+    f.fail("cache_node_type", "'" + r.node_type + "' is not an ElastiCache node type");
+  r.num_cache_nodes = static_cast<int>(f.integer("num_cache_nodes", 1, 60));
+  r.az_mode = f.str("az_mode", "single-az");
+  r.preferred_availability_zone = f.str("preferred_availability_zone", "");
+  r.preferred_availability_zones = f.strings("preferred_availability_zones");
+  r.parameter_group = f.str("cache_parameter_group_name");
+  r.subnet_group = f.str("cache_subnet_group_name", "");
+  r.cache_security_group_names = f.strings("cache_security_group_names");
+  r.security_group_ids = f.strings("security_group_ids");
+  r.snapshot_arns = f.strings("snapshot_arns");
+  r.snapshot_name = f.str("snapshot_name", "");
+  r.maintenance_window = f.str("preferred_maintenance_window");
+  r.snapshot_window = f.str("snapshot_window", "");
+  r.snapshot_retention_limit = static_cast<int>(f.integer("snapshot_retention_limit", 0, 35, 0));
+  r.port = static_cast<int>(f.integer("port", 1, 65535));
+  r.notification_topic_arn = f.str("notification_topic_arn", "");
+  r.notification_topic_status = f.str("notification_topic_status", "");
+  r.auto_minor_version_upgrade = f.boolean("auto_minor_version_upgrade", true);
+  r.auth_token = f.str("auth_token", "");
+  r.transit_encryption_enabled = f.boolean("transit_encryption_enabled", false);
+  r.network_type = f.str("network_type", "ipv4");
+  r.ip_discovery = f.str("ip_discovery", "ipv4");
+  r.outpost_mode = f.str("outpost_mode", "");
+  r.preferred_outpost_arn = f.str("preferred_outpost_arn", "");
+  r.preferred_outpost_arns = f.strings("preferred_outpost_arns");
+  r.create_time = f.time("create_time");
+  std::string lifecycle = f.str("lifecycle", "active");
+  if (lifecycle == "deleting") {
+    r.lifecycle = Lifecycle::kDeleting;
+  } else if (lifecycle != "active") {
+    f.fail("lifecycle", "expected \"active\" or \"deleting\"");
+  }
+  for (const toml::table* tag : f.tables("tags")) {
+    TomlFields tf(*tag, std::string(origin) + " [[tags]]");
+    r.tags.push_back({tf.str("key"), tf.str("value", "")});
+    if (!tf.ok()) return ApiError{kRegistryFileInvalid, tf.error()};
+  }
+  for (const toml::table* log : f.tables("log_delivery")) {
+    TomlFields lf(*log, std::string(origin) + " [[log_delivery]]");
+    r.log_deliveries.push_back({lf.str("log_type"), lf.str("destination_type"),
+                                lf.str("destination", ""), lf.str("log_format", "text"),
+                                lf.boolean("enabled", true)});
+    if (!lf.ok()) return ApiError{kRegistryFileInvalid, lf.error()};
+  }
+  for (const toml::table* node : f.tables("nodes")) {
+    TomlFields nf(*node, std::string(origin) + " [[nodes]]");
+    CacheNodeRecord n;
+    n.id = nf.str("id");
+    if (nf.ok() && !is_node_id(n.id)) nf.fail("id", "expected a node id such as \"0001\"");
+    n.address = nf.str("address");
+    if (nf.ok() && !is_loopback_v4(n.address))
+      nf.fail("address", "'" + n.address + "' is not an IPv4 loopback address (127.x.y.z)");
+    n.port = static_cast<int>(nf.integer("port", 1, 65535));
+    n.availability_zone = nf.str("availability_zone", "");
+    n.create_time = nf.time("create_time");
+    if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
+    if (r.find_node(n.id)) {
+      return ApiError{kRegistryFileInvalid,
+                      std::string(origin) + ": node id '" + n.id + "' appears twice"};
+    }
+    r.nodes.push_back(std::move(n));
+  }
+  if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  if (static_cast<int>(r.nodes.size()) != r.num_cache_nodes) {
+    return ApiError{kRegistryFileInvalid,
+                    std::string(origin) + ": num_cache_nodes is " +
+                        std::to_string(r.num_cache_nodes) + " but " +
+                        std::to_string(r.nodes.size()) + " [[nodes]] are listed"};
+  }
+  return r;
+}
+
+}  // namespace cachectl::core

@@ -1,0 +1,80 @@
+// A cache cluster as the registry stores it: what the user asked for and
+// what was allocated (addresses). Live status is never stored here; it comes
+// from the node daemons.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace cachectl::core {
+
+struct Tag {
+  std::string key;
+  std::string value;
+};
+
+struct LogDelivery {
+  std::string log_type;          // slow-log | engine-log
+  std::string destination_type;  // cloudwatch-logs | kinesis-firehose
+  std::string destination;       // log group or delivery stream
+  std::string log_format;        // text | json
+  bool enabled = true;
+};
+
+struct CacheNodeRecord {
+  std::string id;  // "0001"
+  std::string address;
+  int port = 0;
+  std::string availability_zone;
+  TimePoint create_time;
+};
+
+enum class Lifecycle { kActive, kDeleting };
+
+struct CacheClusterRecord {
+  std::string id;
+  std::string engine;
+  std::string engine_version;
+  std::string node_type;
+  int num_cache_nodes = 1;
+  std::string az_mode = "single-az";
+  std::string preferred_availability_zone;
+  std::vector<std::string> preferred_availability_zones;
+  std::string parameter_group;
+  std::string subnet_group;
+  std::vector<std::string> cache_security_group_names;
+  std::vector<std::string> security_group_ids;
+  std::vector<Tag> tags;
+  std::vector<std::string> snapshot_arns;
+  std::string snapshot_name;
+  std::string maintenance_window;
+  std::string snapshot_window;
+  int snapshot_retention_limit = 0;
+  int port = 0;
+  std::string notification_topic_arn;
+  std::string notification_topic_status;
+  bool auto_minor_version_upgrade = true;
+  std::string auth_token;  // kept: the engine enforces it (requirepass)
+  bool transit_encryption_enabled = false;
+  std::string network_type = "ipv4";
+  std::string ip_discovery = "ipv4";
+  std::string outpost_mode;
+  std::string preferred_outpost_arn;
+  std::vector<std::string> preferred_outpost_arns;
+  std::vector<LogDelivery> log_deliveries;
+  TimePoint create_time;
+  Lifecycle lifecycle = Lifecycle::kActive;
+  std::vector<CacheNodeRecord> nodes;
+
+  const CacheNodeRecord* find_node(std::string_view node_id) const;
+};
+
+// TOML text of a record; parsing names `origin` (the file) in every error and
+// checks every field, so that a file edited by hand cannot crash anything.
+std::string to_toml(const CacheClusterRecord& record);
+Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_view origin);
+
+}  // namespace cachectl::core

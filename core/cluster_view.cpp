@@ -1,0 +1,94 @@
+#include "core/cluster_view.h"
+
+#include <algorithm>
+
+#include "core/identifiers.h"
+#include "core/time_format.h"
+
+namespace cachectl::core {
+
+using json = nlohmann::json;
+
+std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes) {
+  if (record.lifecycle == Lifecycle::kDeleting) return "deleting";
+  auto any = [&](const char* s) { return std::find(nodes.begin(), nodes.end(), s) != nodes.end(); };
+  if (any("rebooting")) return "rebooting cache cluster nodes";
+  if (any("creating")) return "creating";
+  if (any("failed")) return "failed";
+  return "available";
+}
+
+json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, bool show_node_info,
+                        const std::string& region) {
+  bool redis = r.engine == "redis";
+  json c;
+  c["CacheClusterId"] = r.id;
+  c["ClientDownloadLandingPage"] = "https://console.aws.amazon.com/elasticache/home#client-download:";
+  c["CacheNodeType"] = r.node_type;
+  c["Engine"] = r.engine;
+  c["EngineVersion"] = r.engine_version;
+  c["CacheClusterStatus"] = cluster_status(r, nodes);
+  c["NumCacheNodes"] = r.num_cache_nodes;
+  c["PreferredAvailabilityZone"] = r.preferred_availability_zone;
+  if (!r.preferred_outpost_arn.empty()) c["PreferredOutpostArn"] = r.preferred_outpost_arn;
+  c["CacheClusterCreateTime"] = to_iso8601(r.create_time);
+  c["PreferredMaintenanceWindow"] = r.maintenance_window;
+  c["PendingModifiedValues"] = json::object();
+  if (!r.notification_topic_arn.empty()) {
+    c["NotificationConfiguration"] = {{"TopicArn", r.notification_topic_arn},
+                                      {"TopicStatus", r.notification_topic_status}};
+  }
+  json csg = json::array();
+  for (const auto& g : r.cache_security_group_names)
+    csg.push_back({{"CacheSecurityGroupName", g}, {"Status", "active"}});
+  c["CacheSecurityGroups"] = csg;
+  c["CacheParameterGroup"] = {{"CacheParameterGroupName", r.parameter_group},
+                              {"ParameterApplyStatus", "in-sync"},
+                              {"CacheNodeIdsToReboot", json::array()}};
+  if (!r.subnet_group.empty()) c["CacheSubnetGroupName"] = r.subnet_group;
+  if (show_node_info) {
+    json list = json::array();
+    for (std::size_t i = 0; i < r.nodes.size(); ++i) {
+      const auto& n = r.nodes[i];
+      list.push_back({{"CacheNodeId", n.id},
+                      {"CacheNodeStatus", i < nodes.size() ? nodes[i] : "creating"},
+                      {"CacheNodeCreateTime", to_iso8601(n.create_time)},
+                      {"Endpoint", {{"Address", n.address}, {"Port", n.port}}},
+                      {"ParameterGroupStatus", "in-sync"},
+                      {"CustomerAvailabilityZone", n.availability_zone}});
+    }
+    c["CacheNodes"] = list;
+  }
+  c["AutoMinorVersionUpgrade"] = r.auto_minor_version_upgrade;
+  json sgs = json::array();
+  for (const auto& g : r.security_group_ids) sgs.push_back({{"SecurityGroupId", g}, {"Status", "active"}});
+  c["SecurityGroups"] = sgs;
+  if (redis) {
+    c["SnapshotRetentionLimit"] = r.snapshot_retention_limit;
+    c["SnapshotWindow"] = r.snapshot_window;
+  }
+  c["AuthTokenEnabled"] = !r.auth_token.empty();
+  if (!r.auth_token.empty()) c["AuthTokenLastModifiedDate"] = to_iso8601(r.create_time);
+  c["TransitEncryptionEnabled"] = r.transit_encryption_enabled;
+  c["AtRestEncryptionEnabled"] = false;
+  c["ARN"] = cluster_arn(region, r.id);
+  c["ReplicationGroupLogDeliveryEnabled"] = false;
+  json logs = json::array();
+  for (const auto& l : r.log_deliveries) {
+    json details = l.destination_type == "cloudwatch-logs"
+                       ? json{{"CloudWatchLogsDetails", {{"LogGroup", l.destination}}}}
+                       : json{{"KinesisFirehoseDetails", {{"DeliveryStream", l.destination}}}};
+    logs.push_back({{"LogType", l.log_type},
+                    {"DestinationType", l.destination_type},
+                    {"DestinationDetails", details},
+                    {"LogFormat", l.log_format},
+                    {"Status", l.enabled ? "active" : "disabling"}});
+  }
+  c["LogDeliveryConfigurations"] = logs;
+  c["NetworkType"] = r.network_type;
+  c["IpDiscovery"] = r.ip_discovery;
+  if (r.transit_encryption_enabled) c["TransitEncryptionMode"] = "preferred";
+  return c;
+}
+
+}  // namespace cachectl::core

@@ -1,0 +1,26 @@
+// The API's CacheCluster shape for a stored record plus the nodes' live
+// status (which only the node daemons know).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+
+namespace cachectl::core {
+
+// Per node, in the record's order: "creating", "available", "rebooting",
+// "deleting" or "failed" (its daemon is not running).
+using NodeStatuses = std::vector<std::string>;
+
+// What the cluster as a whole shows: "deleting" while it is deleted,
+// "rebooting cache cluster nodes" while any node reboots, "creating" until
+// every node's engine has answered once, "failed" when a node daemon is
+// gone, otherwise "available".
+std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes);
+
+nlohmann::json cache_cluster_json(const CacheClusterRecord& record, const NodeStatuses& nodes,
+                                  bool show_node_info, const std::string& region);
+
+}  // namespace cachectl::core

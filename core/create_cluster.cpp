@@ -1,0 +1,323 @@
+#include "core/create_cluster.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/identifiers.h"
+#include "core/node_types.h"
+#include "core/windows.h"
+
+namespace cachectl::core {
+namespace {
+
+using json = nlohmann::json;
+
+std::string get_string(const json& req, const char* key) {
+  auto it = req.find(key);
+  return it != req.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::vector<std::string> get_strings(const json& req, const char* key) {
+  std::vector<std::string> out;
+  auto it = req.find(key);
+  if (it != req.end() && it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+bool has(const json& req, const char* key) { return req.contains(key) && !req[key].is_null(); }
+
+// Printable ASCII without space, '/', '"' or '@', 16-128 long (ElastiCache's AUTH rule).
+bool valid_auth_token(const std::string& t) {
+  if (t.size() < 16 || t.size() > 128) return false;
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return c > 32 && c < 127 && c != '/' && c != '"' && c != '@';
+  });
+}
+
+Status check_snapshot_source(const std::string& s) {
+  bool ok = s.rfind("arn:aws:s3:::", 0) == 0 || s.rfind("file://", 0) == 0 ||
+            s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/", 0) == 0 ||
+            s.rfind("./", 0) == 0;
+  if (ok) return std::nullopt;
+  return invalid_value("Invalid SnapshotArns entry '" + s +
+                       "': expected an S3 ARN (arn:aws:s3:::bucket/key.rdb), a file path, a "
+                       "file:// URL or an http(s):// URL of an RDB file.");
+}
+
+Status check_log_deliveries(const json& req, std::vector<LogDelivery>& out) {
+  auto it = req.find("LogDeliveryConfigurations");
+  if (it == req.end() || !it->is_array()) return std::nullopt;
+  for (const auto& c : *it) {
+    LogDelivery l;
+    l.log_type = get_string(c, "LogType");
+    l.destination_type = get_string(c, "DestinationType");
+    l.log_format = get_string(c, "LogFormat");
+    if (l.log_type != "slow-log" && l.log_type != "engine-log")
+      return invalid_value("LogType must be slow-log or engine-log.");
+    if (l.destination_type != "cloudwatch-logs" && l.destination_type != "kinesis-firehose")
+      return invalid_value("DestinationType must be cloudwatch-logs or kinesis-firehose.");
+    if (l.log_format.empty()) l.log_format = "text";
+    if (l.log_format != "text" && l.log_format != "json")
+      return invalid_value("LogFormat must be text or json.");
+    if (auto d = c.find("DestinationDetails"); d != c.end() && d->is_object()) {
+      if (auto cw = d->find("CloudWatchLogsDetails"); cw != d->end())
+        l.destination = get_string(*cw, "LogGroup");
+      if (auto kf = d->find("KinesisFirehoseDetails"); kf != d->end())
+        l.destination = get_string(*kf, "DeliveryStream");
+    }
+    if (l.destination.empty())
+      return invalid_value("DestinationDetails must name a log group or delivery stream.");
+    if (c.contains("Enabled") && c["Enabled"].is_boolean()) l.enabled = c["Enabled"].get<bool>();
+    out.push_back(std::move(l));
+  }
+  return std::nullopt;
+}
+
+std::string node_id(int n) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04d", n);
+  return buf;
+}
+
+}  // namespace
+
+Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContext& ctx) {
+  CacheClusterRecord r;
+  auto id = normalize_cluster_id(get_string(req, "CacheClusterId"));
+  if (!id) return id.error();
+  r.id = *id;
+  r.create_time = ctx.now;
+
+  if (has(req, "ReplicationGroupId")) {
+    return ApiError{"ReplicationGroupNotFoundFault",
+                    "ReplicationGroup " + get_string(req, "ReplicationGroupId") + " not found."};
+  }
+
+  r.engine = has(req, "Engine") ? get_string(req, "Engine") : "redis";
+  std::transform(r.engine.begin(), r.engine.end(), r.engine.begin(), ::tolower);
+  if (!is_known_engine(r.engine)) {
+    return invalid_value("Invalid value for Engine: '" + get_string(req, "Engine") +
+                         "'. Valid values are redis and memcached.");
+  }
+  bool redis = r.engine == "redis";
+
+  auto installed = resolve_engine_version(ctx.installed, r.engine, get_string(req, "EngineVersion"));
+  if (!installed) {
+    std::string v = get_string(req, "EngineVersion");
+    return invalid_value(v.empty() ? "No " + r.engine + " engine is installed on this machine."
+                                   : "Cannot find version " + v + " for " + r.engine +
+                                         " (installed versions are listed by "
+                                         "describe-cache-engine-versions).");
+  }
+  r.engine_version = installed->version;
+
+  r.node_type = get_string(req, "CacheNodeType");
+  if (r.node_type.empty())
+    return invalid_value("The parameter CacheNodeType must be provided and must not be blank.");
+  const NodeType* type = find_node_type(r.node_type);
+  if (!type) return invalid_value("Invalid CacheNodeType: " + r.node_type + ".");
+
+  r.num_cache_nodes = has(req, "NumCacheNodes") ? req["NumCacheNodes"].get<int>() : 1;
+  if (r.num_cache_nodes < 1) {
+    return invalid_value("The parameter NumCacheNodes must be a positive number.");
+  }
+  if (redis && r.num_cache_nodes > 1) {
+    return invalid_combination(
+        "Cannot create a Redis cluster with a NumCacheNodes parameter greater than 1.");
+  }
+  if (!redis && r.num_cache_nodes > kMaxMemcachedNodes) {
+    return ApiError{"NodeQuotaForClusterExceeded",
+                    "The number of cache nodes requested exceeds the per-cluster limit of " +
+                        std::to_string(kMaxMemcachedNodes) + " nodes for Memcached."};
+  }
+
+  // Zones: single-az puts every node in one zone, cross-az spreads them.
+  auto zones = availability_zones(ctx.region);
+  r.az_mode = has(req, "AZMode") ? get_string(req, "AZMode") : "single-az";
+  if (has(req, "AZMode") && redis) {
+    return invalid_combination("AZMode is only supported for Memcached clusters.");
+  }
+  if (r.az_mode != "single-az" && r.az_mode != "cross-az")
+    return invalid_value("AZMode must be single-az or cross-az.");
+  if (r.az_mode == "cross-az" && r.num_cache_nodes < 2) {
+    return invalid_combination(
+        "Must specify at least two cache nodes in order to specify AZ Mode of 'cross-az'.");
+  }
+  r.preferred_availability_zones = get_strings(req, "PreferredAvailabilityZones");
+  std::string preferred = get_string(req, "PreferredAvailabilityZone");
+  if (!preferred.empty() && !r.preferred_availability_zones.empty()) {
+    return invalid_combination(
+        "Only one of PreferredAvailabilityZone or PreferredAvailabilityZones can be specified.");
+  }
+  if (!r.preferred_availability_zones.empty() &&
+      static_cast<int>(r.preferred_availability_zones.size()) != r.num_cache_nodes) {
+    return invalid_value("The number of PreferredAvailabilityZones (" +
+                         std::to_string(r.preferred_availability_zones.size()) +
+                         ") must match NumCacheNodes (" + std::to_string(r.num_cache_nodes) + ").");
+  }
+  for (const auto& z : r.preferred_availability_zones.empty()
+                           ? std::vector<std::string>{preferred}
+                           : r.preferred_availability_zones) {
+    if (!z.empty() && std::find(zones.begin(), zones.end(), z) == zones.end()) {
+      return invalid_value("Invalid availability zone '" + z + "'. Zones of region " + ctx.region +
+                           " are " + zones[0] + ", " + zones[1] + " and " + zones[2] + ".");
+    }
+  }
+  if (preferred.empty()) preferred = zones[0];
+  r.preferred_availability_zone = r.az_mode == "cross-az" ? "Multiple" : preferred;
+
+  r.port = has(req, "Port") ? req["Port"].get<int>() : default_port(r.engine);
+  if (r.port < 1 || r.port > 65535) return invalid_value("Port must be between 1 and 65535.");
+
+  r.parameter_group = get_string(req, "CacheParameterGroupName");
+  std::string default_group = default_parameter_group(r.engine, r.engine_version);
+  if (r.parameter_group.empty()) r.parameter_group = default_group;
+  if (r.parameter_group != default_group) {
+    if (r.parameter_group.rfind("default.", 0) == 0) {
+      return invalid_combination("Cache parameter group " + r.parameter_group +
+                                 " is not of family " +
+                                 parameter_group_family(r.engine, r.engine_version) + ".");
+    }
+    return ApiError{"CacheParameterGroupNotFound",
+                    "CacheParameterGroup " + r.parameter_group + " not found."};
+  }
+
+  r.subnet_group = get_string(req, "CacheSubnetGroupName");
+  if (!r.subnet_group.empty()) {
+    if (auto n = normalize_name(r.subnet_group, "CacheSubnetGroupName", 255); !n) return n.error();
+  }
+  r.cache_security_group_names = get_strings(req, "CacheSecurityGroupNames");
+  r.security_group_ids = get_strings(req, "SecurityGroupIds");
+  for (const auto& sg : r.security_group_ids) {
+    if (sg.rfind("sg-", 0) != 0 || sg.size() < 4)
+      return invalid_value("Invalid security group id '" + sg + "': expected sg-...");
+  }
+  if (!r.cache_security_group_names.empty() && !r.security_group_ids.empty()) {
+    return invalid_combination(
+        "CacheSecurityGroupNames and SecurityGroupIds cannot be used together.");
+  }
+
+  if (auto it = req.find("Tags"); it != req.end() && it->is_array()) {
+    if (it->size() > 50) {
+      return ApiError{"TagQuotaPerResourceExceeded",
+                      "The request cannot be processed because it would cause the resource to have "
+                      "more than the allowed number of tags (50)."};
+    }
+    for (const auto& t : *it) {
+      Tag tag{get_string(t, "Key"), get_string(t, "Value")};
+      if (tag.key.empty() || tag.key.size() > 128)
+        return invalid_value("Tag keys must be 1 to 128 characters long.");
+      if (tag.value.size() > 256) return invalid_value("Tag values must be at most 256 characters long.");
+      if (tag.key.rfind("aws:", 0) == 0)
+        return invalid_value("Tag keys starting with 'aws:' are reserved.");
+      r.tags.push_back(std::move(tag));
+    }
+  }
+
+  // Windows: the maintenance window always exists; the snapshot window only
+  // where backups exist (Redis).
+  std::string mw = get_string(req, "PreferredMaintenanceWindow");
+  WeeklyWindow maintenance = default_maintenance_window(r.id);
+  if (!mw.empty()) {
+    auto parsed = parse_maintenance_window(mw);
+    if (!parsed) return parsed.error();
+    maintenance = *parsed;
+  }
+  r.maintenance_window = maintenance.to_string();
+
+  r.snapshot_arns = get_strings(req, "SnapshotArns");
+  r.snapshot_name = get_string(req, "SnapshotName");
+  bool wants_backup = has(req, "SnapshotRetentionLimit") || has(req, "SnapshotWindow");
+  if (!redis && (wants_backup || !r.snapshot_arns.empty() || !r.snapshot_name.empty())) {
+    return invalid_combination(
+        "Snapshots (SnapshotArns, SnapshotName, SnapshotRetentionLimit, SnapshotWindow) are only "
+        "supported for Redis clusters.");
+  }
+  if (!r.snapshot_arns.empty() && !r.snapshot_name.empty()) {
+    return invalid_combination("Only one of SnapshotArns or SnapshotName can be specified.");
+  }
+  for (const auto& s : r.snapshot_arns)
+    if (auto err = check_snapshot_source(s)) return *err;
+  if (!r.snapshot_name.empty()) {
+    return ApiError{"SnapshotNotFoundFault", "Snapshot " + r.snapshot_name + " not found."};
+  }
+  r.snapshot_retention_limit = has(req, "SnapshotRetentionLimit") ? req["SnapshotRetentionLimit"].get<int>() : 0;
+  if (r.snapshot_retention_limit < 0 || r.snapshot_retention_limit > 35) {
+    return invalid_value("SnapshotRetentionLimit must be between 0 and 35 days.");
+  }
+  if (r.snapshot_retention_limit > 0 && !type->supports_snapshots) {
+    return invalid_combination("Automatic backups are not supported for cache node type " +
+                               r.node_type + ".");
+  }
+  if (redis) {
+    DailyWindow snapshot = default_snapshot_window(r.id, maintenance);
+    if (std::string sw = get_string(req, "SnapshotWindow"); !sw.empty()) {
+      auto parsed = parse_snapshot_window(sw);
+      if (!parsed) return parsed.error();
+      snapshot = *parsed;
+      if (overlaps(maintenance, snapshot)) {
+        return invalid_combination("The snapshot window " + snapshot.to_string() +
+                                   " overlaps the maintenance window " + maintenance.to_string() +
+                                   "; choose windows that do not overlap.");
+      }
+    }
+    r.snapshot_window = snapshot.to_string();
+  }
+
+  r.notification_topic_arn = get_string(req, "NotificationTopicArn");
+  if (!r.notification_topic_arn.empty()) {
+    if (r.notification_topic_arn.rfind("arn:aws:sns:", 0) != 0)
+      return invalid_value("Invalid NotificationTopicArn: expected arn:aws:sns:REGION:ACCOUNT:TOPIC.");
+    r.notification_topic_status = "active";
+  }
+  r.auto_minor_version_upgrade =
+      has(req, "AutoMinorVersionUpgrade") ? req["AutoMinorVersionUpgrade"].get<bool>() : true;
+
+  r.transit_encryption_enabled =
+      has(req, "TransitEncryptionEnabled") && req["TransitEncryptionEnabled"].get<bool>();
+  r.auth_token = get_string(req, "AuthToken");
+  if (!r.auth_token.empty()) {
+    if (!redis) return invalid_combination("AuthToken is only supported for Redis clusters.");
+    if (!r.transit_encryption_enabled) {
+      return invalid_combination(
+          "AuthToken can only be specified when TransitEncryptionEnabled is true.");
+    }
+    if (!valid_auth_token(r.auth_token)) {
+      return invalid_value("Invalid AuthToken: it must be 16 to 128 printable characters with no "
+                           "spaces, '/', '\"' or '@'.");
+    }
+  }
+
+  r.network_type = has(req, "NetworkType") ? get_string(req, "NetworkType") : "ipv4";
+  r.ip_discovery = has(req, "IpDiscovery") ? get_string(req, "IpDiscovery") : "ipv4";
+  if (r.network_type != "ipv4" || r.ip_discovery != "ipv4") {
+    return invalid_value("Only the ipv4 network type and IP discovery are available: local nodes "
+                         "each get an address from the IPv4 loopback range.");
+  }
+  r.outpost_mode = get_string(req, "OutpostMode");
+  r.preferred_outpost_arn = get_string(req, "PreferredOutpostArn");
+  r.preferred_outpost_arns = get_strings(req, "PreferredOutpostArns");
+  if (auto err = check_log_deliveries(req, r.log_deliveries)) return *err;
+  if (!redis && !r.log_deliveries.empty())
+    return invalid_combination("Log delivery is only supported for Redis clusters.");
+
+  for (int i = 1; i <= r.num_cache_nodes; ++i) {
+    CacheNodeRecord n;
+    n.id = node_id(i);
+    n.port = r.port;
+    n.create_time = ctx.now;
+    if (!r.preferred_availability_zones.empty()) {
+      n.availability_zone = r.preferred_availability_zones[static_cast<std::size_t>(i - 1)];
+    } else if (r.az_mode == "cross-az") {
+      n.availability_zone = zones[static_cast<std::size_t>(i - 1) % zones.size()];
+    } else {
+      n.availability_zone = preferred;
+    }
+    r.nodes.push_back(std::move(n));
+  }
+  return r;
+}
+
+}  // namespace cachectl::core

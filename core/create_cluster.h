@@ -1,0 +1,26 @@
+// CreateCacheCluster's rules: turns a request (API member names, as the CLI
+// parsed it) into the record to store, or the error ElastiCache would give.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+#include "core/engines.h"
+
+namespace cachectl::core {
+
+struct ServiceContext {
+  std::vector<InstalledEngine> installed;
+  TimePoint now;
+  std::string region = "us-east-1";
+};
+
+// Per-cluster node limit for Memcached (ElastiCache's default quota).
+inline constexpr int kMaxMemcachedNodes = 40;
+
+Result<CacheClusterRecord> plan_new_cluster(const nlohmann::json& request,
+                                            const ServiceContext& context);
+
+}  // namespace cachectl::core

@@ -1,0 +1,28 @@
+// The engines a node can run, and what is installed of each.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cachectl::core {
+
+struct InstalledEngine {
+  std::string engine;   // "redis" | "memcached"
+  std::string version;  // "7.0.15", as the binary reports it
+};
+
+bool is_known_engine(std::string_view engine);
+int default_port(std::string_view engine);
+// "redis7", "memcached1.6": the parameter group family of an engine version.
+std::string parameter_group_family(std::string_view engine, std::string_view version);
+std::string default_parameter_group(std::string_view engine, std::string_view version);
+
+// Resolves a requested engine version ("7.0", "7", "7.x", "7.0.15"; empty =
+// newest) against what is installed. nullopt when nothing installed fits.
+std::optional<InstalledEngine> resolve_engine_version(const std::vector<InstalledEngine>& installed,
+                                                      std::string_view engine,
+                                                      std::string_view requested);
+
+}  // namespace cachectl::core

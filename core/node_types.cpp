@@ -1,0 +1,24 @@
+#include "core/node_types.h"
+
+#include <algorithm>
+
+namespace cachectl::core {
+
+const NodeType* find_node_type(std::string_view name) {
+  auto all = node_type_catalog();
+  auto it = std::lower_bound(all.begin(), all.end(), name,
+                             [](const NodeType& t, std::string_view n) { return t.name < n; });
+  return (it != all.end() && it->name == name) ? &*it : nullptr;
+}
+
+std::int64_t redis_maxmemory(const NodeType& type) {
+  if (type.redis_maxmemory_bytes > 0) return type.redis_maxmemory_bytes;
+  return static_cast<std::int64_t>(type.memory_gib * 0.75 * (1LL << 30));
+}
+
+std::int64_t memcached_memory_mib(const NodeType& type) {
+  if (type.memcached_max_cache_memory_mib > 0) return type.memcached_max_cache_memory_mib;
+  return static_cast<std::int64_t>(type.memory_gib * 0.75 * 1024);
+}
+
+}  // namespace cachectl::core

@@ -1,0 +1,94 @@
+#include "core/state_home.h"
+
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+#include <system_error>
+#include <toml++/toml.h>
+
+#include "core/files.h"
+#include "core/toml_fields.h"
+
+namespace cachectl::core {
+
+Result<StateHome> StateHome::locate(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return StateHome(fs::absolute(*flag));
+  if (const char* h = std::getenv("CACHECTL_HOME"); h && *h) return StateHome(fs::absolute(h));
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x)
+    return StateHome(fs::absolute(fs::path(x) / "cachectl"));
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return StateHome(fs::path(home) / ".local" / "state" / "cachectl");
+  return ApiError{kInvalidConfiguration,
+                  "cannot find a state home: set --state-dir, CACHECTL_HOME or HOME"};
+}
+
+fs::path StateHome::cluster_file(std::string_view id) const {
+  return clusters_dir() / (std::string(id) + ".toml");
+}
+fs::path StateHome::lock_file(std::string_view id) const {
+  return root_ / "locks" / (std::string(id) + ".lock");
+}
+fs::path StateHome::node_dir(std::string_view cluster, std::string_view node) const {
+  return root_ / "nodes" / std::string(cluster) / std::string(node);
+}
+fs::path StateHome::admin_socket(std::string_view address) const {
+  return root_ / "run" / (std::string(address) + ".sock");
+}
+
+Status StateHome::prepare() const {
+  // The common case (everything exists) costs one stat.
+  std::error_code ec;
+  if (fs::exists(settings_file(), ec)) return std::nullopt;
+  for (const fs::path& dir : {clusters_dir(), root_ / "locks", addresses_dir(), root_ / "nodes",
+                              root_ / "run"}) {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return ApiError{kInvalidConfiguration,
+                      "cannot create " + dir.string() + ": " + ec.message()};
+    }
+  }
+  fs::permissions(root_ / "run", fs::perms::owner_all, ec);
+  if ((root_ / "run" / "127.255.255.255.sock").string().size() >= 108) {
+    return ApiError{kInvalidConfiguration,
+                    "the state home path " + root_.string() +
+                        " is too long for admin sockets (Unix socket paths are limited to 107 "
+                        "bytes); choose a shorter --state-dir"};
+  }
+  auto h = std::hash<std::string>{}(root_.string());
+  int octet = 1 + static_cast<int>(h % 254);
+  toml::table t{{"address_prefix", "127." + std::to_string(octet)}};
+  std::ostringstream os;
+  os << "# cachectl state home settings\n" << t << "\n";
+  if (create_file_exclusive(settings_file(), os.str()) == CreateResult::kFailed) {
+    return ApiError{kInvalidConfiguration, "cannot write " + settings_file().string()};
+  }
+  return std::nullopt;
+}
+
+Result<std::string> StateHome::address_prefix() const {
+  auto text = read_file(settings_file());
+  if (!text) return ApiError{kRegistryFileInvalid, settings_file().string() + ": cannot read"};
+  toml::table t;
+  try {
+    t = toml::parse(*text, settings_file().string());
+  } catch (const toml::parse_error& e) {
+    return ApiError{kRegistryFileInvalid, describe_parse_error(e, settings_file().string())};
+  }
+  TomlFields f(t, settings_file().string());
+  std::string prefix = f.str("address_prefix");
+  int octet = -1;
+  if (f.ok() && prefix.rfind("127.", 0) == 0) {
+    try {
+      std::size_t used = 0;
+      octet = std::stoi(prefix.substr(4), &used);
+      if (used != prefix.size() - 4) octet = -1;
+    } catch (...) {
+      octet = -1;
+    }
+  }
+  if (f.ok() && (octet < 0 || octet > 255)) f.fail("address_prefix", "expected \"127.N\" with N in 0..255");
+  if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  return prefix;
+}
+
+}  // namespace cachectl::core

@@ -1,0 +1,45 @@
+// Everything cachectl writes lives under one directory, the state home:
+// --state-dir, else $CACHECTL_HOME, else $XDG_STATE_HOME/cachectl, else
+// ~/.local/state/cachectl. This type knows its layout.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+
+namespace cachectl::core {
+
+namespace fs = std::filesystem;
+
+class StateHome {
+ public:
+  // Picks the directory by the rules above (nothing is created).
+  static Result<StateHome> locate(const std::optional<std::string>& flag);
+  explicit StateHome(fs::path root) : root_(std::move(root)) {}
+
+  // Creates the directories and the home's settings on first use.
+  Status prepare() const;
+
+  const fs::path& root() const { return root_; }
+  fs::path clusters_dir() const { return root_ / "clusters"; }
+  fs::path cluster_file(std::string_view id) const;
+  fs::path lock_file(std::string_view id) const;
+  fs::path addresses_dir() const { return root_ / "addresses"; }
+  fs::path events_file() const { return root_ / "events.toml"; }
+  fs::path settings_file() const { return root_ / "home.toml"; }
+  fs::path node_dir(std::string_view cluster, std::string_view node) const;
+  // Kept short: a Unix socket path must fit in 108 bytes.
+  fs::path admin_socket(std::string_view address) const;
+
+  // "127.N": the /16 of the loopback range this home's nodes use. Chosen from
+  // the home's path when first prepared, so that homes used side by side (tests)
+  // do not compete for the same addresses.
+  Result<std::string> address_prefix() const;
+
+ private:
+  fs::path root_;
+};
+
+}  // namespace cachectl::core
