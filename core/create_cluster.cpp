@@ -76,7 +76,7 @@ Status check_log_deliveries(const json& req, std::vector<LogDelivery>& out) {
 }
 
 std::string node_id(int n) {
-  char buf[8];
+  char buf[16];
   std::snprintf(buf, sizeof buf, "%04d", n);
   return buf;
 }

@@ -1,6 +1,7 @@
 #include "core/engines.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace cachectl::core {
 namespace {
@@ -32,6 +33,12 @@ bool version_matches(std::string_view installed, std::string_view requested) {
 }
 
 }  // namespace
+
+std::string engine_binary(std::string_view engine) {
+  const char* env = std::getenv(engine == "redis" ? "CACHECTL_REDIS_SERVER" : "CACHECTL_MEMCACHED");
+  if (env && *env) return env;
+  return engine == "redis" ? "redis-server" : "memcached";
+}
 
 bool is_known_engine(std::string_view engine) {
   return engine == "redis" || engine == "memcached";

@@ -13,6 +13,10 @@ struct InstalledEngine {
   std::string version;  // "7.0.15", as the binary reports it
 };
 
+// The engine's program: $CACHECTL_REDIS_SERVER / $CACHECTL_MEMCACHED, else
+// the plain name, looked up on PATH.
+std::string engine_binary(std::string_view engine);
+
 bool is_known_engine(std::string_view engine);
 int default_port(std::string_view engine);
 // "redis7", "memcached1.6": the parameter group family of an engine version.

@@ -12,8 +12,11 @@ const NodeType* find_node_type(std::string_view name) {
 }
 
 std::int64_t redis_maxmemory(const NodeType& type) {
-  if (type.redis_maxmemory_bytes > 0) return type.redis_maxmemory_bytes;
-  return static_cast<std::int64_t>(type.memory_gib * 0.75 * (1LL << 30));
+  // The documented maxmemory is the node's whole share; ElastiCache's default
+  // reserved-memory-percent (25) is taken off it at run time.
+  double total = type.redis_maxmemory_bytes > 0 ? static_cast<double>(type.redis_maxmemory_bytes)
+                                                : type.memory_gib * static_cast<double>(1LL << 30);
+  return static_cast<std::int64_t>(total * (100 - kReservedMemoryPercent) / 100);
 }
 
 std::int64_t memcached_memory_mib(const NodeType& type) {

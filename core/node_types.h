@@ -25,8 +25,11 @@ std::span<const NodeType> node_type_catalog();
 // nullptr when `name` is not an ElastiCache node type.
 const NodeType* find_node_type(std::string_view name);
 
-// Redis `maxmemory` for the type: ElastiCache's documented value, else the
-// node's memory less the 25% ElastiCache reserves by default.
+// ElastiCache's default reserved-memory-percent for Redis.
+inline constexpr int kReservedMemoryPercent = 25;
+
+// Redis `maxmemory` for the type: ElastiCache's documented maxmemory (else
+// the node's memory) less the reserved memory.
 std::int64_t redis_maxmemory(const NodeType& type);
 
 // Memcached `-m` (MiB): the documented max_cache_memory, else 75% of memory.

@@ -65,7 +65,7 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
   auto prefix = home_.address_prefix();
   if (!prefix) return prefix.error();
   std::string owner = std::string(cluster) + "/" + std::string(node);
-  for (int i = 1; i < 255 * 254; ++i) {
+  for (int i = 0; i < 255 * 254; ++i) {
     std::string address =
         *prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
     fs::path claim = home_.addresses_dir() / address;

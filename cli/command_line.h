@@ -1,0 +1,43 @@
+// Turns argv into an Invocation: the command, the API request built from the
+// operation's options (driven by the API model, as aws-cli does), and the
+// global options. Bad usage throws UsageError (exit 252).
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/api_model.h"
+
+namespace cachectl::cli {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct GlobalOptions {
+  std::optional<std::string> state_dir;
+  std::string output = "json";
+  std::optional<std::string> query;
+  std::optional<std::string> region;
+  bool debug = false;
+  bool no_paginate = false;
+};
+
+struct Invocation {
+  std::string command;    // "create-cache-cluster", "wait", "help", "version", ""
+  std::string operation;  // API name, e.g. "CreateCacheCluster"
+  std::string waiter;     // with "wait": "CacheClusterAvailable"
+  bool help = false;      // "... help"
+  json request = json::object();
+  GlobalOptions global;
+};
+
+Invocation parse_command_line(const std::vector<std::string>& args);
+
+// The values an option of `shape` accepts, parsed from the command line text
+// (shorthand Key=Value,..., JSON, or file://PATH contents).
+json parse_structure_value(const std::string& text, const ModelJson& shape, const std::string& option);
+
+}  // namespace cachectl::cli

@@ -1,0 +1,47 @@
+// What every operation handler gets: the state home and its registry, the
+// event log, the clock, the region, and a client for the admin sockets.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/admin_client.h"
+#include "cli/command_line.h"
+#include "core/clock.h"
+#include "core/events.h"
+#include "core/registry.h"
+
+namespace cachectl::cli {
+
+struct Context {
+  Context(core::StateHome home, GlobalOptions global, std::string region)
+      : registry(home), events(home.events_file()), global(std::move(global)),
+        region(std::move(region)) {}
+
+  const core::StateHome& home() const { return registry.home(); }
+  AdminClient& admin() {
+    if (!admin_) admin_ = std::make_unique<AdminClient>();
+    return *admin_;
+  }
+  void record_event(const std::string& source_id, const std::string& message) {
+    events.append({source_id, "cache-cluster", message, clock.now()});
+  }
+
+  core::Registry registry;
+  core::EventLog events;
+  core::SystemClock clock;
+  GlobalOptions global;
+  std::string region;
+
+ private:
+  std::unique_ptr<AdminClient> admin_;
+};
+
+// An operation: the API request in, the API response (or error) out.
+using Handler = core::Result<nlohmann::json> (*)(Context&, const nlohmann::json& request);
+
+// nullptr when cachectl does not implement the operation (yet).
+Handler find_handler(const std::string& api_operation);
+
+}  // namespace cachectl::cli

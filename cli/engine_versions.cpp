@@ -1,0 +1,119 @@
+#include "cli/engine_versions.h"
+
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <regex>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/files.h"
+
+extern char** environ;
+
+namespace cachectl::cli {
+namespace {
+
+std::string find_on_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::stringstream ss(path ? path : "/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(ss, dir, ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+std::string run_capture(const std::string& binary, const char* flag) {
+  int fds[2];
+  if (::pipe(fds) != 0) return {};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  char* argv[] = {const_cast<char*>(binary.c_str()), const_cast<char*>(flag), nullptr};
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  std::string out;
+  char buf[512];
+  ssize_t n;
+  while (rc == 0 && (n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  if (rc == 0) ::waitpid(pid, nullptr, 0);
+  return out;
+}
+
+struct Probe {
+  const char* engine;
+  const char* flag;
+  const char* pattern;  // captures the version
+};
+
+const Probe kProbes[] = {
+    {"redis", "--version", R"(v=(\d+\.\d+\.\d+))"},
+    {"memcached", "-V", R"(memcached (\d+\.\d+\.\d+))"},
+};
+
+}  // namespace
+
+std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home) {
+  // Cache key: each binary's path, size and mtime; a changed binary (an
+  // engine upgrade) is probed again.
+  std::string key;
+  std::vector<std::string> binaries;
+  for (const auto& p : kProbes) {
+    std::string bin = find_on_path(core::engine_binary(p.engine));
+    binaries.push_back(bin);
+    struct stat st {};
+    if (!bin.empty() && ::stat(bin.c_str(), &st) == 0) {
+      key += bin + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + ";";
+    } else {
+      key += "-;";
+    }
+  }
+  core::fs::path cache = home.root() / "engines.toml";
+  if (auto text = core::read_file(cache)) {
+    try {
+      toml::table t = toml::parse(*text);
+      if (t["key"].value_or(std::string()) == key) {
+        std::vector<core::InstalledEngine> out;
+        if (auto* arr = t["engines"].as_array()) {
+          for (const auto& e : *arr) {
+            if (auto* tbl = e.as_table()) {
+              out.push_back({(*tbl)["engine"].value_or(std::string()), (*tbl)["version"].value_or(std::string())});
+            }
+          }
+        }
+        return out;
+      }
+    } catch (const toml::parse_error&) {
+      // A broken cache is just re-made.
+    }
+  }
+  std::vector<core::InstalledEngine> out;
+  toml::array engines;
+  for (std::size_t i = 0; i < std::size(kProbes); ++i) {
+    if (binaries[i].empty()) continue;
+    std::smatch m;
+    std::string text = run_capture(binaries[i], kProbes[i].flag);
+    if (std::regex_search(text, m, std::regex(kProbes[i].pattern))) {
+      out.push_back({kProbes[i].engine, m[1]});
+      engines.push_back(toml::table{{"engine", kProbes[i].engine}, {"version", m[1].str()}});
+    }
+  }
+  toml::table t{{"key", key}, {"engines", engines}};
+  std::ostringstream os;
+  os << "# installed engines, re-probed when a binary changes\n" << t << "\n";
+  core::write_file_atomic(cache, os.str());
+  return out;
+}
+
+}  // namespace cachectl::cli

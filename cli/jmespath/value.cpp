@@ -1,0 +1,138 @@
+#include "cli/jmespath/value.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace cachectl::jmespath::detail {
+
+Value borrow(const Json& json) {
+  // The aliasing constructor with an empty owner: a non-null pointer that owns nothing.
+  return Value(Value(), &json);
+}
+
+Value own(Json json) {
+  // Created non-const: Expression::search may move a result out of it.
+  return std::make_shared<Json>(std::move(json));
+}
+
+Value child(const Value& parent, const Json& member) { return Value(parent, &member); }
+
+const Value& null_value() {
+  static const Json kNull;
+  static const Value kValue = borrow(kNull);
+  return kValue;
+}
+
+const Value& bool_value(bool value) {
+  static const Json kTrue = true;
+  static const Json kFalse = false;
+  static const Value kTrueValue = borrow(kTrue);
+  static const Value kFalseValue = borrow(kFalse);
+  return value ? kTrueValue : kFalseValue;
+}
+
+bool is_truthy(const Json& json) {
+  switch (json.type()) {
+    case Json::value_t::null:
+      return false;
+    case Json::value_t::boolean:
+      return json.get<bool>();
+    case Json::value_t::string:
+      return !json.get_ref<const Json::string_t&>().empty();
+    case Json::value_t::array:
+    case Json::value_t::object:
+      return !json.empty();
+    default:
+      return true;
+  }
+}
+
+std::string_view type_name(const Json& json) {
+  switch (json.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "boolean";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return "number";
+    default:
+      return "unknown";  // binary and discarded values never come from JSON text
+  }
+}
+
+std::optional<std::int64_t> as_int64(const Json& json) {
+  if (json.is_number_unsigned()) {
+    auto value = json.get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(value);
+  }
+  if (json.is_number_integer()) return json.get<std::int64_t>();
+  return std::nullopt;
+}
+
+namespace {
+
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
+std::size_t code_point_count(std::string_view utf8) {
+  return static_cast<std::size_t>(
+      std::count_if(utf8.begin(), utf8.end(), [](char c) { return !is_continuation_byte(c); }));
+}
+
+std::string reverse_code_points(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  std::size_t end = utf8.size();
+  while (end > 0) {
+    std::size_t begin = end - 1;
+    while (begin > 0 && is_continuation_byte(utf8[begin])) --begin;
+    out.append(utf8.substr(begin, end - begin));
+    end = begin;
+  }
+  return out;
+}
+
+bool is_json_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i - from;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (digits() == 0) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
+std::string to_json_text(const Json& json) {
+  // Replace rather than throw on invalid UTF-8: a string built by the caller need not be
+  // valid, and showing it must not fail.
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace cachectl::jmespath::detail

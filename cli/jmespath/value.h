@@ -1,0 +1,54 @@
+// Values as the evaluator passes them around, and the JMESPath rules about JSON values
+// that more than one part of the evaluator needs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cachectl::jmespath::detail {
+
+using Json = nlohmann::json;
+
+// A pointer to a JSON value that keeps alive whatever it points into. Most results are
+// parts of the searched document or of the expression's literals, which outlive a search
+// and are pointed to without owning anything; only values the search builds (projections,
+// function results) are owned. This saves copying every subtree a path walks through.
+using Value = std::shared_ptr<const Json>;
+
+// Points into data that outlives the search (the input, the expression's literals).
+Value borrow(const Json& json);
+// A value the search built.
+Value own(Json json);
+// A part of parent, keeping parent alive.
+Value child(const Value& parent, const Json& member);
+// Shared constants, so that filters and comparisons allocate nothing.
+const Value& null_value();
+const Value& bool_value(bool value);
+
+// False for null, false, "", [] and {}; true for everything else (numbers included).
+bool is_truthy(const Json& json);
+
+// The specification's name of a value's type: "number", "string", "boolean", "array",
+// "object" or "null".
+std::string_view type_name(const Json& json);
+
+// The value of an integer that fits in int64; nullopt for floats, big unsigned numbers
+// and non-numbers.
+std::optional<std::int64_t> as_int64(const Json& json);
+
+// Unicode code points of UTF-8 text.
+std::size_t code_point_count(std::string_view utf8);
+std::string reverse_code_points(std::string_view utf8);
+
+// Whether text is exactly a JSON number (the specification's json-number production).
+bool is_json_number(std::string_view text);
+
+// Compact JSON text, as to_string() and error messages show values.
+std::string to_json_text(const Json& json);
+
+}  // namespace cachectl::jmespath::detail

@@ -1,0 +1,94 @@
+#include "cli/node_launcher.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+namespace cachectl::cli {
+
+namespace fs = std::filesystem;
+
+std::string node_binary() {
+  if (const char* env = std::getenv("CACHECTL_NODE_BIN"); env && *env) return env;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path beside = self.parent_path() / "cachectl-node";
+    if (fs::exists(beside, ec)) return beside.string();
+  }
+  return "cachectl-node";
+}
+
+core::Status launch_node(const core::StateHome& home, const std::string& cluster,
+                         const std::string& node) {
+  fs::path dir = home.node_dir(cluster, node);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return core::ApiError{core::kInvalidConfiguration, "cannot create " + dir.string() + ": " + ec.message()};
+  std::string binary = node_binary();
+  std::string log = (dir / "node.log").string();
+  std::vector<std::string> argv = {binary, "--state-dir", home.root().string(), "--cluster",
+                                   cluster, "--node", node, "--ready-fd", "3"};
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0) return core::ApiError{"InternalFailure", std::strerror(errno)};
+  pid_t child = ::fork();
+  if (child < 0) {
+    ::close(ready[0]);
+    ::close(ready[1]);
+    return core::ApiError{"InternalFailure", std::string("fork: ") + std::strerror(errno)};
+  }
+  if (child == 0) {
+    // Detach: new session, then fork again so the daemon is not a session
+    // leader and is re-parented away from us.
+    ::setsid();
+    if (::fork() != 0) ::_exit(0);
+    int devnull = ::open("/dev/null", O_RDWR);
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(devnull, 0);
+    ::dup2(out >= 0 ? out : devnull, 1);
+    ::dup2(out >= 0 ? out : devnull, 2);
+    ::dup2(ready[1], 3);  // dup2 clears FD_CLOEXEC on the copy
+    ::close_range(4, ~0U, 0);
+    ::execvp(args[0], args.data());
+    std::string msg = "error: cannot run " + binary + ": " + std::strerror(errno) + "\n";
+    (void)!::write(3, msg.data(), msg.size());
+    ::_exit(127);
+  }
+  ::close(ready[1]);
+  int ws = 0;
+  while (::waitpid(child, &ws, 0) < 0 && errno == EINTR) {
+  }
+  // Read the daemon's first line: "ok" or "error: ...".
+  std::string line;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  char buf[256];
+  while (line.find('\n') == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{ready[0], POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    ssize_t n = ::read(ready[0], buf, sizeof buf);
+    if (n <= 0) break;
+    line.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(ready[0]);
+  if (line.rfind("ok", 0) == 0) return std::nullopt;
+  std::string why = line.empty() ? "it exited before serving its admin socket (see " + log + ")"
+                                 : line.substr(0, line.find('\n'));
+  if (why.rfind("error: ", 0) == 0) why = why.substr(7);
+  return core::ApiError{"InternalFailure", "the node daemon for " + cluster + "/" + node + " did not start: " + why};
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,48 @@
+#include "cli/ops/cluster_teardown.h"
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <thread>
+
+#include "core/files.h"
+
+namespace cachectl::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A daemon that does not answer its socket is stopped through its pid file;
+// the daemon's engine dies with it (PR_SET_PDEATHSIG).
+void kill_unresponsive(const core::fs::path& dir) {
+  auto pid_text = core::read_file(dir / "daemon.pid");
+  if (!pid_text) return;
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(*pid_text));
+  } catch (...) {
+    return;
+  }
+  if (pid <= 1 || !core::is_locked(dir / "daemon.lock")) return;
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 500 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(10ms);
+  if (core::is_locked(dir / "daemon.lock")) ::kill(pid, SIGKILL);
+  for (int i = 0; i < 100 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(10ms);
+}
+
+}  // namespace
+
+core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record) {
+  for (const auto& node : record.nodes) {
+    core::fs::path dir = ctx.home().node_dir(record.id, node.id);
+    AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/shutdown", 15s);
+    if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
+    // The daemon lets go of its lock as it exits.
+    for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(5ms);
+  }
+  std::error_code ec;
+  core::fs::remove_all(ctx.home().root() / "nodes" / record.id, ec);
+  return ctx.registry.remove(record.id);
+}
+
+}  // namespace cachectl::cli

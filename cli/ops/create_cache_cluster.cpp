@@ -1,0 +1,31 @@
+// create-cache-cluster: validate, record (allocating addresses), start one
+// daemon per node, answer "creating" at once as ElastiCache does.
+#include "cli/address_probe.h"
+#include "cli/context.h"
+#include "cli/engine_versions.h"
+#include "cli/node_launcher.h"
+#include "cli/ops/cluster_teardown.h"
+#include "core/cluster_view.h"
+#include "core/create_cluster.h"
+
+namespace cachectl::cli {
+
+core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::json& request) {
+  core::ServiceContext service{installed_engines(ctx.home()), ctx.clock.now(), ctx.region};
+  auto record = core::plan_new_cluster(request, service);
+  if (!record) return record.error();
+  if (auto err = ctx.registry.create(*record, can_listen)) return *err;
+  for (const auto& node : record->nodes) {
+    if (auto err = launch_node(ctx.home(), record->id, node.id)) {
+      // Undo everything: a cluster that cannot run is not left behind.
+      teardown_cluster(ctx, *record);
+      return *err;
+    }
+  }
+  ctx.record_event(record->id, "Cache cluster created");
+  core::NodeStatuses creating(record->nodes.size(), "creating");
+  return nlohmann::json{
+      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region)}};
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,26 @@
+// The operations cachectl implements, by API name.
+#include <map>
+
+#include "cli/context.h"
+
+namespace cachectl::cli {
+
+core::Result<nlohmann::json> create_cache_cluster(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_clusters(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> reboot_cache_cluster(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_cache_cluster(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_events(Context&, const nlohmann::json&);
+
+Handler find_handler(const std::string& api_operation) {
+  static const std::map<std::string, Handler> handlers = {
+      {"CreateCacheCluster", create_cache_cluster},
+      {"DescribeCacheClusters", describe_cache_clusters},
+      {"RebootCacheCluster", reboot_cache_cluster},
+      {"DeleteCacheCluster", delete_cache_cluster},
+      {"DescribeEvents", describe_events},
+  };
+  auto it = handlers.find(api_operation);
+  return it == handlers.end() ? nullptr : it->second;
+}
+
+}  // namespace cachectl::cli

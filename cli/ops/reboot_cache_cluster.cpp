@@ -1,0 +1,50 @@
+// reboot-cache-cluster: each named node's daemon restarts its engine (data
+// not persisted is lost, as on ElastiCache). A node whose daemon is gone
+// ("failed") gets a new daemon: reboot is how a cluster comes back after the
+// machine restarted.
+#include "cli/context.h"
+#include "cli/node_launcher.h"
+#include "cli/node_status.h"
+#include "cli/ops/request_fields.h"
+
+namespace cachectl::cli {
+
+core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::json& request) {
+  std::string id = opt_string(request, "CacheClusterId").value_or("");
+  auto record = ctx.registry.get(id);
+  if (!record) return record.error();
+  core::NodeStatuses statuses = live_node_statuses(ctx, *record);
+  std::string status = core::cluster_status(*record, statuses);
+  if (status != "available" && status != "failed") {
+    return core::ApiError{"InvalidCacheClusterState",
+                          "Cache cluster " + id + " is not in available state (it is " + status + ")."};
+  }
+  std::vector<std::string> wanted;
+  std::string unknown;
+  for (const auto& n : request["CacheNodeIdsToReboot"]) {
+    std::string node = n.get<std::string>();
+    if (!record->find_node(node)) unknown += (unknown.empty() ? "" : ", ") + node;
+    wanted.push_back(node);
+  }
+  if (!unknown.empty()) {
+    return core::invalid_value("Cache cluster " + id + " has no cache node(s) " + unknown + ".");
+  }
+  if (wanted.empty()) return core::invalid_value("CacheNodeIdsToReboot must name at least one cache node.");
+  for (std::size_t i = 0; i < record->nodes.size(); ++i) {
+    const auto& node = record->nodes[i];
+    if (std::find(wanted.begin(), wanted.end(), node.id) == wanted.end()) continue;
+    if (statuses[i] == "failed") {
+      if (auto err = launch_node(ctx.home(), record->id, node.id)) return *err;
+      continue;
+    }
+    AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/reboot");
+    if (!reply.reached || reply.status != 202) {
+      return core::ApiError{"InvalidCacheClusterState",
+                            "Cache node " + node.id + " of " + id + " could not be rebooted: " +
+                                (reply.reached ? reply.body.value("error", "refused") : reply.error)};
+    }
+  }
+  return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
+}
+
+}  // namespace cachectl::cli

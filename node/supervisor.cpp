@@ -1,0 +1,182 @@
+#include "node/supervisor.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "node/engine_probe.h"
+#include "node/process.h"
+
+namespace cachectl::node {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kProbeInterval = 2ms;
+constexpr auto kProbeTimeout = 200ms;
+constexpr auto kStopGrace = 5s;
+constexpr auto kQuickFailure = 1s;  // an engine that dies sooner is failing to start
+constexpr auto kMaxBackoff = 5s;
+
+std::string binary_name(const std::vector<std::string>& argv) {
+  if (argv.empty()) return "engine";
+  auto slash = argv[0].rfind('/');
+  return slash == std::string::npos ? argv[0] : argv[0].substr(slash + 1);
+}
+
+}  // namespace
+
+std::string describe_wait_status(int ws) {
+  if (WIFSIGNALED(ws)) return "was killed by signal " + std::to_string(WTERMSIG(ws));
+  if (WIFEXITED(ws)) return "exited with status " + std::to_string(WEXITSTATUS(ws));
+  return "stopped";
+}
+
+Supervisor::Supervisor(SupervisorConfig config, EventSink events)
+    : config_(std::move(config)), events_(std::move(events)) {}
+
+void Supervisor::spawn(SteadyTime now) {
+  EngineLaunch launch = config_.launch();
+  if (!launch.config_file.empty()) {
+    std::ofstream(launch.config_file, std::ios::trunc) << launch.config_text;
+  }
+  pid_ = spawn_engine(launch.argv, config_.dir, config_.dir / "engine.log");
+  started_at_ = now;
+  if (pid_ < 0) {
+    last_error_ = "cannot start " + launch.argv[0] + ": " + std::strerror(errno);
+    state_ = State::kBackoff;
+    next_action_ = now + std::min<std::chrono::steady_clock::duration>(
+                             100ms * (1 << std::min(quick_failures_, 6)), kMaxBackoff);
+    ++quick_failures_;
+    return;
+  }
+  state_ = State::kStarting;
+  next_action_ = now;
+}
+
+void Supervisor::start(SteadyTime now) {
+  stop_requested_ = false;
+  spawn(now);
+}
+
+void Supervisor::on_exit(pid_t pid, int ws, SteadyTime now) {
+  if (pid != pid_) return;
+  pid_ = -1;
+  if (stop_requested_) {
+    state_ = State::kStopped;
+    return;
+  }
+  if (state_ == State::kStopping) {  // a reboot: start again at once
+    spawn(now);
+    return;
+  }
+  // The engine died by itself: ElastiCache calls this recovery.
+  std::string what = binary_name(config_.launch().argv) + " (pid " + std::to_string(pid) + ") " +
+                     describe_wait_status(ws);
+  last_error_ = what;
+  if (state_ != State::kBackoff) {
+    events_("Recovering cache nodes " + config_.node_id + ": " + what);
+  }
+  why_ = Why::kRecovery;
+  ++restarts_;
+  if (now - started_at_ < kQuickFailure) {
+    ++quick_failures_;
+  } else {
+    quick_failures_ = 0;
+  }
+  if (quick_failures_ == 0) {
+    spawn(now);
+  } else {
+    state_ = State::kBackoff;
+    next_action_ = now + std::min<std::chrono::steady_clock::duration>(
+                             100ms * (1 << std::min(quick_failures_ - 1, 6)), kMaxBackoff);
+  }
+}
+
+void Supervisor::tick(SteadyTime now) {
+  if (now < next_action_) return;
+  switch (state_) {
+    case State::kStarting:
+      if (engine_answers(config_.engine, config_.address, config_.port, config_.auth_token,
+                         kProbeTimeout)) {
+        state_ = State::kAvailable;
+        quick_failures_ = 0;
+        if (why_ == Why::kRecovery) {
+          events_("Finished recovery for cache nodes " + config_.node_id);
+        } else if (why_ == Why::kReboot) {
+          events_("Cache node " + config_.node_id + " restarted");
+        }
+        why_ = Why::kNone;
+        ever_available_ = true;
+      } else {
+        next_action_ = now + kProbeInterval;
+      }
+      break;
+    case State::kBackoff:
+      spawn(now);
+      break;
+    case State::kStopping:
+      // The engine ignored SIGTERM for too long.
+      if (now >= stop_deadline_ && pid_ > 0) ::kill(pid_, SIGKILL);
+      next_action_ = now + 100ms;
+      break;
+    case State::kAvailable:
+    case State::kStopped:
+      next_action_ = SteadyTime::max();
+      break;
+  }
+}
+
+SteadyTime Supervisor::next_deadline(SteadyTime now) const {
+  if (state_ == State::kAvailable || state_ == State::kStopped) return SteadyTime::max();
+  return std::max(now, next_action_);
+}
+
+void Supervisor::reboot(SteadyTime now) {
+  if (stop_requested_) return;
+  why_ = Why::kReboot;
+  ++restarts_;
+  if (pid_ > 0) {
+    state_ = State::kStopping;
+    stop_deadline_ = now + kStopGrace;
+    next_action_ = stop_deadline_;
+    ::kill(pid_, SIGTERM);
+  } else {
+    spawn(now);
+  }
+}
+
+void Supervisor::stop() {
+  stop_requested_ = true;
+  if (pid_ > 0) {
+    state_ = State::kStopping;
+    stop_deadline_ = std::chrono::steady_clock::now() + kStopGrace;
+    next_action_ = stop_deadline_;
+    ::kill(pid_, SIGTERM);
+  } else {
+    state_ = State::kStopped;
+  }
+}
+
+std::string Supervisor::node_status() const {
+  if (stop_requested_) return "deleting";
+  switch (state_) {
+    case State::kAvailable:
+      return "available";
+    case State::kStarting:
+      return ever_available_ || why_ != Why::kNone ? "rebooting" : "creating";
+    case State::kBackoff:
+      return ever_available_ ? "rebooting" : "creating";
+    case State::kStopping:
+      return "rebooting";
+    case State::kStopped:
+      return "deleting";
+  }
+  return "creating";
+}
+
+}  // namespace cachectl::node

@@ -1,0 +1,170 @@
+#include "tests/integration/harness.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace cachectl::testing {
+
+namespace fs = std::filesystem;
+
+nlohmann::json RunResult::json() const {
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON: " << out << "\nstderr: " << err;
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_text) {
+  RunResult r;
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) return r;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (!stdin_text.empty()) (void)!::write(in[1], stdin_text.data(), stdin_text.size());
+  ::close(in[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    ::close(err[0]);
+    r.err = "cannot run " + argv[0];
+    return r;
+  }
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    ::poll(fds, 2, -1);
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      } else {
+        (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+      }
+    }
+  }
+  int ws = 0;
+  ::waitpid(pid, &ws, 0);
+  r.exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+  return r;
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return condition();
+}
+
+void CachectlTest::SetUp() {
+  char tmpl[] = "/tmp/cct-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  home_ = tmpl;
+  bin_dir_ = CACHECTL_BIN_DIR;
+}
+
+std::vector<int> CachectlTest::processes_mentioning(const std::string& needle) const {
+  std::vector<int> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(entry.path() / "cmdline", std::ios::binary);
+    std::string cmd((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    for (auto& c : cmd)
+      if (c == '\0') c = ' ';
+    if (cmd.find(needle) != std::string::npos) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+std::vector<int> CachectlTest::running_pids() const {
+  std::vector<int> pids = processes_mentioning(home_ + " ");
+  // Engines are found by their config path (redis) or by their daemon's children.
+  for (int p : processes_mentioning(home_ + "/nodes/")) pids.push_back(p);
+  std::error_code ec;
+  if (fs::exists(home_ + "/addresses", ec)) {
+    for (const auto& claim : fs::directory_iterator(home_ + "/addresses", ec)) {
+      for (int p : processes_mentioning("-l " + claim.path().filename().string() + " "))
+        pids.push_back(p);
+    }
+  }
+  std::sort(pids.begin(), pids.end());
+  pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+  return pids;
+}
+
+void CachectlTest::TearDown() {
+  // Kill whatever this test started, whether or not it passed.
+  for (int pid : running_pids()) ::kill(pid, SIGKILL);
+  wait_until([&] { return running_pids().empty(); }, std::chrono::seconds(5));
+  EXPECT_TRUE(running_pids().empty()) << "processes survived the test's cleanup";
+  std::error_code ec;
+  fs::remove_all(home_, ec);
+}
+
+RunResult CachectlTest::cachectl(std::vector<std::string> args) {
+  args.insert(args.begin(), {bin_dir_ + "/cachectl", "--state-dir", home_});
+  return run_program(args);
+}
+
+void CachectlTest::expect_shape(const std::string& op, const std::string& json_text) {
+  RunResult r = run_program({"python3", CACHECTL_SHAPECHECK, op}, json_text);
+  EXPECT_EQ(r.exit_code, 0) << "shapecheck " << op << " failed:\n" << r.out << r.err << "\ndocument:\n" << json_text;
+}
+
+nlohmann::json CachectlTest::ok(const std::string& op, std::vector<std::string> args) {
+  args.insert(args.begin(), op);
+  RunResult r = cachectl(args);
+  EXPECT_EQ(r.exit_code, 0) << "cachectl " << op << " failed: " << r.err;
+  if (r.exit_code != 0) return {};
+  expect_shape(op, r.out);
+  return r.json();
+}
+
+RunResult CachectlTest::redis_cli(const std::string& address, int port, std::vector<std::string> args) {
+  args.insert(args.begin(), {"redis-cli", "-h", address, "-p", std::to_string(port)});
+  return run_program(args);
+}
+
+std::pair<std::string, int> CachectlTest::create_redis(const std::string& id, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--cache-cluster-id", id, "--engine", "redis", "--cache-node-type",
+                                   "cache.t3.micro", "--num-cache-nodes", "1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ok("create-cache-cluster", args);
+  RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", id});
+  EXPECT_EQ(w.exit_code, 0) << w.err;
+  auto d = ok("describe-cache-clusters", {"--cache-cluster-id", id, "--show-cache-node-info"});
+  if (d.is_null()) return {"", 0};
+  const auto& ep = d["CacheClusters"][0]["CacheNodes"][0]["Endpoint"];
+  return {ep["Address"].get<std::string>(), ep["Port"].get<int>()};
+}
+
+}  // namespace cachectl::testing

@@ -1,0 +1,55 @@
+// Integration test harness: a fresh temporary state home per test, the built
+// cachectl binaries run as child processes, and a TearDown that kills every
+// daemon and engine the test started, even when the test failed.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cachectl::testing {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  nlohmann::json json() const;  // stdout parsed (test fails if not JSON)
+};
+
+// Runs a program to completion, capturing its output (no shell).
+RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_text = "");
+
+class CachectlTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // cachectl --state-dir HOME args...
+  RunResult cachectl(std::vector<std::string> args);
+  // Runs cachectl and checks exit 0 and that stdout passes shapecheck for `op`.
+  nlohmann::json ok(const std::string& op, std::vector<std::string> args);
+  // Fails the test when the document does not pass ../shared/tools/shapecheck.py.
+  void expect_shape(const std::string& op, const std::string& json_text);
+
+  RunResult redis_cli(const std::string& address, int port, std::vector<std::string> args);
+
+  // create-cache-cluster + wait cache-cluster-available; returns the
+  // cluster's first node endpoint.
+  std::pair<std::string, int> create_redis(const std::string& id,
+                                           std::vector<std::string> extra = {});
+
+  // Pids of every daemon/engine under this home (from their pid files and /proc).
+  std::vector<int> running_pids() const;
+  // Processes whose command line mentions this state home or one of its addresses.
+  std::vector<int> processes_mentioning(const std::string& needle) const;
+
+  std::string home_;
+  std::string bin_dir_;
+};
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+}  // namespace cachectl::testing

@@ -1,0 +1,1 @@
+// unit_tests links gtest_main; this file only anchors the target.
