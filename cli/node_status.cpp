@@ -23,9 +23,13 @@ core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterReco
       out.push_back(reply.body["status"]);
       continue;
     }
-    bool daemon_alive = core::is_locked(ctx.home().node_dir(record.id, node.id) / "daemon.lock");
+    // No answer. A live daemon holds its lock (it may be busy); a daemon
+    // that ran and died left its pid file; neither means not started yet.
+    core::fs::path dir = ctx.home().node_dir(record.id, node.id);
+    bool alive = core::is_locked(dir / "daemon.lock");
+    bool died = !alive && core::fs::exists(dir / "daemon.pid");
     bool young = ctx.clock.now() - node.create_time < kStartGrace;
-    out.push_back(daemon_alive || young ? "creating" : "failed");
+    out.push_back(alive || (!died && young) ? "creating" : "failed");
   }
   return out;
 }

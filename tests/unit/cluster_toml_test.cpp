@@ -325,7 +325,9 @@ TEST(ClusterTomlInvalid, EveryByteFlipNeverCrashes) {
     mutated[i] = static_cast<char>(mutated[i] ^ 0x5a);
     Result<CacheClusterRecord> r = CacheClusterRecord{};
     ASSERT_NO_THROW(r = cluster_from_toml(mutated, kOrigin)) << i;
-    if (!r.ok()) EXPECT_EQ(r.error().code, kRegistryFileInvalid) << i;
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, kRegistryFileInvalid) << i;
+    }
   }
 }
 
