@@ -23,6 +23,8 @@ namespace {
 
 bool take_int(std::string_view& s, std::size_t digits, int& out) {
   if (s.size() < digits) return false;
+  for (std::size_t i = 0; i < digits; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
   auto r = std::from_chars(s.data(), s.data() + digits, out);
   if (r.ec != std::errc() || r.ptr != s.data() + digits) return false;
   s.remove_prefix(digits);

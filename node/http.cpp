@@ -32,6 +32,7 @@ ParseResult parse_http_request(std::string_view data) {
     if (data.size() > kMaxHeader) return bad(431, "request header too large");
     return {};
   }
+  if (end > kMaxHeader) return bad(431, "request header too large");
   std::string_view head = data.substr(0, end);
   std::size_t line_end = head.find("\r\n");
   std::string_view line = head.substr(0, line_end);
