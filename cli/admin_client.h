@@ -1,5 +1,5 @@
 // The CLI's side of the admin socket: HTTP/1.1 + JSON over a node daemon's
-// Unix socket, with libcurl (CURLOPT_UNIX_SOCKET_PATH).
+// Unix socket.
 #pragma once
 
 #include <chrono>
@@ -32,7 +32,6 @@ class AdminClient {
  private:
   AdminReply request(const std::filesystem::path& socket, const std::string& method,
                      const std::string& path, std::chrono::milliseconds timeout);
-  void* curl_;
 };
 
 }  // namespace cachectl::cli

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include "model/model_data.h"
 
 namespace cachectl::cli {
 
 std::string kebab_case(const std::string& name) {
-  // (.)([A-Z][a-z]+) -> \1-\2, then ([a-z0-9])([A-Z]) -> \1-\2, then lower.
+  // botocore: (.)([A-Z][a-z]+) -> \1-\2, then ([a-z0-9])([A-Z]) -> \1-\2, lower.
   std::string s1;
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (i > 0 && std::isupper(static_cast<unsigned char>(name[i])) && i + 1 < name.size() &&
@@ -43,42 +44,62 @@ std::string pascal_from_kebab(const std::string& name) {
   return out;
 }
 
-ApiModel::ApiModel()
-    : service_(ModelJson::parse(model::service_json())),
-      waiters_(ModelJson::parse(model::waiters_json())),
-      paginators_(ModelJson::parse(model::paginators_json())) {}
-
-const ApiModel& ApiModel::get() {
-  static const ApiModel model;
+ApiModel& ApiModel::instance() {
+  static ApiModel model;
   return model;
 }
 
-std::optional<std::string> ApiModel::operation_for(const std::string& cli_name) const {
-  std::string api = pascal_from_kebab(cli_name);
-  const ModelJson& ops = service_["operations"];
-  if (ops.contains(api) && kebab_case(api) == cli_name) return api;
-  // Names whose kebab form does not round-trip (acronyms).
-  for (auto it = ops.begin(); it != ops.end(); ++it)
-    if (kebab_case(it.key()) == cli_name) return it.key();
-  return std::nullopt;
+const ApiModel& ApiModel::get() { return instance(); }
+
+const ModelJson& ApiModel::slice(const std::string& api_name) const {
+  auto found = slices_.find(api_name);
+  if (found != slices_.end()) return found->second;
+  for (const auto& s : model::operation_slices()) {
+    if (s.name == api_name) {
+      return slices_.emplace(api_name, ModelJson::parse(s.json)).first->second;
+    }
+  }
+  throw std::out_of_range("no operation " + api_name + " in the API model");
 }
 
 const ModelJson& ApiModel::operation(const std::string& api_name) const {
-  return service_["operations"][api_name];
+  return slice(api_name)["operation"];
+}
+
+const ModelJson& ApiModel::shape(const std::string& name) const {
+  // Shapes are looked up within the operations used so far (usually one).
+  for (const auto& [op, s] : slices_) {
+    const ModelJson& shapes = s["shapes"];
+    auto it = shapes.find(name);
+    if (it != shapes.end()) return *it;
+  }
+  static const ModelJson missing = ModelJson::object();
+  return missing;
+}
+
+const ModelJson& ApiModel::waiters() const {
+  if (waiters_.is_null()) waiters_ = ModelJson::parse(model::waiters_json());
+  return waiters_["waiters"];
+}
+
+const ModelJson& ApiModel::paginators() const {
+  if (paginators_.is_null()) paginators_ = ModelJson::parse(model::paginators_json());
+  return paginators_["pagination"];
+}
+
+std::optional<std::string> ApiModel::operation_for(const std::string& cli_name) const {
+  for (const auto& s : model::operation_slices()) {
+    std::string api(s.name);
+    if (kebab_case(api) == cli_name) return api;
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> ApiModel::cli_operation_names() const {
   std::vector<std::string> out;
-  for (auto it = service_["operations"].begin(); it != service_["operations"].end(); ++it)
-    out.push_back(kebab_case(it.key()));
+  for (const auto& s : model::operation_slices()) out.push_back(kebab_case(std::string(s.name)));
   std::sort(out.begin(), out.end());
   return out;
-}
-
-std::string ApiModel::error_code(const std::string& shape_name) const {
-  const ModelJson& s = service_["shapes"][shape_name];
-  if (s.contains("error") && s["error"].contains("code")) return s["error"]["code"];
-  return shape_name;
 }
 
 }  // namespace cachectl::cli

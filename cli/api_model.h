@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,24 +17,26 @@ using ModelJson = nlohmann::ordered_json;
 
 class ApiModel {
  public:
-  static const ApiModel& get();  // parsed once, on first use
+  static const ApiModel& get();
 
-  const ModelJson& shapes() const { return service_["shapes"]; }
-  const ModelJson& shape(const std::string& name) const { return service_["shapes"][name]; }
+  // An operation's definition; its shapes become available to shape().
+  const ModelJson& operation(const std::string& api_name) const;
+  // A shape of an operation looked up before (an empty object otherwise).
+  const ModelJson& shape(const std::string& name) const;
   // API name ("CreateCacheCluster") of a CLI name ("create-cache-cluster").
   std::optional<std::string> operation_for(const std::string& cli_name) const;
-  const ModelJson& operation(const std::string& api_name) const;
   std::vector<std::string> cli_operation_names() const;  // sorted
-  const ModelJson& waiters() const { return waiters_["waiters"]; }
-  const ModelJson& paginators() const { return paginators_["pagination"]; }
-  // The error codes an operation declares (by shape name -> code).
-  std::string error_code(const std::string& shape_name) const;
+  const ModelJson& waiters() const;
+  const ModelJson& paginators() const;
 
  private:
-  ApiModel();
-  ModelJson service_;
-  ModelJson waiters_;
-  ModelJson paginators_;
+  ApiModel() = default;
+  static ApiModel& instance();
+  const ModelJson& slice(const std::string& api_name) const;
+  // Parsed lazily: a run touches one or two operations of 75.
+  mutable std::map<std::string, ModelJson> slices_;
+  mutable ModelJson waiters_;
+  mutable ModelJson paginators_;
 };
 
 // botocore's xform_name with '-': "CacheClusterId" -> "cache-cluster-id",

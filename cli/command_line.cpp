@@ -253,7 +253,8 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
           s.option = app.add_flag(name, s.flag_on);
           s.negated = app.add_flag("--no-" + kebab_case(it.key()), s.flag_off);
         } else if (type == "list") {
-          s.option = app.add_option(name, s.texts)->expected(1, 1 << 20);
+          // No allow_extra_args: CLI11 would split a JSON array value at its commas.
+          s.option = app.add_option(name, s.texts)->expected(1, 1 << 20)->allow_extra_args(false);
         } else {
           s.option = app.add_option(name, s.text);
         }

@@ -252,8 +252,15 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
                                r.node_type + ".");
   }
   if (redis) {
-    DailyWindow snapshot = default_snapshot_window(r.id, maintenance);
-    if (std::string sw = get_string(req, "SnapshotWindow"); !sw.empty()) {
+    std::optional<DailyWindow> chosen = default_snapshot_window(r.id, maintenance);
+    std::string sw = get_string(req, "SnapshotWindow");
+    if (sw.empty() && !chosen) {
+      return invalid_combination("The maintenance window " + maintenance.to_string() +
+                                 " leaves no hour for a daily snapshot window that does not "
+                                 "overlap it; shorten it or give --snapshot-window.");
+    }
+    DailyWindow snapshot = chosen.value_or(DailyWindow{});
+    if (!sw.empty()) {
       auto parsed = parse_snapshot_window(sw);
       if (!parsed) return parsed.error();
       snapshot = *parsed;

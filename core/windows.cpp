@@ -152,14 +152,14 @@ WeeklyWindow default_maintenance_window(std::string_view seed) {
   return {start, (start + 60) % kMinutesPerWeek};
 }
 
-DailyWindow default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid) {
+std::optional<DailyWindow> default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid) {
   auto h = std::hash<std::string_view>{}(std::string(seed) + "/snapshot");
   for (int i = 0; i < 24; ++i) {
     int start = static_cast<int>((h + static_cast<std::size_t>(i)) % 24) * 60;
     DailyWindow w{start, (start + 60) % kMinutesPerDay};
     if (!overlaps(avoid, w)) return w;
   }
-  return {0, 60};  // unreachable: a 24-hour maintenance window leaves a free hour each day
+  return std::nullopt;
 }
 
 }  // namespace cachectl::core

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,7 +45,9 @@ bool overlaps(const WeeklyWindow& maintenance, const DailyWindow& snapshot);
 // ElastiCache picks a window when none is given; ours is derived from the
 // cluster id so that it is stable and spread out.
 WeeklyWindow default_maintenance_window(std::string_view seed);
-DailyWindow default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid);
+// nullopt when every daily hour meets the maintenance window (one longer
+// than 23 hours leaves no free hour on its day).
+std::optional<DailyWindow> default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid);
 
 // Minutes since Sunday 00:00 UTC of `t`.
 int minute_of_week(TimePoint t);

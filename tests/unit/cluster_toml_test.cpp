@@ -1,12 +1,12 @@
 // core/cluster.h: a cluster record survives being written and read back, and
 // a file broken by hand gives RegistryFileInvalid naming the file and the key,
 // never a crash.
-#include "core/cluster.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+
+#include "core/cluster.h"
 
 namespace cachectl::core {
 namespace {
@@ -34,7 +34,8 @@ CacheClusterRecord FullRecord() {
   r.subnet_group = "my-subnets";
   r.cache_security_group_names = {"sg-name-1", "sg-name-2"};
   r.security_group_ids = {"sg-0123", "sg-4567"};
-  r.tags = {{"team", "cache"}, {"it's", "a \"quoted\"\nmulti-line\tvalue \\ ünïcode"}, {"empty", ""}};
+  r.tags = {
+      {"team", "cache"}, {"it's", "a \"quoted\"\nmulti-line\tvalue \\ ünïcode"}, {"empty", ""}};
   r.snapshot_arns = {"arn:aws:s3:::bucket/dump.rdb", "/tmp/dump.rdb"};
   r.snapshot_name = "nightly";
   r.maintenance_window = "sat:23:00-sun:01:00";
@@ -55,8 +56,9 @@ CacheClusterRecord FullRecord() {
                       {"engine-log", "kinesis-firehose", "my-stream", "text", true}};
   r.create_time = At(2026y / November / 25, 6, 40, 11, 123);
   r.lifecycle = Lifecycle::kDeleting;
-  r.nodes = {{"0001", "127.42.0.2", 11222, "us-east-1b", At(2026y / November / 25, 6, 40, 12, 7)},
-             {"0002", "127.42.1.254", 11222, "us-east-1c", At(2026y / November / 25, 6, 41, 0, 999)}};
+  r.nodes = {
+      {"0001", "127.42.0.2", 11222, "us-east-1b", At(2026y / November / 25, 6, 40, 12, 7)},
+      {"0002", "127.42.1.254", 11222, "us-east-1c", At(2026y / November / 25, 6, 41, 0, 999)}};
   return r;
 }
 
@@ -201,27 +203,28 @@ TEST(ClusterTomlInvalid, GarbageIsInvalid) {
   ExpectInvalid(std::string("engine = 'redis'\0junk", 21), {});
 }
 
-TEST(ClusterTomlInvalid, EmptyFileLacksRequiredKeys) {
-  ExpectInvalid("", {"missing"});
-}
+TEST(ClusterTomlInvalid, EmptyFileLacksRequiredKeys) { ExpectInvalid("", {"missing"}); }
 
 TEST(ClusterTomlInvalid, WrongTypeNamesTheKey) {
   std::string text = to_toml(FullRecord());
-  ExpectInvalid(Replace(text, kTopPort, "\nport = '11222'\npreferred_availability_zone "), {"'port'", "integer"});
+  ExpectInvalid(Replace(text, kTopPort, "\nport = '11222'\npreferred_availability_zone "),
+                {"'port'", "integer"});
   ExpectInvalid(Replace(text, "engine = 'memcached'", "engine = 7"), {"'engine'", "string"});
-  ExpectInvalid(Replace(text, "auto_minor_version_upgrade = false", "auto_minor_version_upgrade = 'no'"),
-                {"'auto_minor_version_upgrade'"});
-  ExpectInvalid(Replace(text, "create_time = 2026-11-25T06:40:11.123Z", "create_time = 'yesterday'"),
-                {"'create_time'"});
-  ExpectInvalid(Replace(text, "snapshot_arns = [", "snapshot_arns = [ 1, "),
-                {"'snapshot_arns'"});
+  ExpectInvalid(
+      Replace(text, "auto_minor_version_upgrade = false", "auto_minor_version_upgrade = 'no'"),
+      {"'auto_minor_version_upgrade'"});
+  ExpectInvalid(
+      Replace(text, "create_time = 2026-11-25T06:40:11.123Z", "create_time = 'yesterday'"),
+      {"'create_time'"});
+  ExpectInvalid(Replace(text, "snapshot_arns = [", "snapshot_arns = [ 1, "), {"'snapshot_arns'"});
   ExpectInvalid(Replace(text, "security_group_ids = [", "security_group_ids = 'sg-1'\nx = ["),
                 {"'security_group_ids'"});
 }
 
 TEST(ClusterTomlInvalid, PortOutOfRange) {
   std::string text = to_toml(FullRecord());
-  ExpectInvalid(Replace(text, kTopPort, "\nport = 70000\npreferred_availability_zone "), {"'port'", "70000"});
+  ExpectInvalid(Replace(text, kTopPort, "\nport = 70000\npreferred_availability_zone "),
+                {"'port'", "70000"});
   ExpectInvalid(Replace(text, kTopPort, "\nport = 0\npreferred_availability_zone "), {"'port'"});
 }
 
@@ -238,20 +241,23 @@ TEST(ClusterTomlInvalid, UnknownEngine) {
 
 TEST(ClusterTomlInvalid, UnknownNodeType) {
   std::string text = to_toml(FullRecord());
-  ExpectInvalid(Replace(text, "cache_node_type = 'cache.m5.large'", "cache_node_type = 'cache.m5.huge'"),
-                {"'cache_node_type'"});
+  ExpectInvalid(
+      Replace(text, "cache_node_type = 'cache.m5.large'", "cache_node_type = 'cache.m5.huge'"),
+      {"'cache_node_type'"});
 }
 
 TEST(ClusterTomlInvalid, BadNodeId) {
   std::string text = to_toml(FullRecord());
-  for (std::string_view bad : {"id = '1'", "id = 'abcd'", "id = '0000'", "id = '00001'", "id = ''"}) {
+  for (std::string_view bad :
+       {"id = '1'", "id = 'abcd'", "id = '0000'", "id = '00001'", "id = ''"}) {
     ExpectInvalid(Replace(text, "id = '0002'", bad), {"[[nodes]]", "'id'"});
   }
 }
 
 TEST(ClusterTomlInvalid, NonLoopbackAddress) {
   std::string text = to_toml(FullRecord());
-  for (std::string_view bad : {"10.0.0.1", "0.0.0.0", "::1", "localhost", "127.0.0", "128.0.0.1", ""}) {
+  for (std::string_view bad :
+       {"10.0.0.1", "0.0.0.0", "::1", "localhost", "127.0.0", "128.0.0.1", ""}) {
     ExpectInvalid(Replace(text, "address = '127.42.1.254'", "address = '" + std::string(bad) + "'"),
                   {"[[nodes]]", "'address'"});
   }
@@ -271,9 +277,9 @@ TEST(ClusterTomlInvalid, NumCacheNodesMustMatchTheNodes) {
 TEST(ClusterTomlInvalid, MissingRequiredKeys) {
   std::string text = to_toml(FullRecord());
   for (std::string_view line :
-       {"cache_cluster_id = 'exampleredis'\n", "engine = 'memcached'\n", "engine_version = '1.6.18'\n",
-        "cache_node_type = 'cache.m5.large'\n", "num_cache_nodes = 2\n",
-        "preferred_maintenance_window = 'sat:23:00-sun:01:00'\n",
+       {"cache_cluster_id = 'exampleredis'\n", "engine = 'memcached'\n",
+        "engine_version = '1.6.18'\n", "cache_node_type = 'cache.m5.large'\n",
+        "num_cache_nodes = 2\n", "preferred_maintenance_window = 'sat:23:00-sun:01:00'\n",
         "cache_parameter_group_name = 'default.memcached1.6'\n",
         "create_time = 2026-11-25T06:40:11.123Z\n"}) {
     std::string key(line.substr(0, line.find(' ')));
@@ -284,7 +290,8 @@ TEST(ClusterTomlInvalid, MissingRequiredKeys) {
 
 TEST(ClusterTomlInvalid, MissingNodeAddress) {
   std::string text = to_toml(FullRecord());
-  ExpectInvalid(Replace(text, "address = '127.42.0.2'\n", ""), {"[[nodes]]", "'address'", "missing"});
+  ExpectInvalid(Replace(text, "address = '127.42.0.2'\n", ""),
+                {"[[nodes]]", "'address'", "missing"});
 }
 
 TEST(ClusterTomlInvalid, BadLifecycle) {

@@ -2,10 +2,9 @@
 // model as aws-cli does it.
 #include "cli/command_line.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 
@@ -87,7 +86,8 @@ TEST(ParseCommandLine, BooleanFlagsAndTheirNegations) {
   EXPECT_EQ(off.request["AutoMinorVersionUpgrade"], false);
   Invocation neither = Parse(kCreate);
   EXPECT_FALSE(neither.request.contains("AutoMinorVersionUpgrade"));
-  ExpectUsageError(With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
+  ExpectUsageError(
+      With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
 }
 
 TEST(ParseCommandLine, ListOptionsTakeSeveralValues) {
@@ -112,20 +112,30 @@ TEST(ParseCommandLine, ShorthandValueMayContainACommaOrEquals) {
   EXPECT_EQ(inv.request["Tags"], json::parse(R"([{"Key":"team","Value":"a,b"}])"));
 }
 
-TEST(ParseCommandLine, ListOfStructuresFromJson) {
+TEST(ParseCommandLine, ListOfStructuresFromOneJsonObjectEach) {
+  Invocation inv = Parse(With(kCreate, {"--tags", R"({"Key":"a","Value":"b"})", "Key=c,Value=d"}));
+  json expected = json::array({{{"Key", "a"}, {"Value", "b"}}, {{"Key", "c"}, {"Value", "d"}}});
+  EXPECT_EQ(inv.request["Tags"], expected);
+}
+
+TEST(ParseCommandLine, ListOfStructuresFromAJsonArray) {
   Invocation inv =
       Parse(With(kCreate, {"--tags", R"([{"Key":"a","Value":"b"},{"Key":"c","Value":"d"}])"}));
   json expected = json::array({{{"Key", "a"}, {"Value", "b"}}, {{"Key", "c"}, {"Value", "d"}}});
   EXPECT_EQ(inv.request["Tags"], expected);
-  Invocation each = Parse(With(kCreate, {"--tags", R"({"Key":"a","Value":"b"})", "Key=c,Value=d"}));
-  EXPECT_EQ(each.request["Tags"], expected);
+}
+
+TEST(ParseCommandLine, ListOfStringsFromAJsonArray) {
+  Invocation inv = Parse({"reboot-cache-cluster", "--cache-cluster-id", "x",
+                          "--cache-node-ids-to-reboot", R"(["0001","0002"])"});
+  EXPECT_EQ(inv.request["CacheNodeIdsToReboot"], (json{"0001", "0002"}));
 }
 
 TEST(ParseCommandLine, StructureMembersAreChecked) {
   ExpectUsageError(With(kCreate, {"--tags", "Colour=red"}), "Colour");
-  ExpectUsageError(With(kCreate, {"--tags", R"([{"Key":"a","Colour":"red"}])"}), "Colour");
-  ExpectUsageError(With(kCreate, {"--tags", R"([{"Key":1}])"}));
-  ExpectUsageError(With(kCreate, {"--tags", R"([{"Key":"a")"}));
+  ExpectUsageError(With(kCreate, {"--tags", R"({"Key":"a","Colour":"red"})"}), "Colour");
+  ExpectUsageError(With(kCreate, {"--tags", R"({"Key":1})"}), "Key");
+  ExpectUsageError(With(kCreate, {"--tags", R"({"Key":"a")"}), "JSON");
   ExpectUsageError(With(kCreate, {"--tags", "novalue"}));
 }
 
@@ -152,7 +162,8 @@ TEST(ParseCommandLine, EnumValuesAreChecked) {
 
 TEST(ParseCommandLine, MissingRequiredOptionIsAUsageError) {
   ExpectUsageError({"create-cache-cluster", "--engine", "redis"}, "--cache-cluster-id");
-  ExpectUsageError({"reboot-cache-cluster", "--cache-cluster-id", "x"}, "--cache-node-ids-to-reboot");
+  ExpectUsageError({"reboot-cache-cluster", "--cache-cluster-id", "x"},
+                   "--cache-node-ids-to-reboot");
 }
 
 TEST(ParseCommandLine, UnknownOptionIsAUsageError) {

@@ -41,7 +41,8 @@ class PlanNewCluster : public ::testing::Test {
 
   CacheClusterRecord Plan(const json& request) const {
     auto r = plan_new_cluster(request, context_);
-    EXPECT_TRUE(r.ok()) << request.dump() << ": " << (r.ok() ? "" : r.error().code + ": " + r.error().message);
+    EXPECT_TRUE(r.ok()) << request.dump() << ": "
+                        << (r.ok() ? "" : r.error().code + ": " + r.error().message);
     return r.ok() ? *r : CacheClusterRecord{};
   }
 };
@@ -233,6 +234,26 @@ TEST_F(PlanNewCluster, SnapshotWindowOverlappingMaintenance) {
   EXPECT_EQ(ErrorOf(req), "InvalidParameterCombination");
   req["SnapshotWindow"] = "01:00-02:00";
   EXPECT_EQ(ErrorOf(req), "");
+}
+
+TEST_F(PlanNewCluster, RedisNeverStoresOverlappingWindows) {
+  // Whatever maintenance window is given, the stored snapshot window does not
+  // overlap it (or the request is refused).
+  for (const char* mw : {"mon:00:00-mon:01:00", "mon:00:00-mon:23:00", "mon:00:00-mon:23:30",
+                         "mon:00:00-tue:00:00", "sat:12:00-sun:12:00"}) {
+    json req = Redis();
+    req["PreferredMaintenanceWindow"] = mw;
+    auto r = plan_new_cluster(req, context_);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().code, "InvalidParameterCombination") << mw;
+      continue;
+    }
+    auto maintenance = parse_maintenance_window(r->maintenance_window);
+    auto snapshot = parse_snapshot_window(r->snapshot_window);
+    ASSERT_TRUE(maintenance.ok() && snapshot.ok()) << mw;
+    EXPECT_FALSE(overlaps(*maintenance, *snapshot))
+        << r->maintenance_window << " and " << r->snapshot_window;
+  }
 }
 
 TEST_F(PlanNewCluster, SnapshotRetentionIsAtMostThirtyFiveDays) {

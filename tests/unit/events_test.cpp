@@ -2,11 +2,10 @@
 #include "core/events.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -84,8 +83,7 @@ TEST_F(EventLogTest, OldestFirstWhateverTheAppendOrder) {
   Append({"a", "cache-cluster", "first", kBase + seconds{1}});
   Append({"a", "cache-cluster", "second-a", kBase + seconds{2}});
   Append({"a", "cache-cluster", "second-b", kBase + seconds{2}});
-  EXPECT_EQ(Messages(Read()),
-            (std::vector<std::string>{"first", "second-a", "second-b", "third"}));
+  EXPECT_EQ(Messages(Read()), (std::vector<std::string>{"first", "second-a", "second-b", "third"}));
 }
 
 TEST_F(EventLogTest, MessagesKeepAnyText) {
@@ -138,8 +136,9 @@ TEST_F(EventLogTest, FilterByTimeRangeIncludesBothEnds) {
 TEST_F(EventLogTest, GarbageBlockIsSkippedAndTheOthersRead) {
   Append({"alpha", "cache-cluster", "before", kBase});
   AppendRaw("[[events]]\nthis is = not [ toml\n\n");
-  AppendRaw("[[events]]\nsource_identifier = 'x'\nsource_type = 'cache-cluster'\n"
-            "message = 'no date'\n\n");
+  AppendRaw(
+      "[[events]]\nsource_identifier = 'x'\nsource_type = 'cache-cluster'\n"
+      "message = 'no date'\n\n");
   Append({"alpha", "cache-cluster", "after", kBase + seconds{1}});
   EXPECT_EQ(Messages(Read()), (std::vector<std::string>{"before", "after"}));
 }
@@ -197,7 +196,8 @@ TEST_F(EventLogTest, ConcurrentAppendsFromManyProcessesAreAllKept) {
     EXPECT_TRUE(seen[e.source_identifier].insert(seq).second);
   }
   ASSERT_EQ(seen.size(), static_cast<std::size_t>(kProcesses));
-  for (const auto& [source, seqs] : seen) EXPECT_EQ(seqs.size(), static_cast<std::size_t>(kEach)) << source;
+  for (const auto& [source, seqs] : seen)
+    EXPECT_EQ(seqs.size(), static_cast<std::size_t>(kEach)) << source;
   for (std::size_t i = 1; i < events.size(); ++i) EXPECT_LE(events[i - 1].date, events[i].date);
 }
 

@@ -36,8 +36,10 @@ TEST(ParseHttpRequest, Http10IsAccepted) {
 
 TEST(ParseHttpRequest, PostBodyByContentLength) {
   std::string body = R"({"action":"reboot"})";
-  std::string req = "POST /reboot HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n"
-                    "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string req =
+      "POST /reboot HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   ParseResult r = parse_http_request(req);
   ASSERT_EQ(r.state, ParseState::kComplete);
   EXPECT_EQ(r.request.method, "POST");
@@ -128,7 +130,8 @@ TEST(HttpResponse, ReasonPhrasesFollowTheStatus) {
   EXPECT_EQ(http_response(404, "").rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
   EXPECT_EQ(http_response(400, "").rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u);
   EXPECT_EQ(http_response(413, "").rfind("HTTP/1.1 413 Payload Too Large\r\n", 0), 0u);
-  EXPECT_EQ(http_response(431, "").rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u);
+  EXPECT_EQ(http_response(431, "").rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0),
+            0u);
   EXPECT_EQ(http_response(505, "").rfind("HTTP/1.1 505 HTTP Version Not Supported\r\n", 0), 0u);
   EXPECT_EQ(http_response(503, "").rfind("HTTP/1.1 503 Service Unavailable\r\n", 0), 0u);
 }

@@ -100,8 +100,8 @@ TEST(RedisMaxmemory, WithoutADocumentedValueUsesTheNodesMemory) {
 TEST(RedisMaxmemory, IsLessThanTheDocumentedValueForEveryType) {
   for (const NodeType& t : node_type_catalog()) {
     if (t.redis_maxmemory_bytes == 0) continue;
-    double expected = static_cast<double>(t.redis_maxmemory_bytes) *
-                      (100 - kReservedMemoryPercent) / 100.0;
+    double expected =
+        static_cast<double>(t.redis_maxmemory_bytes) * (100 - kReservedMemoryPercent) / 100.0;
     EXPECT_LE(std::abs(static_cast<double>(redis_maxmemory(t)) - expected), 1.0) << t.name;
   }
 }

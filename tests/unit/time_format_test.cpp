@@ -43,9 +43,7 @@ TEST(ToIso8601, HandlesInstantsBeforeTheEpoch) {
   EXPECT_EQ(to_iso8601(TimePoint{} - seconds{1}), "1969-12-31T23:59:59.000Z");
 }
 
-TEST(ParseIso8601, DateOnlyIsMidnightUtc) {
-  ExpectParses("2026-11-25", At(2026y / November / 25));
-}
+TEST(ParseIso8601, DateOnlyIsMidnightUtc) { ExpectParses("2026-11-25", At(2026y / November / 25)); }
 
 TEST(ParseIso8601, DateTimeWithOrWithoutZIsUtc) {
   ExpectParses("2026-11-25T06:40:11Z", kExample);
@@ -110,9 +108,9 @@ TEST(ParseIso8601, NegativeFieldsAreRejected) {
 }
 
 TEST(ParseIso8601, GarbageIsRejected) {
-  for (std::string_view text : {"", "garbage", "yesterday", "2026-11", "2026-1-5",
-                                "26-11-25", "2026/11/25", "2026-11-25T", "2026-11-25T06",
-                                "2026-11-25T06:40:11.", "-5", "1.5", "0x10"}) {
+  for (std::string_view text :
+       {"", "garbage", "yesterday", "2026-11", "2026-1-5", "26-11-25", "2026/11/25", "2026-11-25T",
+        "2026-11-25T06", "2026-11-25T06:40:11.", "-5", "1.5", "0x10"}) {
     ExpectRejected(text);
   }
 }

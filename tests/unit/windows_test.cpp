@@ -67,7 +67,8 @@ TEST(MaintenanceWindow, DayNamesAreCaseInsensitiveAndPrintedLowerCase) {
 }
 
 TEST(MaintenanceWindow, ShorterThanSixtyMinutesIsRejected) {
-  for (std::string_view text : {"mon:00:00-mon:00:59", "mon:00:00-mon:00:00", "sat:23:30-sun:00:15"}) {
+  for (std::string_view text :
+       {"mon:00:00-mon:00:59", "mon:00:00-mon:00:00", "sat:23:30-sun:00:15"}) {
     auto r = parse_maintenance_window(text);
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.error().code, "InvalidParameterValue");
@@ -115,8 +116,8 @@ TEST(MaintenanceWindow, MayWrapFromSaturdayIntoSunday) {
 
 TEST(MaintenanceWindow, ToStringRoundTrips) {
   for (std::string_view text :
-       {"mon:00:00-mon:01:00", "sun:23:00-mon:01:30", "sat:23:00-sun:01:00",
-        "wed:07:05-wed:08:45", "fri:12:00-sat:12:00", "thu:00:00-thu:23:59"}) {
+       {"mon:00:00-mon:01:00", "sun:23:00-mon:01:30", "sat:23:00-sun:01:00", "wed:07:05-wed:08:45",
+        "fri:12:00-sat:12:00", "thu:00:00-thu:23:59"}) {
     auto w = Weekly(text);
     EXPECT_EQ(w.to_string(), text);
     auto again = Weekly(w.to_string());
@@ -222,7 +223,9 @@ TEST(DefaultWindows, AreOneHourOnTheHourAndNeverOverlap) {
   for (int i = 0; i < 500; ++i) {
     std::string seed = "cluster-" + std::to_string(i);
     WeeklyWindow m = default_maintenance_window(seed);
-    DailyWindow s = default_snapshot_window(seed, m);
+    auto chosen = default_snapshot_window(seed, m);
+    ASSERT_TRUE(chosen.has_value()) << seed;
+    DailyWindow s = *chosen;
     EXPECT_EQ(m.length_minutes(), 60) << seed;
     EXPECT_EQ(m.start % 60, 0) << seed;
     EXPECT_EQ(s.length_minutes(), 60) << seed;
@@ -240,8 +243,8 @@ TEST(DefaultWindows, AreStableForASeed) {
   auto a = default_maintenance_window("exampleredis");
   auto b = default_maintenance_window("exampleredis");
   EXPECT_EQ(a.start, b.start);
-  EXPECT_EQ(default_snapshot_window("exampleredis", a).start,
-            default_snapshot_window("exampleredis", b).start);
+  EXPECT_EQ(default_snapshot_window("exampleredis", a)->start,
+            default_snapshot_window("exampleredis", b)->start);
 }
 
 TEST(DefaultWindows, SnapshotWindowFindsTheOnlyFreeHour) {
@@ -249,9 +252,15 @@ TEST(DefaultWindows, SnapshotWindowFindsTheOnlyFreeHour) {
   auto m = Weekly("mon:00:00-mon:23:00");
   for (int i = 0; i < 50; ++i) {
     auto s = default_snapshot_window("c" + std::to_string(i), m);
-    EXPECT_EQ(s.to_string(), "23:00-00:00");
-    EXPECT_FALSE(overlaps(m, s));
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->to_string(), "23:00-00:00");
+    EXPECT_FALSE(overlaps(m, *s));
   }
+}
+
+TEST(DefaultWindows, NoSnapshotWindowFitsBesideAMaintenanceWindowOfMoreThan23Hours) {
+  EXPECT_FALSE(default_snapshot_window("x", Weekly("mon:00:00-mon:23:30")).has_value());
+  EXPECT_FALSE(default_snapshot_window("x", Weekly("sat:12:00-sun:12:00")).has_value());
 }
 
 }  // namespace
