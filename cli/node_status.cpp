@@ -10,14 +10,23 @@ namespace {
 constexpr auto kStartGrace = std::chrono::seconds(10);
 }  // namespace
 
+std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record) {
+  std::vector<DaemonRef> out;
+  for (const auto& node : record.nodes) out.push_back({node.id, node.address, node.create_time});
+  if (record.has_config_endpoint()) {
+    out.push_back({std::string(core::kConfigEndpointId), record.config_address, record.create_time});
+  }
+  return out;
+}
+
 core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record) {
   core::NodeStatuses out;
-  for (const auto& node : record.nodes) {
+  for (const auto& d : daemons_of(record)) {
     if (record.lifecycle == core::Lifecycle::kDeleting) {
       out.push_back("deleting");
       continue;
     }
-    AdminReply reply = ctx.admin().get(ctx.home().admin_socket(node.address), "/v1/status");
+    AdminReply reply = ctx.admin().get(ctx.home().admin_socket(d.address), "/v1/status");
     if (reply.reached && reply.status == 200 && reply.body.contains("status") &&
         reply.body["status"].is_string()) {
       out.push_back(reply.body["status"]);
@@ -25,10 +34,10 @@ core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterReco
     }
     // No answer. A live daemon holds its lock (it may be busy); a daemon
     // that ran and died left its pid file; neither means not started yet.
-    core::fs::path dir = ctx.home().node_dir(record.id, node.id);
+    core::fs::path dir = ctx.home().node_dir(record.id, d.id);
     bool alive = core::is_locked(dir / "daemon.lock");
     bool died = !alive && core::fs::exists(dir / "daemon.pid");
-    bool young = ctx.clock.now() - node.create_time < kStartGrace;
+    bool young = ctx.clock.now() - d.create_time < kStartGrace;
     out.push_back(alive || (!died && young) ? "creating" : "failed");
   }
   return out;

@@ -7,6 +7,16 @@
 
 namespace cachectl::cli {
 
+// Every daemon of a cluster: its nodes, then (Memcached) the configuration
+// endpoint's.
+struct DaemonRef {
+  std::string id;  // "0001" or "cfg"
+  std::string address;
+  core::TimePoint create_time;
+};
+std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record);
+
+// One status per daemon, in daemons_of() order.
 core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record);
 
 // The CacheCluster JSON of a record with its live status.

@@ -68,6 +68,17 @@ std::string to_toml(const CacheClusterRecord& r) {
                                 {"availability_zone", n.availability_zone},
                                 {"create_time", to_toml_time(n.create_time)}});
   t.insert("nodes", std::move(nodes));
+  if (r.has_config_endpoint()) {
+    t.insert("configuration_endpoint",
+             toml::table{{"address", r.config_address}, {"port", r.config_port},
+                         {"version", r.config_version}});
+  }
+  if (!r.pending.empty()) {
+    toml::table p;
+    if (r.pending.num_cache_nodes > 0) p.insert("num_cache_nodes", r.pending.num_cache_nodes);
+    p.insert("cache_node_ids_to_remove", to_toml_array(r.pending.cache_node_ids_to_remove));
+    t.insert("pending", std::move(p));
+  }
   std::ostringstream os;
   os << "# cachectl cache cluster; edit with care: every field is checked when read.\n" << t
      << "\n";
@@ -165,6 +176,26 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     r.nodes.push_back(std::move(n));
   }
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  if (r.has_config_endpoint()) {
+    const toml::table* cfg = t["configuration_endpoint"].as_table();
+    if (!cfg) {
+      return ApiError{kRegistryFileInvalid,
+                      std::string(origin) + ": a memcached cluster needs a [configuration_endpoint] table"};
+    }
+    TomlFields cf(*cfg, std::string(origin) + " [configuration_endpoint]");
+    r.config_address = cf.str("address");
+    if (cf.ok() && !is_loopback_v4(r.config_address))
+      cf.fail("address", "'" + r.config_address + "' is not an IPv4 loopback address (127.x.y.z)");
+    r.config_port = static_cast<int>(cf.integer("port", 1, 65535));
+    r.config_version = static_cast<int>(cf.integer("version", 1, 1LL << 30));
+    if (!cf.ok()) return ApiError{kRegistryFileInvalid, cf.error()};
+  }
+  if (const toml::table* p = t["pending"].as_table()) {
+    TomlFields pf(*p, std::string(origin) + " [pending]");
+    r.pending.num_cache_nodes = static_cast<int>(pf.integer("num_cache_nodes", 0, 60, 0));
+    r.pending.cache_node_ids_to_remove = pf.strings("cache_node_ids_to_remove");
+    if (!pf.ok()) return ApiError{kRegistryFileInvalid, pf.error()};
+  }
   if (static_cast<int>(r.nodes.size()) != r.num_cache_nodes) {
     return ApiError{kRegistryFileInvalid,
                     std::string(origin) + ": num_cache_nodes is " +

@@ -34,6 +34,18 @@ struct CacheNodeRecord {
 
 enum class Lifecycle { kActive, kDeleting };
 
+// Changes accepted without --apply-immediately, applied in the maintenance
+// window (PendingModifiedValues).
+struct PendingChanges {
+  int num_cache_nodes = 0;  // 0 = no change pending
+  std::vector<std::string> cache_node_ids_to_remove;
+  bool empty() const { return num_cache_nodes == 0 && cache_node_ids_to_remove.empty(); }
+};
+
+// The node id under which a Memcached cluster's configuration endpoint runs
+// (its own daemon and address; it is not a cache node).
+inline constexpr std::string_view kConfigEndpointId = "cfg";
+
 struct CacheClusterRecord {
   std::string id;
   std::string engine;
@@ -68,6 +80,14 @@ struct CacheClusterRecord {
   TimePoint create_time;
   Lifecycle lifecycle = Lifecycle::kActive;
   std::vector<CacheNodeRecord> nodes;
+  // Memcached: the cluster-level endpoint that answers auto discovery, and
+  // the version of the node list it serves (+1 at every node added/removed).
+  std::string config_address;
+  int config_port = 0;
+  int config_version = 1;
+  PendingChanges pending;
+
+  bool has_config_endpoint() const { return engine == "memcached"; }
 
   const CacheNodeRecord* find_node(std::string_view node_id) const;
 };

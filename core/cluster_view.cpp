@@ -13,6 +13,11 @@ std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses&
   if (record.lifecycle == Lifecycle::kDeleting) return "deleting";
   auto any = [&](const char* s) { return std::find(nodes.begin(), nodes.end(), s) != nodes.end(); };
   if (any("rebooting")) return "rebooting cache cluster nodes";
+  // A node still being created in a cluster that existed before it: nodes
+  // are being added.
+  for (std::size_t i = 0; i < record.nodes.size() && i < nodes.size(); ++i) {
+    if (nodes[i] == "creating" && record.nodes[i].create_time > record.create_time) return "modifying";
+  }
   if (any("creating")) return "creating";
   if (any("failed")) return "failed";
   return "available";
@@ -23,6 +28,9 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   bool redis = r.engine == "redis";
   json c;
   c["CacheClusterId"] = r.id;
+  if (r.has_config_endpoint()) {
+    c["ConfigurationEndpoint"] = {{"Address", r.config_address}, {"Port", r.config_port}};
+  }
   c["ClientDownloadLandingPage"] = "https://console.aws.amazon.com/elasticache/home#client-download:";
   c["CacheNodeType"] = r.node_type;
   c["Engine"] = r.engine;
@@ -33,7 +41,11 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   if (!r.preferred_outpost_arn.empty()) c["PreferredOutpostArn"] = r.preferred_outpost_arn;
   c["CacheClusterCreateTime"] = to_iso8601(r.create_time);
   c["PreferredMaintenanceWindow"] = r.maintenance_window;
-  c["PendingModifiedValues"] = json::object();
+  json pending = json::object();
+  if (r.pending.num_cache_nodes > 0) pending["NumCacheNodes"] = r.pending.num_cache_nodes;
+  if (!r.pending.cache_node_ids_to_remove.empty())
+    pending["CacheNodeIdsToRemove"] = r.pending.cache_node_ids_to_remove;
+  c["PendingModifiedValues"] = pending;
   if (!r.notification_topic_arn.empty()) {
     c["NotificationConfiguration"] = {{"TopicArn", r.notification_topic_arn},
                                       {"TopicStatus", r.notification_topic_status}};

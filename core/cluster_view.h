@@ -15,9 +15,11 @@ namespace cachectl::core {
 using NodeStatuses = std::vector<std::string>;
 
 // What the cluster as a whole shows: "deleting" while it is deleted,
-// "rebooting cache cluster nodes" while any node reboots, "creating" until
-// every node's engine has answered once, "failed" when a node daemon is
-// gone, otherwise "available".
+// "rebooting cache cluster nodes" while any node reboots, "modifying" while
+// nodes added after the cluster was created start, "creating" until every
+// node's engine has answered once, "failed" when a node daemon (or the
+// configuration endpoint's) is gone, otherwise "available". For a Memcached
+// cluster `nodes` may hold one more entry, the configuration endpoint's.
 std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes);
 
 nlohmann::json cache_cluster_json(const CacheClusterRecord& record, const NodeStatuses& nodes,

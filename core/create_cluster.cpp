@@ -75,13 +75,13 @@ Status check_log_deliveries(const json& req, std::vector<LogDelivery>& out) {
   return std::nullopt;
 }
 
+}  // namespace
+
 std::string node_id(int n) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d", n);
   return buf;
 }
-
-}  // namespace
 
 Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContext& ctx) {
   CacheClusterRecord r;
@@ -310,6 +310,7 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   if (!redis && !r.log_deliveries.empty())
     return invalid_combination("Log delivery is only supported for Redis clusters.");
 
+  r.config_port = r.port;
   for (int i = 1; i <= r.num_cache_nodes; ++i) {
     CacheNodeRecord n;
     n.id = node_id(i);

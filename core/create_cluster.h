@@ -20,6 +20,9 @@ struct ServiceContext {
 // Per-cluster node limit for Memcached (ElastiCache's default quota).
 inline constexpr int kMaxMemcachedNodes = 40;
 
+// "0001" for 1.
+std::string node_id(int n);
+
 Result<CacheClusterRecord> plan_new_cluster(const nlohmann::json& request,
                                             const ServiceContext& context);
 

@@ -20,8 +20,12 @@ std::int64_t redis_maxmemory(const NodeType& type) {
 }
 
 std::int64_t memcached_memory_mib(const NodeType& type) {
-  if (type.memcached_max_cache_memory_mib > 0) return type.memcached_max_cache_memory_mib;
-  return static_cast<std::int64_t>(type.memory_gib * 0.75 * 1024);
+  std::int64_t total = type.memcached_max_cache_memory_mib > 0
+                           ? type.memcached_max_cache_memory_mib
+                           : static_cast<std::int64_t>(type.memory_gib * 1024);
+  // ElastiCache keeps memcached_connections_overhead (100 MB by default) out
+  // of the cache.
+  return std::max<std::int64_t>(total - kMemcachedConnectionsOverheadMib, 16);
 }
 
 }  // namespace cachectl::core

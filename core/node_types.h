@@ -32,7 +32,11 @@ inline constexpr int kReservedMemoryPercent = 25;
 // the node's memory) less the reserved memory.
 std::int64_t redis_maxmemory(const NodeType& type);
 
-// Memcached `-m` (MiB): the documented max_cache_memory, else 75% of memory.
+// ElastiCache's default memcached_connections_overhead.
+inline constexpr int kMemcachedConnectionsOverheadMib = 100;
+
+// Memcached `-m` (MiB): the documented max_cache_memory (else the node's
+// memory) less the connections overhead.
 std::int64_t memcached_memory_mib(const NodeType& type);
 
 }  // namespace cachectl::core

@@ -112,6 +112,15 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
     node.address = *address;
     claimed.push_back(*address);
   }
+  if (record.has_config_endpoint()) {
+    auto address = claim_address(record.id, kConfigEndpointId, record.config_port, usable);
+    if (!address) {
+      release_all();
+      return address.error();
+    }
+    record.config_address = *address;
+    claimed.push_back(*address);
+  }
   switch (create_file_exclusive(home_.cluster_file(record.id), to_toml(record))) {
     case CreateResult::kCreated:
       return std::nullopt;
@@ -150,6 +159,7 @@ Status Registry::remove(std::string_view id) {
                     "cannot remove " + home_.cluster_file(id).string() + ": " + std::strerror(errno)};
   }
   for (const auto& node : record->nodes) release_address(node.address);
+  if (!record->config_address.empty()) release_address(record->config_address);
   return std::nullopt;
 }
 

@@ -1,5 +1,8 @@
 #include "node/engine_config.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -41,6 +44,18 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   return l;
 }
 
+namespace {
+
+// ElastiCache allows 65000 connections; memcached raises its descriptor
+// limit to match and refuses to start when the hard limit is lower.
+long connection_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max == RLIM_INFINITY) return 65000;
+  return std::clamp<long>(static_cast<long>(rl.rlim_max) - 64, 64, 65000);
+}
+
+}  // namespace
+
 EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
@@ -49,7 +64,7 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
             "-p", std::to_string(n.port),
             "-U", "0",  // no UDP, as on ElastiCache
             "-m", std::to_string(type ? core::memcached_memory_mib(*type) : 64),
-            "-c", "65000"};
+            "-c", std::to_string(connection_limit())};
   // memcached refuses to run as root unless told which user to be.
   if (::geteuid() == 0) {
     l.argv.push_back("-u");

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "cli/node_status.h"
 #include "core/files.h"
 
 namespace cachectl::cli {
@@ -32,14 +33,17 @@ void kill_unresponsive(const core::fs::path& dir) {
 
 }  // namespace
 
+void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
+                 const std::string& address) {
+  core::fs::path dir = ctx.home().node_dir(cluster, id);
+  AdminReply reply = ctx.admin().post(ctx.home().admin_socket(address), "/v1/shutdown", 15s);
+  if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
+  // The daemon lets go of its lock as it exits.
+  for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(5ms);
+}
+
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record) {
-  for (const auto& node : record.nodes) {
-    core::fs::path dir = ctx.home().node_dir(record.id, node.id);
-    AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/shutdown", 15s);
-    if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
-    // The daemon lets go of its lock as it exits.
-    for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(5ms);
-  }
+  for (const auto& d : daemons_of(record)) stop_daemon(ctx, record.id, d.id, d.address);
   std::error_code ec;
   core::fs::remove_all(ctx.home().root() / "nodes" / record.id, ec);
   return ctx.registry.remove(record.id);

@@ -9,6 +9,11 @@ namespace cachectl::cli {
 // Asks every node daemon to shut down (which stops its engine), kills any
 // that does not answer, removes the node directories, then the record and
 // its address claims.
+// Shuts one daemon down (node or configuration endpoint), killing it if it
+// does not answer, and waits until it has exited.
+void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
+                 const std::string& address);
+
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record);
 
 }  // namespace cachectl::cli

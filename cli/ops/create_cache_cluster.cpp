@@ -15,8 +15,11 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
   auto record = core::plan_new_cluster(request, service);
   if (!record) return record.error();
   if (auto err = ctx.registry.create(*record, can_listen)) return *err;
-  for (const auto& node : record->nodes) {
-    if (auto err = launch_node(ctx.home(), record->id, node.id)) {
+  std::vector<std::string> daemons;
+  for (const auto& node : record->nodes) daemons.push_back(node.id);
+  if (record->has_config_endpoint()) daemons.emplace_back(core::kConfigEndpointId);
+  for (const auto& daemon : daemons) {
+    if (auto err = launch_node(ctx.home(), record->id, daemon)) {
       // Undo everything: a cluster that cannot run is not left behind.
       teardown_cluster(ctx, *record);
       return *err;

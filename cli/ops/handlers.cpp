@@ -10,6 +10,7 @@ core::Result<nlohmann::json> describe_cache_clusters(Context&, const nlohmann::j
 core::Result<nlohmann::json> reboot_cache_cluster(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> delete_cache_cluster(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> describe_events(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_cache_cluster(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -18,6 +19,7 @@ Handler find_handler(const std::string& api_operation) {
       {"RebootCacheCluster", reboot_cache_cluster},
       {"DeleteCacheCluster", delete_cache_cluster},
       {"DescribeEvents", describe_events},
+      {"ModifyCacheCluster", modify_cache_cluster},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

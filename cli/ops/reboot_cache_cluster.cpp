@@ -44,6 +44,10 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
                                 (reply.reached ? reply.body.value("error", "refused") : reply.error)};
     }
   }
+  // A configuration endpoint whose daemon is gone comes back with the nodes.
+  if (record->has_config_endpoint() && statuses.back() == "failed") {
+    if (auto err = launch_node(ctx.home(), record->id, std::string(core::kConfigEndpointId))) return *err;
+  }
   return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
 }
 

@@ -56,6 +56,11 @@ CacheClusterRecord FullRecord() {
                       {"engine-log", "kinesis-firehose", "my-stream", "text", true}};
   r.create_time = At(2026y / November / 25, 6, 40, 11, 123);
   r.lifecycle = Lifecycle::kDeleting;
+  r.config_address = "127.42.0.9";
+  r.config_port = 11222;
+  r.config_version = 4;
+  r.pending.num_cache_nodes = 1;
+  r.pending.cache_node_ids_to_remove = {"0002"};
   r.nodes = {
       {"0001", "127.42.0.2", 11222, "us-east-1b", At(2026y / November / 25, 6, 40, 12, 7)},
       {"0002", "127.42.1.254", 11222, "us-east-1c", At(2026y / November / 25, 6, 41, 0, 999)}};

@@ -106,12 +106,12 @@ TEST(RedisMaxmemory, IsLessThanTheDocumentedValueForEveryType) {
   }
 }
 
-TEST(MemcachedMemory, IsTheDocumentedValueElseThreeQuartersOfMemory) {
+TEST(MemcachedMemory, IsTheDocumentedMaxCacheMemoryLessTheConnectionsOverhead) {
   const NodeType* t = find_node_type("cache.t1.micro");
   ASSERT_NE(t, nullptr);
-  EXPECT_EQ(memcached_memory_mib(*t), 213);
+  EXPECT_EQ(memcached_memory_mib(*t), 213 - kMemcachedConnectionsOverheadMib);
   NodeType undocumented{"cache.x9.test", "x9", true, 4.0, 0, 0, 2, true};
-  EXPECT_EQ(memcached_memory_mib(undocumented), 3072);
+  EXPECT_EQ(memcached_memory_mib(undocumented), 4096 - kMemcachedConnectionsOverheadMib);
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ CacheClusterRecord MakeRecord(const std::string& id, int nodes = 1) {
   r.parameter_group = nodes > 1 ? "default.memcached1.6" : "default.redis7";
   r.maintenance_window = "mon:00:00-mon:01:00";
   r.port = nodes > 1 ? 11211 : 6379;
+  r.config_port = r.port;  // memcached: the configuration endpoint's
   r.create_time = TimePoint(sys_days{2026y / November / 25} + hours{6});
   for (int i = 1; i <= nodes; ++i) {
     CacheNodeRecord n;
@@ -148,6 +149,10 @@ TEST_F(RegistryTest, CreateThenGet) {
     addresses.insert(n.address);
   }
   EXPECT_EQ(addresses.size(), 3u);
+  // Memcached: the configuration endpoint gets an address of its own too.
+  EXPECT_EQ(record.config_address.rfind(Prefix() + ".", 0), 0u) << record.config_address;
+  EXPECT_EQ(addresses.count(record.config_address), 0u);
+  addresses.insert(record.config_address);
   EXPECT_EQ(Claims(), addresses);
 
   auto got = registry_->get("alpha");
@@ -339,14 +344,20 @@ TEST_F(RegistryTest, ConcurrentCreatesFromManyProcessesAllLandWithDistinctAddres
   std::vector<std::string> ids = registry_->list_ids();
   ASSERT_EQ(ids.size(), 2u * kProcesses);
   std::set<std::string> addresses;
+  std::size_t node_addresses = 0;
   for (const auto& id : ids) {
     auto r = registry_->get(id);
     ASSERT_TRUE(r.ok()) << id << ": " << r.error().message;
     for (const auto& n : r->nodes) {
       EXPECT_TRUE(addresses.insert(n.address).second) << n.address << " given twice";
+      ++node_addresses;
+    }
+    // A Memcached cluster's configuration endpoint has an address of its own.
+    if (r->has_config_endpoint()) {
+      EXPECT_TRUE(addresses.insert(r->config_address).second) << r->config_address << " given twice";
     }
   }
-  EXPECT_EQ(addresses.size(), 4u * kProcesses);
+  EXPECT_EQ(node_addresses, 4u * kProcesses);
   EXPECT_EQ(Claims(), addresses) << "no claim is leaked";
 }
 
@@ -387,6 +398,7 @@ TEST_F(RegistryTest, ManyProcessesRacingForOneIdExactlyOneWins) {
   EXPECT_GE(r->port, 7000);
   std::set<std::string> winner_addresses;
   for (const auto& n : r->nodes) winner_addresses.insert(n.address);
+  if (r->has_config_endpoint()) winner_addresses.insert(r->config_address);
   EXPECT_EQ(Claims(), winner_addresses) << "losers released their addresses";
 }
 
