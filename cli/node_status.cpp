@@ -19,6 +19,12 @@ std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record) {
   return out;
 }
 
+std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record) {
+  std::vector<DaemonRef> out = daemons_of(record);
+  for (const auto& n : record.removing) out.push_back({n.id, n.address, n.create_time});
+  return out;
+}
+
 core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record) {
   core::NodeStatuses out;
   for (const auto& d : daemons_of(record)) {

@@ -15,6 +15,8 @@ struct DaemonRef {
   core::TimePoint create_time;
 };
 std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record);
+// ... and the daemons of nodes being removed (to stop them all).
+std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record);
 
 // One status per daemon, in daemons_of() order.
 core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record);

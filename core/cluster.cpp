@@ -60,14 +60,18 @@ std::string to_toml(const CacheClusterRecord& r) {
                                {"log_format", l.log_format},
                                {"enabled", l.enabled}});
   t.insert("log_delivery", std::move(logs));
-  toml::array nodes;
-  for (const auto& n : r.nodes)
-    nodes.push_back(toml::table{{"id", n.id},
+  auto node_tables = [](const std::vector<CacheNodeRecord>& list) {
+    toml::array out;
+    for (const auto& n : list)
+      out.push_back(toml::table{{"id", n.id},
                                 {"address", n.address},
                                 {"port", n.port},
                                 {"availability_zone", n.availability_zone},
                                 {"create_time", to_toml_time(n.create_time)}});
-  t.insert("nodes", std::move(nodes));
+    return out;
+  };
+  t.insert("nodes", node_tables(r.nodes));
+  if (!r.removing.empty()) t.insert("removing_nodes", node_tables(r.removing));
   if (r.has_config_endpoint()) {
     t.insert("configuration_endpoint",
              toml::table{{"address", r.config_address}, {"port", r.config_port},
@@ -157,8 +161,8 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
                                 lf.boolean("enabled", true)});
     if (!lf.ok()) return ApiError{kRegistryFileInvalid, lf.error()};
   }
-  for (const toml::table* node : f.tables("nodes")) {
-    TomlFields nf(*node, std::string(origin) + " [[nodes]]");
+  auto read_node = [&](const toml::table& node, const std::string& where) -> Result<CacheNodeRecord> {
+    TomlFields nf(node, where);
     CacheNodeRecord n;
     n.id = nf.str("id");
     if (nf.ok() && !is_node_id(n.id)) nf.fail("id", "expected a node id such as \"0001\"");
@@ -169,11 +173,21 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     n.availability_zone = nf.str("availability_zone", "");
     n.create_time = nf.time("create_time");
     if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
-    if (r.find_node(n.id)) {
+    return n;
+  };
+  for (const toml::table* node : f.tables("removing_nodes")) {
+    auto n = read_node(*node, std::string(origin) + " [[removing_nodes]]");
+    if (!n) return n.error();
+    r.removing.push_back(*n);
+  }
+  for (const toml::table* node : f.tables("nodes")) {
+    auto n = read_node(*node, std::string(origin) + " [[nodes]]");
+    if (!n) return n.error();
+    if (r.find_node(n->id)) {
       return ApiError{kRegistryFileInvalid,
-                      std::string(origin) + ": node id '" + n.id + "' appears twice"};
+                      std::string(origin) + ": node id '" + n->id + "' appears twice"};
     }
-    r.nodes.push_back(std::move(n));
+    r.nodes.push_back(std::move(*n));
   }
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   if (r.has_config_endpoint()) {

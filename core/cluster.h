@@ -86,6 +86,9 @@ struct CacheClusterRecord {
   int config_port = 0;
   int config_version = 1;
   PendingChanges pending;
+  // Nodes taken out of the cluster whose daemons are still being stopped: the
+  // cluster shows "modifying" until they are gone.
+  std::vector<CacheNodeRecord> removing;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
 

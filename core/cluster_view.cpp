@@ -13,6 +13,7 @@ std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses&
   if (record.lifecycle == Lifecycle::kDeleting) return "deleting";
   auto any = [&](const char* s) { return std::find(nodes.begin(), nodes.end(), s) != nodes.end(); };
   if (any("rebooting")) return "rebooting cache cluster nodes";
+  if (!record.removing.empty()) return "modifying";
   // A node still being created in a cluster that existed before it: nodes
   // are being added.
   for (std::size_t i = 0; i < record.nodes.size() && i < nodes.size(); ++i) {

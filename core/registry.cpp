@@ -159,6 +159,7 @@ Status Registry::remove(std::string_view id) {
                     "cannot remove " + home_.cluster_file(id).string() + ": " + std::strerror(errno)};
   }
   for (const auto& node : record->nodes) release_address(node.address);
+  for (const auto& node : record->removing) release_address(node.address);
   if (!record->config_address.empty()) release_address(record->config_address);
   return std::nullopt;
 }

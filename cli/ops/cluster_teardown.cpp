@@ -43,7 +43,7 @@ void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id
 }
 
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record) {
-  for (const auto& d : daemons_of(record)) stop_daemon(ctx, record.id, d.id, d.address);
+  for (const auto& d : all_daemons_of(record)) stop_daemon(ctx, record.id, d.id, d.address);
   std::error_code ec;
   core::fs::remove_all(ctx.home().root() / "nodes" / record.id, ec);
   return ctx.registry.remove(record.id);

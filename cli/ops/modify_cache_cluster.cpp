@@ -156,14 +156,13 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
       ctx.record_event(id, "Added cache node " + n.id + " in availability zone " + n.availability_zone);
     }
   } else if (plan->target < current) {
-    std::vector<core::CacheNodeRecord> removed;
-    // The node list (and auto discovery) changes first, then the nodes stop.
+    // The node list (and auto discovery) changes first; the cluster shows
+    // "modifying" while the removed nodes' daemons stop.
     if (auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
-          removed.clear();
           std::vector<core::CacheNodeRecord> kept;
           for (const auto& n : r.nodes) {
             bool go = std::find(plan->remove.begin(), plan->remove.end(), n.id) != plan->remove.end();
-            (go ? removed : kept).push_back(n);
+            (go ? r.removing : kept).push_back(n);
           }
           r.nodes = kept;
           r.num_cache_nodes = plan->target;
@@ -173,13 +172,22 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
           return std::nullopt;
         }))
       return *err;
-    for (const auto& n : removed) {
+    auto marked = ctx.registry.get(id);
+    if (!marked) return marked.error();
+    nlohmann::json response{{"CacheCluster", live_cluster_json(ctx, *marked, false)}};
+    for (const auto& n : marked->removing) {
       stop_daemon(ctx, id, n.id, n.address);
       std::error_code ec;
       core::fs::remove_all(ctx.home().node_dir(id, n.id), ec);
-      ctx.registry.release_address(n.address);
-      ctx.record_event(id, "Removed cache node " + n.id);
     }
+    if (auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
+          for (const auto& n : r.removing) ctx.registry.release_address(n.address);
+          r.removing.clear();
+          return std::nullopt;
+        }))
+      return *err;
+    for (const auto& n : marked->removing) ctx.record_event(id, "Removed cache node " + n.id);
+    return response;
   } else if (az_mode != record->az_mode) {
     if (auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
           r.az_mode = az_mode;

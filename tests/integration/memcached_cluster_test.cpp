@@ -141,9 +141,13 @@ TEST_F(MemcachedCluster, GrowToFiveThenRemoveNode0002) {
   EXPECT_EQ(memcached_processes(c5), 5);
 
   std::string removed_address = c5["CacheNodes"][1]["Endpoint"]["Address"];
-  ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "4",
-                              "--cache-node-ids-to-remove", "0002", "--apply-immediately"});
+  json shrunk = ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "4",
+                                            "--cache-node-ids-to-remove", "0002", "--apply-immediately"});
+  // Answered while node 0002 was being taken away.
+  EXPECT_EQ(shrunk["CacheCluster"]["CacheClusterStatus"], "modifying");
+  EXPECT_EQ(shrunk["CacheCluster"]["NumCacheNodes"], 4);
   json c4 = describe("sessions");
+  EXPECT_EQ(c4["CacheClusterStatus"], "available");
   std::vector<std::string> ids;
   for (const auto& n : c4["CacheNodes"]) ids.push_back(n["CacheNodeId"]);
   EXPECT_EQ(ids, (std::vector<std::string>{"0001", "0003", "0004", "0005"}));
