@@ -1,6 +1,8 @@
 // Memcached clusters end to end against real memcached: many nodes, the
 // configuration endpoint's auto discovery, growing, shrinking, partial
 // reboots, and the Redis-only requests that must be refused.
+#include <signal.h>
+
 #include <set>
 
 #include "tests/integration/harness.h"
@@ -237,6 +239,25 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
   auto [address, port] = create_redis("r1");
   expect_error({"modify-cache-cluster", "--cache-cluster-id", "r1", "--num-cache-nodes", "2", "--apply-immediately"},
                "InvalidParameterCombination");
+}
+
+TEST_F(MemcachedCluster, KilledMemcachedIsRestartedAndEventsSaySo) {
+  create_sessions(2);
+  json c = describe("sessions");
+  std::string a2 = c["CacheNodes"][1]["Endpoint"]["Address"];
+  auto pids = processes_mentioning("-l " + a2 + " ");
+  ASSERT_EQ(pids.size(), 1u);
+  ASSERT_EQ(::kill(pids[0], SIGKILL), 0);
+  ASSERT_TRUE(wait_until([&] {
+    auto now = processes_mentioning("-l " + a2 + " ");
+    return now.size() == 1 && now[0] != pids[0] && mc(a2, 11211, {"set", "k", "v"}) == "True\n";
+  }, 5s));
+  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
+  std::string all;
+  for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
+  EXPECT_NE(all.find("Recovering cache nodes 0002: memcached (pid " + std::to_string(pids[0]) + ") was killed by signal 9"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("Finished recovery for cache nodes 0002"), std::string::npos) << all;
 }
 
 TEST_F(MemcachedCluster, DeleteStopsEveryNodeAndTheConfigurationEndpoint) {
