@@ -15,11 +15,7 @@ core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohman
     std::string lower = *id;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto record = ctx.registry.get(lower);
-    if (!record) {
-      if (record.error().code == "CacheClusterNotFound")
-        return core::ApiError{"CacheClusterNotFound", "Cache cluster " + *id + " not found."};
-      return record.error();
-    }
+    if (!record) return record.error();
     clusters.push_back(live_cluster_json(ctx, *record, show_nodes));
   } else {
     auto limit = max_records(request);

@@ -221,6 +221,8 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
   create_sessions(2);
   expect_error({"delete-cache-cluster", "--cache-cluster-id", "sessions", "--final-snapshot-identifier", "s"},
                "SnapshotFeatureNotSupportedFault");
+  expect_error({"create-snapshot", "--cache-cluster-id", "sessions", "--snapshot-name", "s"},
+               "SnapshotFeatureNotSupportedFault");
   expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "1", "--apply-immediately"},
                "InvalidParameterValue");
   expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "1",
