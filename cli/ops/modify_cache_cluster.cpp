@@ -80,6 +80,15 @@ core::Result<Plan> plan_node_change(const core::CacheClusterRecord& r, const nlo
 
 int node_number(const std::string& id) { return std::stoi(id); }
 
+// What every applied change of the node list does to the record: the new
+// count, a new auto discovery version, nothing pending any more.
+void node_list_changed(core::CacheClusterRecord& r, int count, const std::string& az_mode) {
+  r.num_cache_nodes = count;
+  r.az_mode = az_mode;
+  r.config_version += 1;
+  r.pending = {};
+}
+
 }  // namespace
 
 core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::json& request) {
@@ -144,10 +153,7 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
             added.push_back(n);
           }
           r.nodes.insert(r.nodes.end(), added.begin(), added.end());
-          r.num_cache_nodes = plan->target;
-          r.az_mode = az_mode;
-          r.config_version += 1;
-          r.pending = {};
+          node_list_changed(r, plan->target, az_mode);
           return std::nullopt;
         }))
       return *err;
@@ -165,10 +171,7 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
             (go ? r.removing : kept).push_back(n);
           }
           r.nodes = kept;
-          r.num_cache_nodes = plan->target;
-          r.az_mode = az_mode;
-          r.config_version += 1;
-          r.pending = {};
+          node_list_changed(r, plan->target, az_mode);
           return std::nullopt;
         }))
       return *err;
