@@ -1,6 +1,7 @@
 #include "cli/admin_client.h"
 
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -8,7 +9,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <strings.h>
 
 namespace cachectl::cli {
 
@@ -103,7 +103,8 @@ AdminReply AdminClient::request(const std::filesystem::path& socket, const std::
   char buf[16384];
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) {
       reply.error = "the daemon did not answer within " + std::to_string(timeout.count()) + " ms";
       break;

@@ -2,8 +2,8 @@
 // waiters and paginators, and the kebab-case names options are made of.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>

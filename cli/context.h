@@ -16,7 +16,9 @@ namespace cachectl::cli {
 
 struct Context {
   Context(core::StateHome home, GlobalOptions global, std::string region)
-      : registry(home), events(home.events_file()), global(std::move(global)),
+      : registry(home),
+        events(home.events_file()),
+        global(std::move(global)),
         region(std::move(region)) {}
 
   const core::StateHome& home() const { return registry.home(); }

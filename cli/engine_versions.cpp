@@ -3,12 +3,12 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <regex>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/files.h"
 
@@ -45,7 +45,8 @@ std::string run_capture(const std::string& binary, const char* flag) {
   std::string out;
   char buf[512];
   ssize_t n;
-  while (rc == 0 && (n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  while (rc == 0 && (n = ::read(fds[0], buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<std::size_t>(n));
   ::close(fds[0]);
   if (rc == 0) ::waitpid(pid, nullptr, 0);
   return out;
@@ -88,7 +89,8 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
         if (auto* arr = t["engines"].as_array()) {
           for (const auto& e : *arr) {
             if (auto* tbl = e.as_table()) {
-              out.push_back({(*tbl)["engine"].value_or(std::string()), (*tbl)["version"].value_or(std::string())});
+              out.push_back({(*tbl)["engine"].value_or(std::string()),
+                             (*tbl)["version"].value_or(std::string())});
             }
           }
         }

@@ -32,17 +32,21 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   fs::path dir = home.node_dir(cluster, node);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return core::ApiError{core::kInvalidConfiguration, "cannot create " + dir.string() + ": " + ec.message()};
+  if (ec)
+    return core::ApiError{core::kInvalidConfiguration,
+                          "cannot create " + dir.string() + ": " + ec.message()};
   std::string binary = node_binary();
   std::string log = (dir / "node.log").string();
-  std::vector<std::string> argv = {binary, "--state-dir", home.root().string(), "--cluster",
-                                   cluster, "--node", node, "--ready-fd", "3"};
+  std::vector<std::string> argv = {binary,      "--state-dir", home.root().string(),
+                                   "--cluster", cluster,       "--node",
+                                   node,        "--ready-fd",  "3"};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
 
   int ready[2];
-  if (::pipe2(ready, O_CLOEXEC) != 0) return core::ApiError{"InternalFailure", std::strerror(errno)};
+  if (::pipe2(ready, O_CLOEXEC) != 0)
+    return core::ApiError{"InternalFailure", std::strerror(errno)};
   pid_t child = ::fork();
   if (child < 0) {
     ::close(ready[0]);
@@ -75,7 +79,9 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   char buf[256];
   while (line.find('\n') == std::string::npos) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) break;
     pollfd p{ready[0], POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
@@ -88,7 +94,8 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   std::string why = line.empty() ? "it exited before serving its admin socket (see " + log + ")"
                                  : line.substr(0, line.find('\n'));
   if (why.rfind("error: ", 0) == 0) why = why.substr(7);
-  return core::ApiError{"InternalFailure", "the node daemon for " + cluster + "/" + node + " did not start: " + why};
+  return core::ApiError{"InternalFailure",
+                        "the node daemon for " + cluster + "/" + node + " did not start: " + why};
 }
 
 }  // namespace cachectl::cli

@@ -14,7 +14,8 @@ std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record) {
   std::vector<DaemonRef> out;
   for (const auto& node : record.nodes) out.push_back({node.id, node.address, node.create_time});
   if (record.has_config_endpoint()) {
-    out.push_back({std::string(core::kConfigEndpointId), record.config_address, record.create_time});
+    out.push_back(
+        {std::string(core::kConfigEndpointId), record.config_address, record.create_time});
   }
   return out;
 }

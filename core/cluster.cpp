@@ -1,9 +1,9 @@
 #include "core/cluster.h"
 
 #include <arpa/inet.h>
+#include <toml++/toml.h>
 
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/engines.h"
 #include "core/node_types.h"
@@ -50,7 +50,8 @@ std::string to_toml(const CacheClusterRecord& r) {
   t.insert("create_time", to_toml_time(r.create_time));
   t.insert("lifecycle", r.lifecycle == Lifecycle::kDeleting ? "deleting" : "active");
   toml::array tags;
-  for (const auto& tag : r.tags) tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
+  for (const auto& tag : r.tags)
+    tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
   t.insert("tags", std::move(tags));
   toml::array logs;
   for (const auto& l : r.log_deliveries)
@@ -73,9 +74,9 @@ std::string to_toml(const CacheClusterRecord& r) {
   t.insert("nodes", node_tables(r.nodes));
   if (!r.removing.empty()) t.insert("removing_nodes", node_tables(r.removing));
   if (r.has_config_endpoint()) {
-    t.insert("configuration_endpoint",
-             toml::table{{"address", r.config_address}, {"port", r.config_port},
-                         {"version", r.config_version}});
+    t.insert("configuration_endpoint", toml::table{{"address", r.config_address},
+                                                   {"port", r.config_port},
+                                                   {"version", r.config_version}});
   }
   if (!r.pending.empty()) {
     toml::table p;
@@ -84,8 +85,8 @@ std::string to_toml(const CacheClusterRecord& r) {
     t.insert("pending", std::move(p));
   }
   std::ostringstream os;
-  os << "# cachectl cache cluster; edit with care: every field is checked when read.\n" << t
-     << "\n";
+  os << "# cachectl cache cluster; edit with care: every field is checked when read.\n"
+     << t << "\n";
   return os.str();
 }
 
@@ -113,7 +114,8 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
   CacheClusterRecord r;
   r.id = f.str("cache_cluster_id");
   r.engine = f.str("engine");
-  if (f.ok() && !is_known_engine(r.engine)) f.fail("engine", "'" + r.engine + "' is not redis or memcached");
+  if (f.ok() && !is_known_engine(r.engine))
+    f.fail("engine", "'" + r.engine + "' is not redis or memcached");
   r.engine_version = f.str("engine_version");
   r.node_type = f.str("cache_node_type");
   if (f.ok() && !find_node_type(r.node_type))
@@ -161,7 +163,8 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
                                 lf.boolean("enabled", true)});
     if (!lf.ok()) return ApiError{kRegistryFileInvalid, lf.error()};
   }
-  auto read_node = [&](const toml::table& node, const std::string& where) -> Result<CacheNodeRecord> {
+  auto read_node = [&](const toml::table& node,
+                       const std::string& where) -> Result<CacheNodeRecord> {
     TomlFields nf(node, where);
     CacheNodeRecord n;
     n.id = nf.str("id");
@@ -193,8 +196,9 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
   if (r.has_config_endpoint()) {
     const toml::table* cfg = t["configuration_endpoint"].as_table();
     if (!cfg) {
-      return ApiError{kRegistryFileInvalid,
-                      std::string(origin) + ": a memcached cluster needs a [configuration_endpoint] table"};
+      return ApiError{
+          kRegistryFileInvalid,
+          std::string(origin) + ": a memcached cluster needs a [configuration_endpoint] table"};
     }
     TomlFields cf(*cfg, std::string(origin) + " [configuration_endpoint]");
     r.config_address = cf.str("address");
@@ -211,10 +215,10 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     if (!pf.ok()) return ApiError{kRegistryFileInvalid, pf.error()};
   }
   if (static_cast<int>(r.nodes.size()) != r.num_cache_nodes) {
-    return ApiError{kRegistryFileInvalid,
-                    std::string(origin) + ": num_cache_nodes is " +
-                        std::to_string(r.num_cache_nodes) + " but " +
-                        std::to_string(r.nodes.size()) + " [[nodes]] are listed"};
+    return ApiError{kRegistryFileInvalid, std::string(origin) + ": num_cache_nodes is " +
+                                              std::to_string(r.num_cache_nodes) + " but " +
+                                              std::to_string(r.nodes.size()) +
+                                              " [[nodes]] are listed"};
   }
   return r;
 }

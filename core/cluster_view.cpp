@@ -17,7 +17,8 @@ std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses&
   // A node still being created in a cluster that existed before it: nodes
   // are being added.
   for (std::size_t i = 0; i < record.nodes.size() && i < nodes.size(); ++i) {
-    if (nodes[i] == "creating" && record.nodes[i].create_time > record.create_time) return "modifying";
+    if (nodes[i] == "creating" && record.nodes[i].create_time > record.create_time)
+      return "modifying";
   }
   if (any("creating")) return "creating";
   if (any("failed")) return "failed";
@@ -32,7 +33,8 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   if (r.has_config_endpoint()) {
     c["ConfigurationEndpoint"] = {{"Address", r.config_address}, {"Port", r.config_port}};
   }
-  c["ClientDownloadLandingPage"] = "https://console.aws.amazon.com/elasticache/home#client-download:";
+  c["ClientDownloadLandingPage"] =
+      "https://console.aws.amazon.com/elasticache/home#client-download:";
   c["CacheNodeType"] = r.node_type;
   c["Engine"] = r.engine;
   c["EngineVersion"] = r.engine_version;
@@ -74,7 +76,8 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   }
   c["AutoMinorVersionUpgrade"] = r.auto_minor_version_upgrade;
   json sgs = json::array();
-  for (const auto& g : r.security_group_ids) sgs.push_back({{"SecurityGroupId", g}, {"Status", "active"}});
+  for (const auto& g : r.security_group_ids)
+    sgs.push_back({{"SecurityGroupId", g}, {"Status", "active"}});
   c["SecurityGroups"] = sgs;
   if (redis) {
     c["SnapshotRetentionLimit"] = r.snapshot_retention_limit;

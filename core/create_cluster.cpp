@@ -31,9 +31,8 @@ bool has(const json& req, const char* key) { return req.contains(key) && !req[ke
 // Printable ASCII without space, '/', '"' or '@', 16-128 long (ElastiCache's AUTH rule).
 bool valid_auth_token(const std::string& t) {
   if (t.size() < 16 || t.size() > 128) return false;
-  return std::all_of(t.begin(), t.end(), [](char c) {
-    return c > 32 && c < 127 && c != '/' && c != '"' && c != '@';
-  });
+  return std::all_of(t.begin(), t.end(),
+                     [](char c) { return c > 32 && c < 127 && c != '/' && c != '"' && c != '@'; });
 }
 
 Status check_snapshot_source(const std::string& s) {
@@ -103,7 +102,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   }
   bool redis = r.engine == "redis";
 
-  auto installed = resolve_engine_version(ctx.installed, r.engine, get_string(req, "EngineVersion"));
+  auto installed =
+      resolve_engine_version(ctx.installed, r.engine, get_string(req, "EngineVersion"));
   if (!installed) {
     std::string v = get_string(req, "EngineVersion");
     return invalid_value(v.empty() ? "No " + r.engine + " engine is installed on this machine."
@@ -157,9 +157,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
                          std::to_string(r.preferred_availability_zones.size()) +
                          ") must match NumCacheNodes (" + std::to_string(r.num_cache_nodes) + ").");
   }
-  for (const auto& z : r.preferred_availability_zones.empty()
-                           ? std::vector<std::string>{preferred}
-                           : r.preferred_availability_zones) {
+  for (const auto& z : r.preferred_availability_zones.empty() ? std::vector<std::string>{preferred}
+                                                              : r.preferred_availability_zones) {
     if (!z.empty() && std::find(zones.begin(), zones.end(), z) == zones.end()) {
       return invalid_value("Invalid availability zone '" + z + "'. Zones of region " + ctx.region +
                            " are " + zones[0] + ", " + zones[1] + " and " + zones[2] + ".");
@@ -209,7 +208,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
       Tag tag{get_string(t, "Key"), get_string(t, "Value")};
       if (tag.key.empty() || tag.key.size() > 128)
         return invalid_value("Tag keys must be 1 to 128 characters long.");
-      if (tag.value.size() > 256) return invalid_value("Tag values must be at most 256 characters long.");
+      if (tag.value.size() > 256)
+        return invalid_value("Tag values must be at most 256 characters long.");
       if (tag.key.rfind("aws:", 0) == 0)
         return invalid_value("Tag keys starting with 'aws:' are reserved.");
       r.tags.push_back(std::move(tag));
@@ -243,7 +243,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   if (!r.snapshot_name.empty()) {
     return ApiError{"SnapshotNotFoundFault", "Snapshot " + r.snapshot_name + " not found."};
   }
-  r.snapshot_retention_limit = has(req, "SnapshotRetentionLimit") ? req["SnapshotRetentionLimit"].get<int>() : 0;
+  r.snapshot_retention_limit =
+      has(req, "SnapshotRetentionLimit") ? req["SnapshotRetentionLimit"].get<int>() : 0;
   if (r.snapshot_retention_limit < 0 || r.snapshot_retention_limit > 35) {
     return invalid_value("SnapshotRetentionLimit must be between 0 and 35 days.");
   }
@@ -276,7 +277,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   r.notification_topic_arn = get_string(req, "NotificationTopicArn");
   if (!r.notification_topic_arn.empty()) {
     if (r.notification_topic_arn.rfind("arn:aws:sns:", 0) != 0)
-      return invalid_value("Invalid NotificationTopicArn: expected arn:aws:sns:REGION:ACCOUNT:TOPIC.");
+      return invalid_value(
+          "Invalid NotificationTopicArn: expected arn:aws:sns:REGION:ACCOUNT:TOPIC.");
     r.notification_topic_status = "active";
   }
   r.auto_minor_version_upgrade =
@@ -292,16 +294,18 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
           "AuthToken can only be specified when TransitEncryptionEnabled is true.");
     }
     if (!valid_auth_token(r.auth_token)) {
-      return invalid_value("Invalid AuthToken: it must be 16 to 128 printable characters with no "
-                           "spaces, '/', '\"' or '@'.");
+      return invalid_value(
+          "Invalid AuthToken: it must be 16 to 128 printable characters with no "
+          "spaces, '/', '\"' or '@'.");
     }
   }
 
   r.network_type = has(req, "NetworkType") ? get_string(req, "NetworkType") : "ipv4";
   r.ip_discovery = has(req, "IpDiscovery") ? get_string(req, "IpDiscovery") : "ipv4";
   if (r.network_type != "ipv4" || r.ip_discovery != "ipv4") {
-    return invalid_value("Only the ipv4 network type and IP discovery are available: local nodes "
-                         "each get an address from the IPv4 loopback range.");
+    return invalid_value(
+        "Only the ipv4 network type and IP discovery are available: local nodes "
+        "each get an address from the IPv4 loopback range.");
   }
   r.outpost_mode = get_string(req, "OutpostMode");
   r.preferred_outpost_arn = get_string(req, "PreferredOutpostArn");

@@ -40,9 +40,7 @@ std::string engine_binary(std::string_view engine) {
   return engine == "redis" ? "redis-server" : "memcached";
 }
 
-bool is_known_engine(std::string_view engine) {
-  return engine == "redis" || engine == "memcached";
-}
+bool is_known_engine(std::string_view engine) { return engine == "redis" || engine == "memcached"; }
 
 int default_port(std::string_view engine) { return engine == "memcached" ? 11211 : 6379; }
 

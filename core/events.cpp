@@ -1,13 +1,13 @@
 #include "core/events.h"
 
 #include <fcntl.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
-#include <toml++/toml.h>
+#include <cstring>
 
 #include "core/files.h"
 #include "core/time_format.h"
@@ -26,11 +26,21 @@ std::string toml_quoted(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -47,11 +57,14 @@ std::string toml_quoted(std::string_view s) {
 }  // namespace
 
 Status EventLog::append(const Event& e) const {
-  std::string block = std::string(kSeparator) + "source_identifier = " + toml_quoted(e.source_identifier) +
-                      "\nsource_type = " + toml_quoted(e.source_type) + "\nmessage = " + toml_quoted(e.message) +
-                      "\ndate = " + to_iso8601(e.date) + "\n";
+  std::string block =
+      std::string(kSeparator) + "source_identifier = " + toml_quoted(e.source_identifier) +
+      "\nsource_type = " + toml_quoted(e.source_type) + "\nmessage = " + toml_quoted(e.message) +
+      "\ndate = " + to_iso8601(e.date) + "\n";
   int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return ApiError{kInvalidConfiguration, "cannot open " + file_.string() + ": " + std::strerror(errno)};
+  if (fd < 0)
+    return ApiError{kInvalidConfiguration,
+                    "cannot open " + file_.string() + ": " + std::strerror(errno)};
   ssize_t n = ::write(fd, block.data(), block.size());
   ::close(fd);
   if (n != static_cast<ssize_t>(block.size())) {

@@ -7,13 +7,19 @@ namespace cachectl::core {
 Result<std::string> normalize_name(std::string_view id, std::string_view parameter,
                                    std::size_t max_length) {
   std::string p(parameter);
-  if (id.empty()) return invalid_value("The parameter " + p + " must be provided and must not be blank.");
+  if (id.empty())
+    return invalid_value("The parameter " + p + " must be provided and must not be blank.");
   if (id.size() > max_length) {
-    return invalid_value("The parameter " + p + " is not a valid identifier. Identifiers must "
-                         "be at most " + std::to_string(max_length) + " characters long.");
+    return invalid_value("The parameter " + p +
+                         " is not a valid identifier. Identifiers must "
+                         "be at most " +
+                         std::to_string(max_length) + " characters long.");
   }
   if (!std::isalpha(static_cast<unsigned char>(id[0]))) {
-    return invalid_value("The parameter " + p + " is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.");
+    return invalid_value("The parameter " + p +
+                         " is not a valid identifier. Identifiers must begin with a letter; must "
+                         "contain only ASCII letters, digits, and hyphens; and must not end with a "
+                         "hyphen or contain two consecutive hyphens.");
   }
   std::string out;
   out.reserve(id.size());
@@ -22,7 +28,10 @@ Result<std::string> normalize_name(std::string_view id, std::string_view paramet
     bool ok = std::isalnum(c) || c == '-';
     if (!ok || (c == '-' && i + 1 < id.size() && id[i + 1] == '-') ||
         (c == '-' && i + 1 == id.size())) {
-      return invalid_value("The parameter " + p + " is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.");
+      return invalid_value("The parameter " + p +
+                           " is not a valid identifier. Identifiers must begin with a letter; must "
+                           "contain only ASCII letters, digits, and hyphens; and must not end with "
+                           "a hyphen or contain two consecutive hyphens.");
     }
     out.push_back(static_cast<char>(std::tolower(c)));
   }

@@ -12,11 +12,13 @@ namespace cachectl::core {
 
 // Cluster ids: 1-50 letters, digits or hyphens; a letter first; no trailing
 // or double hyphen. Returns the id lower-cased, as ElastiCache stores it.
-Result<std::string> normalize_cluster_id(std::string_view id, std::string_view parameter = "CacheClusterId");
+Result<std::string> normalize_cluster_id(std::string_view id,
+                                         std::string_view parameter = "CacheClusterId");
 
 // Snapshot and parameter group names follow the same rules (snapshots allow
 // up to 255 characters).
-Result<std::string> normalize_name(std::string_view name, std::string_view parameter, std::size_t max_length);
+Result<std::string> normalize_name(std::string_view name, std::string_view parameter,
+                                   std::size_t max_length);
 
 inline constexpr std::string_view kAccountId = "000000000000";
 

@@ -26,8 +26,8 @@ bool claim_is_stale(const StateHome& home, const fs::path& claim) {
   if (fs::exists(home.cluster_file(cluster))) return false;
   struct stat st {};
   if (::stat(claim.c_str(), &st) != 0) return false;
-  auto age = std::chrono::system_clock::now() -
-             std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
+  auto age =
+      std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
   return age > kStaleClaim;
 }
 
@@ -37,7 +37,8 @@ Result<CacheClusterRecord> Registry::get(std::string_view id) const {
   fs::path file = home_.cluster_file(id);
   auto text = read_file(file);
   if (!text) {
-    if (errno == ENOENT) return ApiError{"CacheClusterNotFound", "CacheCluster not found: " + std::string(id)};
+    if (errno == ENOENT)
+      return ApiError{"CacheClusterNotFound", "CacheCluster not found: " + std::string(id)};
     return ApiError{kRegistryFileInvalid, file.string() + ": " + std::strerror(errno)};
   }
   auto record = cluster_from_toml(*text, file.string());
@@ -132,9 +133,8 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
       break;
   }
   release_all();
-  return ApiError{kInvalidConfiguration,
-                  "cannot write " + home_.cluster_file(record.id).string() + ": " +
-                      std::strerror(errno)};
+  return ApiError{kInvalidConfiguration, "cannot write " + home_.cluster_file(record.id).string() +
+                                             ": " + std::strerror(errno)};
 }
 
 Status Registry::update(std::string_view id,
@@ -144,8 +144,8 @@ Status Registry::update(std::string_view id,
   if (!record) return record.error();
   if (auto err = change(*record)) return err;
   if (!write_file_atomic(home_.cluster_file(id), to_toml(*record))) {
-    return ApiError{kInvalidConfiguration,
-                    "cannot write " + home_.cluster_file(id).string() + ": " + std::strerror(errno)};
+    return ApiError{kInvalidConfiguration, "cannot write " + home_.cluster_file(id).string() +
+                                               ": " + std::strerror(errno)};
   }
   return std::nullopt;
 }
@@ -155,8 +155,8 @@ Status Registry::remove(std::string_view id) {
   auto record = get(id);
   if (!record) return record.error();
   if (::unlink(home_.cluster_file(id).c_str()) != 0 && errno != ENOENT) {
-    return ApiError{kInvalidConfiguration,
-                    "cannot remove " + home_.cluster_file(id).string() + ": " + std::strerror(errno)};
+    return ApiError{kInvalidConfiguration, "cannot remove " + home_.cluster_file(id).string() +
+                                               ": " + std::strerror(errno)};
   }
   for (const auto& node : record->nodes) release_address(node.address);
   for (const auto& node : record->removing) release_address(node.address);

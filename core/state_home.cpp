@@ -1,10 +1,11 @@
 #include "core/state_home.h"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <functional>
 #include <sstream>
 #include <system_error>
-#include <toml++/toml.h>
 
 #include "core/files.h"
 #include "core/toml_fields.h"
@@ -39,12 +40,11 @@ Status StateHome::prepare() const {
   // The common case (everything exists) costs one stat.
   std::error_code ec;
   if (fs::exists(settings_file(), ec)) return std::nullopt;
-  for (const fs::path& dir : {clusters_dir(), root_ / "locks", addresses_dir(), root_ / "nodes",
-                              root_ / "run"}) {
+  for (const fs::path& dir :
+       {clusters_dir(), root_ / "locks", addresses_dir(), root_ / "nodes", root_ / "run"}) {
     fs::create_directories(dir, ec);
     if (ec) {
-      return ApiError{kInvalidConfiguration,
-                      "cannot create " + dir.string() + ": " + ec.message()};
+      return ApiError{kInvalidConfiguration, "cannot create " + dir.string() + ": " + ec.message()};
     }
   }
   fs::permissions(root_ / "run", fs::perms::owner_all, ec);
@@ -86,7 +86,8 @@ Result<std::string> StateHome::address_prefix() const {
       octet = -1;
     }
   }
-  if (f.ok() && (octet < 0 || octet > 255)) f.fail("address_prefix", "expected \"127.N\" with N in 0..255");
+  if (f.ok() && (octet < 0 || octet > 255))
+    f.fail("address_prefix", "expected \"127.N\" with N in 0..255");
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   return prefix;
 }

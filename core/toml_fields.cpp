@@ -22,8 +22,8 @@ toml::date_time to_toml_time(TimePoint t) {
 TimePoint from_toml_time(const toml::date_time& t) {
   using namespace std::chrono;
   year_month_day ymd{year(t.date.year), month(t.date.month), day(t.date.day)};
-  auto tp = sys_days(ymd) + hours(t.time.hour) + minutes(t.time.minute) +
-            seconds(t.time.second) + nanoseconds(t.time.nanosecond);
+  auto tp = sys_days(ymd) + hours(t.time.hour) + minutes(t.time.minute) + seconds(t.time.second) +
+            nanoseconds(t.time.nanosecond);
   if (t.offset) tp -= minutes(t.offset->minutes);
   return TimePoint(duration_cast<TimePoint::duration>(tp.time_since_epoch()));
 }
@@ -82,7 +82,8 @@ bool TomlFields::boolean(std::string_view key, std::optional<bool> fallback) {
 TimePoint TomlFields::time(std::string_view key) {
   auto node = t_[key];
   if (!node || !node.is_date_time()) {
-    fail(key, node ? "expected a date-time (e.g. 2026-11-25T06:40:11Z)" : "missing (expected a date-time)");
+    fail(key, node ? "expected a date-time (e.g. 2026-11-25T06:40:11Z)"
+                   : "missing (expected a date-time)");
     return {};
   }
   return from_toml_time(*node.value<toml::date_time>());

@@ -2,10 +2,11 @@
 // problem becomes one message naming the file and the key.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "core/clock.h"

@@ -152,7 +152,8 @@ WeeklyWindow default_maintenance_window(std::string_view seed) {
   return {start, (start + 60) % kMinutesPerWeek};
 }
 
-std::optional<DailyWindow> default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid) {
+std::optional<DailyWindow> default_snapshot_window(std::string_view seed,
+                                                   const WeeklyWindow& avoid) {
   auto h = std::hash<std::string_view>{}(std::string(seed) + "/snapshot");
   for (int i = 0; i < 24; ++i) {
     int start = static_cast<int>((h + static_cast<std::size_t>(i)) % 24) * 60;

@@ -47,7 +47,8 @@ bool overlaps(const WeeklyWindow& maintenance, const DailyWindow& snapshot);
 WeeklyWindow default_maintenance_window(std::string_view seed);
 // nullopt when every daily hour meets the maintenance window (one longer
 // than 23 hours leaves no free hour on its day).
-std::optional<DailyWindow> default_snapshot_window(std::string_view seed, const WeeklyWindow& avoid);
+std::optional<DailyWindow> default_snapshot_window(std::string_view seed,
+                                                   const WeeklyWindow& avoid);
 
 // Minutes since Sunday 00:00 UTC of `t`.
 int minute_of_week(TimePoint t);

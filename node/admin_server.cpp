@@ -66,9 +66,7 @@ void AdminServer::close_listener() {
 void AdminServer::collect(std::vector<pollfd>& fds) const {
   if (listen_fd_ >= 0) fds.push_back({listen_fd_, POLLIN, 0});
   for (const auto& [fd, c] : connections_) {
-    short events = c.phase == Phase::kReading ? POLLIN
-                   : c.phase == Phase::kWriting ? POLLOUT
-                                                : 0;
+    short events = c.phase == Phase::kReading ? POLLIN : c.phase == Phase::kWriting ? POLLOUT : 0;
     fds.push_back({fd, events, 0});
   }
 }

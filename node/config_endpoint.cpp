@@ -34,7 +34,8 @@ int listen_tcp(const std::string& address, int port, std::string& error) {
   sa.sin_port = htons(static_cast<uint16_t>(port));
   ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 128) != 0) {
-    error = "cannot listen on " + address + ":" + std::to_string(port) + ": " + std::strerror(errno);
+    error =
+        "cannot listen on " + address + ":" + std::to_string(port) + ": " + std::strerror(errno);
     ::close(fd);
     return -1;
   }
@@ -89,7 +90,8 @@ int run_config_endpoint(const DaemonOptions& o) {
     return 1;
   };
   if (!record) return fail(record.error().message);
-  if (!record->has_config_endpoint()) return fail("cluster " + o.cluster + " has no configuration endpoint");
+  if (!record->has_config_endpoint())
+    return fail("cluster " + o.cluster + " has no configuration endpoint");
   const core::fs::path dir = home.node_dir(o.cluster, core::kConfigEndpointId);
   std::error_code ec;
   core::fs::create_directories(dir, ec);
@@ -164,7 +166,8 @@ int run_config_endpoint(const DaemonOptions& o) {
         if (!fresh) {
           s.to_client += "SERVER_ERROR " + fresh.error().message + "\r\n";
         } else {
-          s.to_client += line[0] == 'c' ? config_get_cluster_reply(*fresh) : legacy_get_cluster_reply(*fresh);
+          s.to_client +=
+              line[0] == 'c' ? config_get_cluster_reply(*fresh) : legacy_get_cluster_reply(*fresh);
         }
         s.from_client.erase(0, eol + 1);
         continue;
@@ -201,9 +204,15 @@ int run_config_endpoint(const DaemonOptions& o) {
     admin.collect(fds);
     std::size_t admin_end = fds.size();
     for (auto& [fd, s] : sessions) {
-      fds.push_back({fd, static_cast<short>((s.client_done ? 0 : POLLIN) | (s.to_client.empty() ? 0 : POLLOUT)), 0});
+      fds.push_back(
+          {fd,
+           static_cast<short>((s.client_done ? 0 : POLLIN) | (s.to_client.empty() ? 0 : POLLOUT)),
+           0});
       if (s.upstream >= 0)
-        fds.push_back({s.upstream, static_cast<short>((s.upstream_done ? 0 : POLLIN) | (s.to_upstream.empty() ? 0 : POLLOUT)), 0});
+        fds.push_back({s.upstream,
+                       static_cast<short>((s.upstream_done ? 0 : POLLIN) |
+                                          (s.to_upstream.empty() ? 0 : POLLOUT)),
+                       0});
     }
     ::poll(fds.data(), fds.size(), 500);
     if (fds[0].revents & POLLIN) {

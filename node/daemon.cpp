@@ -70,17 +70,17 @@ int run_daemon(const DaemonOptions& o) {
   };
 
   const std::string engine = record->engine;
-  SupervisorConfig config{engine, node->id, node->address, node->port, record->auth_token, dir,
-                          [&]() {
-                            // Re-read the record so that a reboot applies what changed.
-                            auto fresh = registry.get(o.cluster);
-                            if (fresh) {
-                              if (auto* n = fresh->find_node(o.node)) {
-                                return engine_launch(*fresh, *n, dir);
-                              }
-                            }
-                            return engine_launch(*record, *node, dir);
-                          }};
+  SupervisorConfig config{
+      engine, node->id, node->address, node->port, record->auth_token, dir, [&]() {
+        // Re-read the record so that a reboot applies what changed.
+        auto fresh = registry.get(o.cluster);
+        if (fresh) {
+          if (auto* n = fresh->find_node(o.node)) {
+            return engine_launch(*fresh, *n, dir);
+          }
+        }
+        return engine_launch(*record, *node, dir);
+      }};
   Supervisor supervisor(config, record_event);
   auto started_at = clock.now();
   bool shutting_down = false;

@@ -11,7 +11,8 @@ std::string discovery_payload(const core::CacheClusterRecord& c) {
   std::sort(nodes.begin(), nodes.end(), [](auto* a, auto* b) { return a->address < b->address; });
   std::string line;
   for (const auto* n : nodes) {
-    line += (line.empty() ? "" : " ") + n->address + "|" + n->address + "|" + std::to_string(n->port);
+    line +=
+        (line.empty() ? "" : " ") + n->address + "|" + n->address + "|" + std::to_string(n->port);
   }
   return std::to_string(c.config_version) + "\n" + line + "\n";
 }

@@ -1,10 +1,10 @@
 #include "node/engine_config.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <unistd.h>
 
 #include "core/engines.h"
 #include "core/node_types.h"
@@ -60,11 +60,16 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.argv = {core::engine_binary("memcached"),
-            "-l", n.address,
-            "-p", std::to_string(n.port),
-            "-U", "0",  // no UDP, as on ElastiCache
-            "-m", std::to_string(type ? core::memcached_memory_mib(*type) : 64),
-            "-c", std::to_string(connection_limit())};
+            "-l",
+            n.address,
+            "-p",
+            std::to_string(n.port),
+            "-U",
+            "0",  // no UDP, as on ElastiCache
+            "-m",
+            std::to_string(type ? core::memcached_memory_mib(*type) : 64),
+            "-c",
+            std::to_string(connection_limit())};
   // memcached refuses to run as root unless told which user to be.
   if (::geteuid() == 0) {
     l.argv.push_back("-u");

@@ -17,11 +17,11 @@ struct EngineLaunch {
   std::string config_text;
 };
 
-EngineLaunch redis_launch(const core::CacheClusterRecord& cluster, const core::CacheNodeRecord& node,
-                          const std::filesystem::path& dir);
+EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
+                          const core::CacheNodeRecord& node, const std::filesystem::path& dir);
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
                               const core::CacheNodeRecord& node);
-EngineLaunch engine_launch(const core::CacheClusterRecord& cluster, const core::CacheNodeRecord& node,
-                           const std::filesystem::path& dir);
+EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
+                           const core::CacheNodeRecord& node, const std::filesystem::path& dir);
 
 }  // namespace cachectl::node

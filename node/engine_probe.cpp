@@ -14,7 +14,8 @@ namespace {
 // Sends `request`, then reads until `done(reply)` or the deadline.
 template <class Done>
 bool exchange(int fd, const std::string& request, std::chrono::milliseconds timeout, Done done) {
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size()))
     return false;
   std::string reply;
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -44,21 +45,23 @@ bool engine_answers(const std::string& engine, const std::string& address, int p
   bool ok = ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) == 1 &&
             ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
   if (ok && engine == "memcached") {
-    ok = exchange(fd, "version\r\n", timeout, [](const std::string& r) {
-      return r.find("\r\n") != std::string::npos;
-    });
+    ok = exchange(fd, "version\r\n", timeout,
+                  [](const std::string& r) { return r.find("\r\n") != std::string::npos; });
   } else if (ok) {
     std::string request;
     if (!auth_token.empty()) {
-      request += "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(auth_token.size()) + "\r\n" + auth_token + "\r\n";
+      request += "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(auth_token.size()) + "\r\n" + auth_token +
+                 "\r\n";
     }
     request += "*1\r\n$4\r\nPING\r\n";
     // A loading Redis answers -LOADING, which is not yet "answering".
     bool pong = false;
-    ok = exchange(fd, request, timeout, [&](const std::string& r) {
-      pong = r.find("+PONG\r\n") != std::string::npos;
-      return pong || r.find("-") != std::string::npos;
-    }) && pong;
+    ok = exchange(fd, request, timeout,
+                  [&](const std::string& r) {
+                    pong = r.find("+PONG\r\n") != std::string::npos;
+                    return pong || r.find("-") != std::string::npos;
+                  }) &&
+         pong;
   }
   ::close(fd);
   return ok;

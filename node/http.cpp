@@ -1,7 +1,8 @@
 #include "node/http.h"
 
-#include <charconv>
 #include <strings.h>
+
+#include <charconv>
 
 namespace cachectl::node {
 namespace {
@@ -57,7 +58,8 @@ ParseResult parse_http_request(std::string_view data) {
     if (colon == std::string_view::npos || colon == 0) return bad(400, "malformed header line");
     std::string_view name = h.substr(0, colon);
     std::string_view value = h.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     if (name.size() == 14 && strncasecmp(name.data(), "Content-Length", 14) == 0) {
       auto r = std::from_chars(value.data(), value.data() + value.size(), content_length);
@@ -82,22 +84,46 @@ ParseResult parse_http_request(std::string_view data) {
 std::string http_response(int status, std::string_view body) {
   const char* reason = "OK";
   switch (status) {
-    case 200: reason = "OK"; break;
-    case 202: reason = "Accepted"; break;
-    case 400: reason = "Bad Request"; break;
-    case 404: reason = "Not Found"; break;
-    case 405: reason = "Method Not Allowed"; break;
-    case 409: reason = "Conflict"; break;
-    case 413: reason = "Payload Too Large"; break;
-    case 431: reason = "Request Header Fields Too Large"; break;
-    case 500: reason = "Internal Server Error"; break;
-    case 503: reason = "Service Unavailable"; break;
-    case 505: reason = "HTTP Version Not Supported"; break;
-    default: break;
+    case 200:
+      reason = "OK";
+      break;
+    case 202:
+      reason = "Accepted";
+      break;
+    case 400:
+      reason = "Bad Request";
+      break;
+    case 404:
+      reason = "Not Found";
+      break;
+    case 405:
+      reason = "Method Not Allowed";
+      break;
+    case 409:
+      reason = "Conflict";
+      break;
+    case 413:
+      reason = "Payload Too Large";
+      break;
+    case 431:
+      reason = "Request Header Fields Too Large";
+      break;
+    case 500:
+      reason = "Internal Server Error";
+      break;
+    case 503:
+      reason = "Service Unavailable";
+      break;
+    case 505:
+      reason = "HTTP Version Not Supported";
+      break;
+    default:
+      break;
   }
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                    "\r\nContent-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  std::string out =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n";
   out.append(body);
   return out;
 }

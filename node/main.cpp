@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
   cachectl::node::DaemonOptions o;
   app.add_option("--state-dir", o.state_dir, "the state home")->required();
   app.add_option("--cluster", o.cluster, "cache cluster id")->required();
-  app.add_option("--node", o.node, "cache node id, e.g. 0001, or cfg for the configuration endpoint")->required();
+  app.add_option("--node", o.node,
+                 "cache node id, e.g. 0001, or cfg for the configuration endpoint")
+      ->required();
   app.add_option("--ready-fd", o.ready_fd, "descriptor to report readiness on");
   CLI11_PARSE(app, argc, argv);
   if (o.node == cachectl::core::kConfigEndpointId) return cachectl::node::run_config_endpoint(o);

@@ -26,9 +26,11 @@ void kill_unresponsive(const core::fs::path& dir) {
   }
   if (pid <= 1 || !core::is_locked(dir / "daemon.lock")) return;
   ::kill(pid, SIGTERM);
-  for (int i = 0; i < 500 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 500 && core::is_locked(dir / "daemon.lock"); ++i)
+    std::this_thread::sleep_for(10ms);
   if (core::is_locked(dir / "daemon.lock")) ::kill(pid, SIGKILL);
-  for (int i = 0; i < 100 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 100 && core::is_locked(dir / "daemon.lock"); ++i)
+    std::this_thread::sleep_for(10ms);
 }
 
 }  // namespace
@@ -39,7 +41,8 @@ void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id
   AdminReply reply = ctx.admin().post(ctx.home().admin_socket(address), "/v1/shutdown", 15s);
   if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
   // The daemon lets go of its lock as it exits.
-  for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i) std::this_thread::sleep_for(5ms);
+  for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i)
+    std::this_thread::sleep_for(5ms);
 }
 
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record) {

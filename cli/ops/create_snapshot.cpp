@@ -12,8 +12,9 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
   auto id = opt_string(request, "CacheClusterId");
   if (!id) {
     if (opt_string(request, "ReplicationGroupId")) {
-      return core::ApiError{"ReplicationGroupNotFoundFault", "ReplicationGroup " +
-                                                                 *opt_string(request, "ReplicationGroupId") + " not found."};
+      return core::ApiError{
+          "ReplicationGroupNotFoundFault",
+          "ReplicationGroup " + *opt_string(request, "ReplicationGroupId") + " not found."};
     }
     return core::invalid_combination("One of CacheClusterId or ReplicationGroupId must be given.");
   }
@@ -25,8 +26,9 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
                           "Snapshots are not supported for Memcached cache clusters."};
   }
   if (type && !type->supports_snapshots) {
-    return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                          "Snapshots are not supported for cache node type " + record->node_type + "."};
+    return core::ApiError{
+        "SnapshotFeatureNotSupportedFault",
+        "Snapshots are not supported for cache node type " + record->node_type + "."};
   }
   return core::ApiError{"NotImplemented",
                         "create-snapshot of Redis clusters is not implemented by this version of "

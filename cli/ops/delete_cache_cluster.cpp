@@ -15,9 +15,11 @@ core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::
   if (!record) return record.error();
   if (record->lifecycle != core::Lifecycle::kDeleting) {
     std::string status = core::cluster_status(*record, live_node_statuses(ctx, *record));
-    if (status == "rebooting cache cluster nodes" || status == "modifying" || status == "snapshotting") {
-      return core::ApiError{"InvalidCacheClusterState",
-                            "Cache cluster " + id + " is " + status + "; it can be deleted once it is available."};
+    if (status == "rebooting cache cluster nodes" || status == "modifying" ||
+        status == "snapshotting") {
+      return core::ApiError{
+          "InvalidCacheClusterState",
+          "Cache cluster " + id + " is " + status + "; it can be deleted once it is available."};
     }
   }
   if (auto final_snapshot = opt_string(request, "FinalSnapshotIdentifier")) {
@@ -27,8 +29,9 @@ core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::
                             "Snapshots are not supported for " + record->engine + " cluster " + id +
                                 " of node type " + record->node_type + "."};
     }
-    return core::invalid_value("FinalSnapshotIdentifier: snapshots are not implemented by this "
-                               "version of cachectl; the cluster was not deleted.");
+    return core::invalid_value(
+        "FinalSnapshotIdentifier: snapshots are not implemented by this "
+        "version of cachectl; the cluster was not deleted.");
   }
   auto marked = ctx.registry.update(id, [](core::CacheClusterRecord& r) -> core::Status {
     r.lifecycle = core::Lifecycle::kDeleting;

@@ -20,7 +20,9 @@ core::Result<nlohmann::json> describe_events(Context& ctx, const nlohmann::json&
     auto text = opt_string(request, key);
     if (!text) return std::optional<core::TimePoint>();
     auto t = core::parse_iso8601(*text);
-    if (!t) return core::invalid_value(std::string(key) + " '" + *text + "' is not an ISO 8601 timestamp.");
+    if (!t)
+      return core::invalid_value(std::string(key) + " '" + *text +
+                                 "' is not an ISO 8601 timestamp.");
     return std::optional<core::TimePoint>(*t);
   };
   auto start = parse_time("StartTime");

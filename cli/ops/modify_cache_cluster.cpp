@@ -18,12 +18,23 @@
 namespace cachectl::cli {
 namespace {
 
-const char* const kNotYet[] = {
-    "CacheSecurityGroupNames", "SecurityGroupIds", "PreferredMaintenanceWindow",
-    "NotificationTopicArn", "CacheParameterGroupName", "NotificationTopicStatus", "Engine",
-    "EngineVersion", "AutoMinorVersionUpgrade", "SnapshotRetentionLimit", "SnapshotWindow",
-    "CacheNodeType", "AuthToken", "AuthTokenUpdateStrategy", "LogDeliveryConfigurations",
-    "IpDiscovery", "ScaleConfig"};
+const char* const kNotYet[] = {"CacheSecurityGroupNames",
+                               "SecurityGroupIds",
+                               "PreferredMaintenanceWindow",
+                               "NotificationTopicArn",
+                               "CacheParameterGroupName",
+                               "NotificationTopicStatus",
+                               "Engine",
+                               "EngineVersion",
+                               "AutoMinorVersionUpgrade",
+                               "SnapshotRetentionLimit",
+                               "SnapshotWindow",
+                               "CacheNodeType",
+                               "AuthToken",
+                               "AuthTokenUpdateStrategy",
+                               "LogDeliveryConfigurations",
+                               "IpDiscovery",
+                               "ScaleConfig"};
 
 struct Plan {
   int target = 0;
@@ -36,11 +47,14 @@ core::Result<Plan> plan_node_change(const core::CacheClusterRecord& r, const nlo
   Plan p;
   int current = r.num_cache_nodes;
   p.target = static_cast<int>(opt_int(req, "NumCacheNodes").value_or(current));
-  for (const auto& id : req.value("CacheNodeIdsToRemove", nlohmann::json::array())) p.remove.push_back(id);
-  for (const auto& z : req.value("NewAvailabilityZones", nlohmann::json::array())) p.zones.push_back(z);
+  for (const auto& id : req.value("CacheNodeIdsToRemove", nlohmann::json::array()))
+    p.remove.push_back(id);
+  for (const auto& z : req.value("NewAvailabilityZones", nlohmann::json::array()))
+    p.zones.push_back(z);
   if (p.target < 1) return core::invalid_value("NumCacheNodes must be at least 1.");
   if (r.engine == "redis" && p.target != 1) {
-    return core::invalid_combination("A Redis cache cluster has exactly one node; use a replication group for more.");
+    return core::invalid_combination(
+        "A Redis cache cluster has exactly one node; use a replication group for more.");
   }
   if (p.target > core::kMaxMemcachedNodes) {
     return core::ApiError{"NodeQuotaForClusterExceeded",
@@ -50,22 +64,27 @@ core::Result<Plan> plan_node_change(const core::CacheClusterRecord& r, const nlo
   if (p.target < current) {
     int wanted = current - p.target;
     if (static_cast<int>(p.remove.size()) != wanted) {
-      return core::invalid_value("To go from " + std::to_string(current) + " to " + std::to_string(p.target) +
-                                 " cache nodes, CacheNodeIdsToRemove must name exactly " +
-                                 std::to_string(wanted) + " node(s); it names " +
-                                 std::to_string(p.remove.size()) + ".");
+      return core::invalid_value(
+          "To go from " + std::to_string(current) + " to " + std::to_string(p.target) +
+          " cache nodes, CacheNodeIdsToRemove must name exactly " + std::to_string(wanted) +
+          " node(s); it names " + std::to_string(p.remove.size()) + ".");
     }
     std::set<std::string> seen;
     for (const auto& id : p.remove) {
-      if (!r.find_node(id)) return core::invalid_value("Cache cluster " + r.id + " has no cache node " + id + ".");
-      if (!seen.insert(id).second) return core::invalid_value("Cache node " + id + " is named twice in CacheNodeIdsToRemove.");
+      if (!r.find_node(id))
+        return core::invalid_value("Cache cluster " + r.id + " has no cache node " + id + ".");
+      if (!seen.insert(id).second)
+        return core::invalid_value("Cache node " + id + " is named twice in CacheNodeIdsToRemove.");
     }
   } else if (!p.remove.empty()) {
-    return core::invalid_combination("CacheNodeIdsToRemove can only be given with a NumCacheNodes lower than the current " +
-                                     std::to_string(current) + ".");
+    return core::invalid_combination(
+        "CacheNodeIdsToRemove can only be given with a NumCacheNodes lower than the current " +
+        std::to_string(current) + ".");
   }
   if (!p.zones.empty()) {
-    if (p.target <= current) return core::invalid_combination("NewAvailabilityZones can only be given when nodes are added.");
+    if (p.target <= current)
+      return core::invalid_combination(
+          "NewAvailabilityZones can only be given when nodes are added.");
     if (static_cast<int>(p.zones.size()) != p.target - current) {
       return core::invalid_value("NewAvailabilityZones must name one zone per node added (" +
                                  std::to_string(p.target - current) + ").");
@@ -94,7 +113,9 @@ void node_list_changed(core::CacheClusterRecord& r, int count, const std::string
 core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::json& request) {
   for (const char* member : kNotYet) {
     if (request.contains(member)) {
-      return core::invalid_value(std::string(member) + " cannot be modified by this version of cachectl yet; nothing was changed.");
+      return core::invalid_value(
+          std::string(member) +
+          " cannot be modified by this version of cachectl yet; nothing was changed.");
     }
   }
   std::string id = opt_string(request, "CacheClusterId").value_or("");
@@ -102,11 +123,13 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   if (!record) return record.error();
   std::string status = core::cluster_status(*record, live_node_statuses(ctx, *record));
   if (status != "available") {
-    return core::ApiError{"InvalidCacheClusterState",
-                          "Cache cluster " + id + " is not in available state (it is " + status + ")."};
+    return core::ApiError{
+        "InvalidCacheClusterState",
+        "Cache cluster " + id + " is not in available state (it is " + status + ")."};
   }
   if (auto mode = opt_string(request, "AZMode")) {
-    if (record->engine != "memcached") return core::invalid_combination("AZMode is only supported for Memcached clusters.");
+    if (record->engine != "memcached")
+      return core::invalid_combination("AZMode is only supported for Memcached clusters.");
   }
   auto plan = plan_node_change(*record, request, ctx.region);
   if (!plan) return plan.error();
@@ -114,7 +137,8 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   int current = record->num_cache_nodes;
   std::string az_mode = opt_string(request, "AZMode").value_or(record->az_mode);
   if (az_mode == "cross-az" && plan->target < 2) {
-    return core::invalid_combination("Must specify at least two cache nodes in order to specify AZ Mode of 'cross-az'.");
+    return core::invalid_combination(
+        "Must specify at least two cache nodes in order to specify AZ Mode of 'cross-az'.");
   }
 
   if (!now) {
@@ -139,10 +163,12 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
             n.id = core::node_id(next + 1 + i);
             n.port = r.port;
             n.create_time = ctx.clock.now();
-            n.availability_zone = !plan->zones.empty() ? plan->zones[static_cast<std::size_t>(i)]
-                                  : az_mode == "cross-az"
-                                      ? zones[static_cast<std::size_t>(r.nodes.size() + static_cast<std::size_t>(i)) % zones.size()]
-                                      : r.nodes.front().availability_zone;
+            n.availability_zone =
+                !plan->zones.empty() ? plan->zones[static_cast<std::size_t>(i)]
+                : az_mode == "cross-az"
+                    ? zones[static_cast<std::size_t>(r.nodes.size() + static_cast<std::size_t>(i)) %
+                            zones.size()]
+                    : r.nodes.front().availability_zone;
             auto address = ctx.registry.claim_address(r.id, n.id, n.port, can_listen);
             if (!address) {
               for (const auto& a : added) ctx.registry.release_address(a.address);
@@ -159,7 +185,8 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
       return *err;
     for (const auto& n : added) {
       if (auto err = launch_node(ctx.home(), id, n.id)) return *err;
-      ctx.record_event(id, "Added cache node " + n.id + " in availability zone " + n.availability_zone);
+      ctx.record_event(id,
+                       "Added cache node " + n.id + " in availability zone " + n.availability_zone);
     }
   } else if (plan->target < current) {
     // The node list (and auto discovery) changes first; the cluster shows
@@ -167,7 +194,8 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
     if (auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
           std::vector<core::CacheNodeRecord> kept;
           for (const auto& n : r.nodes) {
-            bool go = std::find(plan->remove.begin(), plan->remove.end(), n.id) != plan->remove.end();
+            bool go =
+                std::find(plan->remove.begin(), plan->remove.end(), n.id) != plan->remove.end();
             (go ? r.removing : kept).push_back(n);
           }
           r.nodes = kept;

@@ -16,8 +16,9 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   core::NodeStatuses statuses = live_node_statuses(ctx, *record);
   std::string status = core::cluster_status(*record, statuses);
   if (status != "available" && status != "failed") {
-    return core::ApiError{"InvalidCacheClusterState",
-                          "Cache cluster " + id + " is not in available state (it is " + status + ")."};
+    return core::ApiError{
+        "InvalidCacheClusterState",
+        "Cache cluster " + id + " is not in available state (it is " + status + ")."};
   }
   std::vector<std::string> wanted;
   std::string unknown;
@@ -29,7 +30,8 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   if (!unknown.empty()) {
     return core::invalid_value("Cache cluster " + id + " has no cache node(s) " + unknown + ".");
   }
-  if (wanted.empty()) return core::invalid_value("CacheNodeIdsToReboot must name at least one cache node.");
+  if (wanted.empty())
+    return core::invalid_value("CacheNodeIdsToReboot must name at least one cache node.");
   for (std::size_t i = 0; i < record->nodes.size(); ++i) {
     const auto& node = record->nodes[i];
     if (std::find(wanted.begin(), wanted.end(), node.id) == wanted.end()) continue;
@@ -39,14 +41,16 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
     }
     AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/reboot");
     if (!reply.reached || reply.status != 202) {
-      return core::ApiError{"InvalidCacheClusterState",
-                            "Cache node " + node.id + " of " + id + " could not be rebooted: " +
-                                (reply.reached ? reply.body.value("error", "refused") : reply.error)};
+      return core::ApiError{
+          "InvalidCacheClusterState",
+          "Cache node " + node.id + " of " + id + " could not be rebooted: " +
+              (reply.reached ? reply.body.value("error", "refused") : reply.error)};
     }
   }
   // A configuration endpoint whose daemon is gone comes back with the nodes.
   if (record->has_config_endpoint() && statuses.back() == "failed") {
-    if (auto err = launch_node(ctx.home(), record->id, std::string(core::kConfigEndpointId))) return *err;
+    if (auto err = launch_node(ctx.home(), record->id, std::string(core::kConfigEndpointId)))
+      return *err;
   }
   return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
 }

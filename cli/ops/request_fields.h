@@ -28,7 +28,8 @@ inline core::Result<int> max_records(const nlohmann::json& r) {
   auto v = opt_int(r, "MaxRecords");
   if (!v) return 100;
   if (*v < 20 || *v > 100) {
-    return core::invalid_value("MaxRecords must be between 20 and 100 (got " + std::to_string(*v) + ").");
+    return core::invalid_value("MaxRecords must be between 20 and 100 (got " + std::to_string(*v) +
+                               ").");
   }
   return static_cast<int>(*v);
 }

@@ -145,7 +145,9 @@ RunResult CachectlTest::cachectl(std::vector<std::string> args) {
 
 void CachectlTest::expect_shape(const std::string& op, const std::string& json_text) {
   RunResult r = run_program({"python3", CACHECTL_SHAPECHECK, op}, json_text);
-  EXPECT_EQ(r.exit_code, 0) << "shapecheck " << op << " failed:\n" << r.out << r.err << "\ndocument:\n" << json_text;
+  EXPECT_EQ(r.exit_code, 0) << "shapecheck " << op << " failed:\n"
+                            << r.out << r.err << "\ndocument:\n"
+                            << json_text;
 }
 
 nlohmann::json CachectlTest::ok(const std::string& op, std::vector<std::string> args) {
@@ -157,14 +159,17 @@ nlohmann::json CachectlTest::ok(const std::string& op, std::vector<std::string> 
   return r.json();
 }
 
-RunResult CachectlTest::redis_cli(const std::string& address, int port, std::vector<std::string> args) {
+RunResult CachectlTest::redis_cli(const std::string& address, int port,
+                                  std::vector<std::string> args) {
   args.insert(args.begin(), {"redis-cli", "-h", address, "-p", std::to_string(port)});
   return run_program(args);
 }
 
-std::pair<std::string, int> CachectlTest::create_redis(const std::string& id, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"--cache-cluster-id", id, "--engine", "redis", "--cache-node-type",
-                                   "cache.t3.micro", "--num-cache-nodes", "1"};
+std::pair<std::string, int> CachectlTest::create_redis(const std::string& id,
+                                                       std::vector<std::string> extra) {
+  std::vector<std::string> args = {
+      "--cache-cluster-id", id, "--engine", "redis", "--cache-node-type", "cache.t3.micro",
+      "--num-cache-nodes",  "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   ok("create-cache-cluster", args);
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", id});

@@ -44,10 +44,12 @@ sys.stdout.write(repr(data))
 class MemcachedCluster : public CachectlTest {
  protected:
   json describe(const std::string& id) {
-    return ok("describe-cache-clusters", {"--cache-cluster-id", id, "--show-cache-node-info"})["CacheClusters"][0];
+    return ok("describe-cache-clusters",
+              {"--cache-cluster-id", id, "--show-cache-node-info"})["CacheClusters"][0];
   }
   std::string mc(const std::string& address, int port, std::vector<std::string> args) {
-    std::vector<std::string> argv = {"/usr/bin/python3", "-c", kClient, address, std::to_string(port)};
+    std::vector<std::string> argv = {"/usr/bin/python3", "-c", kClient, address,
+                                     std::to_string(port)};
     argv.insert(argv.end(), args.begin(), args.end());
     RunResult r = run_program(argv);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -69,13 +71,17 @@ class MemcachedCluster : public CachectlTest {
     std::string line;
     for (const auto& e : entries) line += (line.empty() ? "" : " ") + e;
     std::string payload = std::to_string(version) + "\n" + line + "\n";
-    std::string reply = "CONFIG cluster 0 " + std::to_string(payload.size()) + "\r\n" + payload + "\r\nEND\r\n";
+    std::string reply =
+        "CONFIG cluster 0 " + std::to_string(payload.size()) + "\r\n" + payload + "\r\nEND\r\n";
     // Python's repr of those bytes, as kRaw prints them.
     std::string out = "b'";
     for (char c : reply) {
-      if (c == '\n') out += "\\n";
-      else if (c == '\r') out += "\\r";
-      else out += c;
+      if (c == '\n')
+        out += "\\n";
+      else if (c == '\r')
+        out += "\\r";
+      else
+        out += c;
     }
     return out + "'";
   }
@@ -91,7 +97,8 @@ class MemcachedCluster : public CachectlTest {
   int memcached_processes(const json& cluster) {
     int count = 0;
     for (const auto& n : cluster["CacheNodes"])
-      count += static_cast<int>(processes_mentioning("-l " + n["Endpoint"]["Address"].get<std::string>() + " ").size());
+      count += static_cast<int>(
+          processes_mentioning("-l " + n["Endpoint"]["Address"].get<std::string>() + " ").size());
     return count;
   }
 };
@@ -125,13 +132,15 @@ TEST_F(MemcachedCluster, ThreeNodesEachServingAndAConfigurationEndpointThatDisco
   EXPECT_EQ(mc(cfg, 11211, {"set", "via-cfg", "yes"}), "True\n");
   EXPECT_EQ(mc(cfg, 11211, {"get", "via-cfg"}), "yes\n");
   // memcached got the node type's memory: cache.m5.large 6537 MiB less 100 MiB overhead.
-  EXPECT_NE(raw(c["CacheNodes"][0]["Endpoint"]["Address"], 11211, "stats settings\\r\\n").find("STAT maxbytes 6749683712"),
+  EXPECT_NE(raw(c["CacheNodes"][0]["Endpoint"]["Address"], 11211, "stats settings\\r\\n")
+                .find("STAT maxbytes 6749683712"),
             std::string::npos);
 }
 
 TEST_F(MemcachedCluster, GrowToFiveThenRemoveNode0002) {
   create_sessions(3);
-  json grown = ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "5", "--apply-immediately"});
+  json grown = ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes",
+                                           "5", "--apply-immediately"});
   EXPECT_EQ(grown["CacheCluster"]["NumCacheNodes"], 5);
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "sessions"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
@@ -143,8 +152,9 @@ TEST_F(MemcachedCluster, GrowToFiveThenRemoveNode0002) {
   EXPECT_EQ(memcached_processes(c5), 5);
 
   std::string removed_address = c5["CacheNodes"][1]["Endpoint"]["Address"];
-  json shrunk = ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "4",
-                                            "--cache-node-ids-to-remove", "0002", "--apply-immediately"});
+  json shrunk =
+      ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "4",
+                                  "--cache-node-ids-to-remove", "0002", "--apply-immediately"});
   // Answered while node 0002 was being taken away.
   EXPECT_EQ(shrunk["CacheCluster"]["CacheClusterStatus"], "modifying");
   EXPECT_EQ(shrunk["CacheCluster"]["NumCacheNodes"], 4);
@@ -157,7 +167,8 @@ TEST_F(MemcachedCluster, GrowToFiveThenRemoveNode0002) {
   EXPECT_EQ(raw(cfg, 11211, "config get cluster\\r\\n"), expected_discovery(c4, 3));
   EXPECT_EQ(memcached_processes(c4), 4);
   EXPECT_TRUE(processes_mentioning("-l " + removed_address + " ").empty()) << "stray memcached";
-  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
+  json ev =
+      ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
   std::string all;
   for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
   EXPECT_NE(all.find("Added cache node 0004"), std::string::npos) << all;
@@ -168,29 +179,35 @@ TEST_F(MemcachedCluster, GrowToFiveThenRemoveNode0002) {
 TEST_F(MemcachedCluster, WithoutApplyImmediatelyTheChangeIsPendingAndNothingMoves) {
   create_sessions(2);
   json before = describe("sessions");
-  json r = ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "1",
-                                       "--cache-node-ids-to-remove", "0002", "--az-mode", "single-az"});
+  json r =
+      ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "1",
+                                  "--cache-node-ids-to-remove", "0002", "--az-mode", "single-az"});
   EXPECT_EQ(r["CacheCluster"]["PendingModifiedValues"]["NumCacheNodes"], 1);
-  EXPECT_EQ(r["CacheCluster"]["PendingModifiedValues"]["CacheNodeIdsToRemove"], json::array({"0002"}));
+  EXPECT_EQ(r["CacheCluster"]["PendingModifiedValues"]["CacheNodeIdsToRemove"],
+            json::array({"0002"}));
   json after = describe("sessions");
   EXPECT_EQ(after["CacheNodes"].size(), 2u);
   EXPECT_EQ(after["NumCacheNodes"], 2);
   EXPECT_EQ(memcached_processes(after), 2);
-  EXPECT_EQ(raw(after["ConfigurationEndpoint"]["Address"], 11211, "config get cluster\\r\\n"), expected_discovery(before, 1));
+  EXPECT_EQ(raw(after["ConfigurationEndpoint"]["Address"], 11211, "config get cluster\\r\\n"),
+            expected_discovery(before, 1));
 }
 
 TEST_F(MemcachedCluster, RebootingSomeNodesLosesOnlyTheirData) {
   create_sessions(2);
   json c = describe("sessions");
-  std::string a1 = c["CacheNodes"][0]["Endpoint"]["Address"], a2 = c["CacheNodes"][1]["Endpoint"]["Address"];
+  std::string a1 = c["CacheNodes"][0]["Endpoint"]["Address"],
+              a2 = c["CacheNodes"][1]["Endpoint"]["Address"];
   ASSERT_EQ(mc(a1, 11211, {"set", "k", "one"}), "True\n");
   ASSERT_EQ(mc(a2, 11211, {"set", "k", "two"}), "True\n");
-  ok("reboot-cache-cluster", {"--cache-cluster-id", "sessions", "--cache-node-ids-to-reboot", "0001"});
+  ok("reboot-cache-cluster",
+     {"--cache-cluster-id", "sessions", "--cache-node-ids-to-reboot", "0001"});
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "sessions"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
   EXPECT_EQ(mc(a1, 11211, {"get", "k"}), "\n");
   EXPECT_EQ(mc(a2, 11211, {"get", "k"}), "two\n");
-  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
+  json ev =
+      ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
   std::string all;
   for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
   EXPECT_NE(all.find("Cache node 0001 restarted"), std::string::npos) << all;
@@ -203,8 +220,9 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
     EXPECT_EQ(r.exit_code, 254) << args[0] << " " << args.back();
     EXPECT_NE(r.err.find("(" + code + ")"), std::string::npos) << r.err;
   };
-  std::vector<std::string> base = {"create-cache-cluster", "--cache-cluster-id", "m", "--engine", "memcached",
-                                   "--cache-node-type", "cache.m5.large"};
+  std::vector<std::string> base = {
+      "create-cache-cluster", "--cache-cluster-id", "m", "--engine", "memcached",
+      "--cache-node-type",    "cache.m5.large"};
   auto with = [&](std::vector<std::string> extra) {
     auto a = base;
     a.insert(a.end(), extra.begin(), extra.end());
@@ -215,15 +233,18 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
   expect_error(with({"--snapshot-window", "05:00-06:00"}), "InvalidParameterCombination");
   expect_error(with({"--num-cache-nodes", "41"}), "NodeQuotaForClusterExceeded");
   expect_error(with({"--az-mode", "cross-az"}), "InvalidParameterCombination");
-  expect_error(with({"--preferred-availability-zones", "us-east-1a", "--num-cache-nodes", "2"}), "InvalidParameterValue");
+  expect_error(with({"--preferred-availability-zones", "us-east-1a", "--num-cache-nodes", "2"}),
+               "InvalidParameterValue");
   EXPECT_EQ(ok("describe-cache-clusters", {})["CacheClusters"].size(), 0u);
 
   create_sessions(2);
-  expect_error({"delete-cache-cluster", "--cache-cluster-id", "sessions", "--final-snapshot-identifier", "s"},
+  expect_error({"delete-cache-cluster", "--cache-cluster-id", "sessions",
+                "--final-snapshot-identifier", "s"},
                "SnapshotFeatureNotSupportedFault");
   expect_error({"create-snapshot", "--cache-cluster-id", "sessions", "--snapshot-name", "s"},
                "SnapshotFeatureNotSupportedFault");
-  expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "1", "--apply-immediately"},
+  expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "1",
+                "--apply-immediately"},
                "InvalidParameterValue");
   expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "1",
                 "--cache-node-ids-to-remove", "0009", "--apply-immediately"},
@@ -231,7 +252,8 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
   expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "3",
                 "--cache-node-ids-to-remove", "0001", "--apply-immediately"},
                "InvalidParameterCombination");
-  expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "41", "--apply-immediately"},
+  expect_error({"modify-cache-cluster", "--cache-cluster-id", "sessions", "--num-cache-nodes", "41",
+                "--apply-immediately"},
                "NodeQuotaForClusterExceeded");
   json c = describe("sessions");
   EXPECT_EQ(c["CacheNodes"].size(), 2u);
@@ -239,7 +261,8 @@ TEST_F(MemcachedCluster, RedisOnlyRequestsAndBadChangesGetElastiCachesErrors) {
   EXPECT_TRUE(c["PendingModifiedValues"].empty());
 
   auto [address, port] = create_redis("r1");
-  expect_error({"modify-cache-cluster", "--cache-cluster-id", "r1", "--num-cache-nodes", "2", "--apply-immediately"},
+  expect_error({"modify-cache-cluster", "--cache-cluster-id", "r1", "--num-cache-nodes", "2",
+                "--apply-immediately"},
                "InvalidParameterCombination");
 }
 
@@ -250,15 +273,20 @@ TEST_F(MemcachedCluster, KilledMemcachedIsRestartedAndEventsSaySo) {
   auto pids = processes_mentioning("-l " + a2 + " ");
   ASSERT_EQ(pids.size(), 1u);
   ASSERT_EQ(::kill(pids[0], SIGKILL), 0);
-  ASSERT_TRUE(wait_until([&] {
-    auto now = processes_mentioning("-l " + a2 + " ");
-    return now.size() == 1 && now[0] != pids[0] && mc(a2, 11211, {"set", "k", "v"}) == "True\n";
-  }, 5s));
-  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto now = processes_mentioning("-l " + a2 + " ");
+        return now.size() == 1 && now[0] != pids[0] && mc(a2, 11211, {"set", "k", "v"}) == "True\n";
+      },
+      5s));
+  json ev =
+      ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "sessions"});
   std::string all;
   for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
-  EXPECT_NE(all.find("Recovering cache nodes 0002: memcached (pid " + std::to_string(pids[0]) + ") was killed by signal 9"),
-            std::string::npos) << all;
+  EXPECT_NE(all.find("Recovering cache nodes 0002: memcached (pid " + std::to_string(pids[0]) +
+                     ") was killed by signal 9"),
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("Finished recovery for cache nodes 0002"), std::string::npos) << all;
 }
 

@@ -22,7 +22,8 @@ class RedisCluster : public CachectlTest {
     std::ifstream f(home_ + "/nodes/" + id + "/0001/daemon.pid");
     int daemon = 0;
     f >> daemon;
-    std::ifstream children("/proc/" + std::to_string(daemon) + "/task/" + std::to_string(daemon) + "/children");
+    std::ifstream children("/proc/" + std::to_string(daemon) + "/task/" + std::to_string(daemon) +
+                           "/children");
     int child = 0;
     children >> child;
     return child;
@@ -35,10 +36,10 @@ class RedisCluster : public CachectlTest {
 };
 
 TEST_F(RedisCluster, WalkthroughCreateWaitDescribeServesRedis) {
-  json created = ok("create-cache-cluster",
-                    {"--cache-cluster-id", "exampleredis", "--engine", "redis", "--cache-node-type",
-                     "cache.t1.micro", "--num-cache-nodes", "1", "--preferred-maintenance-window",
-                     "mon:00:00-mon:01:00"});
+  json created =
+      ok("create-cache-cluster", {"--cache-cluster-id", "exampleredis", "--engine", "redis",
+                                  "--cache-node-type", "cache.t1.micro", "--num-cache-nodes", "1",
+                                  "--preferred-maintenance-window", "mon:00:00-mon:01:00"});
   const json& c = created["CacheCluster"];
   EXPECT_EQ(c["CacheClusterId"], "exampleredis");
   EXPECT_EQ(c["CacheClusterStatus"], "creating");
@@ -49,7 +50,8 @@ TEST_F(RedisCluster, WalkthroughCreateWaitDescribeServesRedis) {
 
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "exampleredis"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
-  json d = ok("describe-cache-clusters", {"--cache-cluster-id", "exampleredis", "--show-cache-node-info"});
+  json d = ok("describe-cache-clusters",
+              {"--cache-cluster-id", "exampleredis", "--show-cache-node-info"});
   const json& cluster = d["CacheClusters"][0];
   EXPECT_EQ(cluster["CacheClusterStatus"], "available");
   ASSERT_EQ(cluster["CacheNodes"].size(), 1u);
@@ -73,7 +75,8 @@ TEST_F(RedisCluster, RebootRestartsTheEngineAndRecordsAnEvent) {
   ASSERT_EQ(redis_cli(address, port, {"set", "k", "v"}).out, "OK\n");
   int before = engine_pid("rb");
   ASSERT_GT(before, 0);
-  json r = ok("reboot-cache-cluster", {"--cache-cluster-id", "rb", "--cache-node-ids-to-reboot", "0001"});
+  json r = ok("reboot-cache-cluster",
+              {"--cache-cluster-id", "rb", "--cache-node-ids-to-reboot", "0001"});
   EXPECT_EQ(r["CacheCluster"]["CacheClusterStatus"], "rebooting cache cluster nodes");
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "rb"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
@@ -89,7 +92,8 @@ TEST_F(RedisCluster, RebootRestartsTheEngineAndRecordsAnEvent) {
 TEST_F(RedisCluster, RebootOfUnknownNodeIsRefusedAndChangesNothing) {
   auto [address, port] = create_redis("rb2");
   int before = engine_pid("rb2");
-  RunResult r = cachectl({"reboot-cache-cluster", "--cache-cluster-id", "rb2", "--cache-node-ids-to-reboot", "0002"});
+  RunResult r = cachectl(
+      {"reboot-cache-cluster", "--cache-cluster-id", "rb2", "--cache-node-ids-to-reboot", "0002"});
   EXPECT_EQ(r.exit_code, 254);
   EXPECT_NE(r.err.find("(InvalidParameterValue)"), std::string::npos) << r.err;
   EXPECT_EQ(engine_pid("rb2"), before);
@@ -111,7 +115,10 @@ TEST_F(RedisCluster, DeleteLeavesNoProcessNoAddressNoFiles) {
   EXPECT_NE(redis_cli(address, port, {"ping"}).out, "PONG\n");
   RunResult d = cachectl({"describe-cache-clusters", "--cache-cluster-id", "gone"});
   EXPECT_EQ(d.exit_code, 254);
-  EXPECT_NE(d.err.find("An error occurred (CacheClusterNotFound) when calling the DescribeCacheClusters operation"), std::string::npos) << d.err;
+  EXPECT_NE(d.err.find("An error occurred (CacheClusterNotFound) when calling the "
+                       "DescribeCacheClusters operation"),
+            std::string::npos)
+      << d.err;
 }
 
 TEST_F(RedisCluster, KilledEngineIsServingAgainWithinASecondAndEventsSaySo) {
@@ -121,16 +128,23 @@ TEST_F(RedisCluster, KilledEngineIsServingAgainWithinASecondAndEventsSaySo) {
   ASSERT_GT(pid, 0);
   auto killed_at = std::chrono::steady_clock::now();
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
-  bool back = wait_until([&] {
-    return engine_pid("crash") != pid && redis_cli(address, port, {"ping"}).out == "PONG\n";
-  }, 5s);
+  bool back = wait_until(
+      [&] {
+        return engine_pid("crash") != pid && redis_cli(address, port, {"ping"}).out == "PONG\n";
+      },
+      5s);
   auto took = std::chrono::steady_clock::now() - killed_at;
   ASSERT_TRUE(back);
-  EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
-  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "crash"});
+  EXPECT_LT(took, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                      << " ms";
+  json ev =
+      ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "crash"});
   std::string all;
   for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
-  EXPECT_NE(all.find("Recovering cache nodes 0001: redis-server (pid " + std::to_string(pid) + ") was killed by signal 9"), std::string::npos) << all;
+  EXPECT_NE(all.find("Recovering cache nodes 0001: redis-server (pid " + std::to_string(pid) +
+                     ") was killed by signal 9"),
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("Finished recovery for cache nodes 0001"), std::string::npos) << all;
   EXPECT_EQ(status_of("crash"), "available");
 }
@@ -143,8 +157,8 @@ TEST_F(RedisCluster, SixteenConcurrentCreatorsMakeThirtyTwoDistinctClusters) {
       int failures = 0;
       for (int k = 0; k < 2; ++k) {
         std::string id = "c" + std::to_string(p) + "-" + std::to_string(k);
-        RunResult r = cachectl({"create-cache-cluster", "--cache-cluster-id", id, "--engine", "redis",
-                                "--cache-node-type", "cache.t3.micro"});
+        RunResult r = cachectl({"create-cache-cluster", "--cache-cluster-id", id, "--engine",
+                                "redis", "--cache-node-type", "cache.t3.micro"});
         if (r.exit_code != 0) ++failures;
       }
       ::_exit(failures);
@@ -160,22 +174,27 @@ TEST_F(RedisCluster, SixteenConcurrentCreatorsMakeThirtyTwoDistinctClusters) {
   ASSERT_EQ(all["CacheClusters"].size(), 32u);
   std::set<std::string> endpoints;
   for (const auto& c : all["CacheClusters"]) {
-    RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", c["CacheClusterId"]});
+    RunResult w =
+        cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", c["CacheClusterId"]});
     EXPECT_EQ(w.exit_code, 0) << c["CacheClusterId"] << ": " << w.err;
     const json& ep = c["CacheNodes"][0]["Endpoint"];
-    endpoints.insert(ep["Address"].get<std::string>() + ":" + std::to_string(ep["Port"].get<int>()));
+    endpoints.insert(ep["Address"].get<std::string>() + ":" +
+                     std::to_string(ep["Port"].get<int>()));
   }
   EXPECT_EQ(endpoints.size(), 32u);
   for (const auto& ep : endpoints) {
     auto colon = ep.find(':');
-    EXPECT_EQ(redis_cli(ep.substr(0, colon), std::stoi(ep.substr(colon + 1)), {"ping"}).out, "PONG\n") << ep;
+    EXPECT_EQ(redis_cli(ep.substr(0, colon), std::stoi(ep.substr(colon + 1)), {"ping"}).out,
+              "PONG\n")
+        << ep;
   }
 }
 
 TEST_F(RedisCluster, PagingWithMaxRecordsAndMarker) {
   for (int i = 0; i < 25; ++i) {
-    RunResult r = cachectl({"create-cache-cluster", "--cache-cluster-id", "p" + std::to_string(100 + i),
-                            "--engine", "redis", "--cache-node-type", "cache.t3.micro"});
+    RunResult r =
+        cachectl({"create-cache-cluster", "--cache-cluster-id", "p" + std::to_string(100 + i),
+                  "--engine", "redis", "--cache-node-type", "cache.t3.micro"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json first = ok("describe-cache-clusters", {"--max-records", "20"});
@@ -196,22 +215,38 @@ TEST_F(RedisCluster, BadInputsGetApiErrorsAndChangeNothing) {
     std::string code;
   };
   std::vector<Case> cases = {
-      {{"--cache-cluster-id", "1abc", "--cache-node-type", "cache.t3.micro"}, "InvalidParameterValue"},
-      {{"--cache-cluster-id", "a--b", "--cache-node-type", "cache.t3.micro"}, "InvalidParameterValue"},
+      {{"--cache-cluster-id", "1abc", "--cache-node-type", "cache.t3.micro"},
+       "InvalidParameterValue"},
+      {{"--cache-cluster-id", "a--b", "--cache-node-type", "cache.t3.micro"},
+       "InvalidParameterValue"},
       {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.x9.huge"}, "InvalidParameterValue"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "2"}, "InvalidParameterCombination"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--preferred-maintenance-window", "mon:00:00-mon:00:30"}, "InvalidParameterValue"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t1.micro", "--snapshot-retention-limit", "1"}, "InvalidParameterCombination"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--snapshot-retention-limit", "36"}, "InvalidParameterValue"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--cache-parameter-group-name", "nope"}, "CacheParameterGroupNotFound"},
-      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--engine-version", "2.8"}, "InvalidParameterValue"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--num-cache-nodes",
+        "2"},
+       "InvalidParameterCombination"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro",
+        "--preferred-maintenance-window", "mon:00:00-mon:00:30"},
+       "InvalidParameterValue"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t1.micro",
+        "--snapshot-retention-limit", "1"},
+       "InvalidParameterCombination"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro",
+        "--snapshot-retention-limit", "36"},
+       "InvalidParameterValue"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro",
+        "--cache-parameter-group-name", "nope"},
+       "CacheParameterGroupNotFound"},
+      {{"--cache-cluster-id", "ok", "--cache-node-type", "cache.t3.micro", "--engine-version",
+        "2.8"},
+       "InvalidParameterValue"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> args = {"create-cache-cluster"};
     args.insert(args.end(), c.args.begin(), c.args.end());
     RunResult r = cachectl(args);
     EXPECT_EQ(r.exit_code, 254) << c.args[1];
-    EXPECT_NE(r.err.find("An error occurred (" + c.code + ") when calling the CreateCacheCluster operation: "), std::string::npos)
+    EXPECT_NE(r.err.find("An error occurred (" + c.code +
+                         ") when calling the CreateCacheCluster operation: "),
+              std::string::npos)
         << c.args[1] << ": " << r.err;
   }
   // Nothing was recorded, no process started.
@@ -220,7 +255,8 @@ TEST_F(RedisCluster, BadInputsGetApiErrorsAndChangeNothing) {
   EXPECT_TRUE(running_pids().empty());
 
   create_redis("dup");
-  RunResult dup = cachectl({"create-cache-cluster", "--cache-cluster-id", "DUP", "--cache-node-type", "cache.t3.micro"});
+  RunResult dup = cachectl(
+      {"create-cache-cluster", "--cache-cluster-id", "DUP", "--cache-node-type", "cache.t3.micro"});
   EXPECT_EQ(dup.exit_code, 254);
   EXPECT_NE(dup.err.find("(CacheClusterAlreadyExists)"), std::string::npos) << dup.err;
 }
@@ -228,11 +264,14 @@ TEST_F(RedisCluster, BadInputsGetApiErrorsAndChangeNothing) {
 TEST_F(RedisCluster, BadUsageExits252WithAHint) {
   RunResult missing = cachectl({"create-cache-cluster"});
   EXPECT_EQ(missing.exit_code, 252);
-  EXPECT_NE(missing.err.find("the following arguments are required: --cache-cluster-id"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("the following arguments are required: --cache-cluster-id"),
+            std::string::npos)
+      << missing.err;
   EXPECT_NE(missing.err.find("cachectl help"), std::string::npos);
   RunResult unknown = cachectl({"describe-cache-clusters", "--no-such-option", "x"});
   EXPECT_EQ(unknown.exit_code, 252);
-  RunResult bad_int = cachectl({"create-cache-cluster", "--cache-cluster-id", "x", "--num-cache-nodes", "two"});
+  RunResult bad_int =
+      cachectl({"create-cache-cluster", "--cache-cluster-id", "x", "--num-cache-nodes", "two"});
   EXPECT_EQ(bad_int.exit_code, 252);
   RunResult bad_op = cachectl({"create-cache-clusterz"});
   EXPECT_EQ(bad_op.exit_code, 252);
@@ -275,10 +314,12 @@ TEST_F(RedisCluster, KilledDaemonShowsFailedAndRebootBringsItBack) {
   f >> daemon;
   ASSERT_GT(daemon, 0);
   ASSERT_EQ(::kill(daemon, SIGKILL), 0);
-  ASSERT_TRUE(wait_until([&] { return status_of("revive") == "failed"; }, 5s)) << status_of("revive");
+  ASSERT_TRUE(wait_until([&] { return status_of("revive") == "failed"; }, 5s))
+      << status_of("revive");
   // Its engine went with it.
   EXPECT_TRUE(wait_until([&] { return redis_cli(address, port, {"ping"}).out != "PONG\n"; }, 5s));
-  ok("reboot-cache-cluster", {"--cache-cluster-id", "revive", "--cache-node-ids-to-reboot", "0001"});
+  ok("reboot-cache-cluster",
+     {"--cache-cluster-id", "revive", "--cache-node-ids-to-reboot", "0001"});
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "revive"});
   ASSERT_EQ(w.exit_code, 0) << w.err;
   EXPECT_EQ(redis_cli(address, port, {"ping"}).out, "PONG\n");
@@ -288,13 +329,18 @@ TEST_F(RedisCluster, AdminSocketAnswersGarbageWithAnErrorAndKeepsServing) {
   auto [address, port] = create_redis("sock");
   std::string sock = home_ + "/run/" + address + ".sock";
   RunResult garbage = run_program({"python3", "-c",
-      "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ns.sendall(b'\\x00\\xffGARBAGE\\r\\n\\r\\n')\nprint(s.recv(4096).decode(errors='replace').split('\\r\\n')[0])", sock});
+                                   "import "
+                                   "socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys."
+                                   "argv[1])\ns.sendall(b'\\x00\\xffGARBAGE\\r\\n\\r\\n')\nprint(s."
+                                   "recv(4096).decode(errors='replace').split('\\r\\n')[0])",
+                                   sock});
   EXPECT_EQ(garbage.out, "HTTP/1.1 400 Bad Request\n") << garbage.err;
   RunResult status = run_program({"curl", "-s", "--unix-socket", sock, "http://node/v1/status"});
   auto j = nlohmann::json::parse(status.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << status.out;
   EXPECT_EQ(j["status"], "available");
-  RunResult missing = run_program({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket", sock, "http://node/v1/nope"});
+  RunResult missing = run_program({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                   "--unix-socket", sock, "http://node/v1/nope"});
   EXPECT_EQ(missing.out, "404");
   struct stat st {};
   ASSERT_EQ(::stat(sock.c_str(), &st), 0);

@@ -26,8 +26,8 @@ TEST(Discovery, ConfigGetClusterIsElastiCachesFormat) {
   auto c = Cluster({{"127.9.0.2", 11211}, {"127.9.0.1", 11211}}, 12);
   std::string payload = "12\n127.9.0.1|127.9.0.1|11211 127.9.0.2|127.9.0.2|11211\n";
   EXPECT_EQ(discovery_payload(c), payload);
-  EXPECT_EQ(config_get_cluster_reply(c),
-            "CONFIG cluster 0 " + std::to_string(payload.size()) + "\r\n" + payload + "\r\nEND\r\n");
+  EXPECT_EQ(config_get_cluster_reply(c), "CONFIG cluster 0 " + std::to_string(payload.size()) +
+                                             "\r\n" + payload + "\r\nEND\r\n");
   EXPECT_EQ(config_get_cluster_reply(c).substr(0, 20), "CONFIG cluster 0 55\r");
 }
 
