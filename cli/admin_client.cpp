@@ -26,8 +26,8 @@ AdminReply AdminClient::get(const std::filesystem::path& socket, const std::stri
 }
 
 AdminReply AdminClient::post(const std::filesystem::path& socket, const std::string& path,
-                             std::chrono::milliseconds timeout) {
-  return request(socket, "POST", path, timeout);
+                             std::chrono::milliseconds timeout, const std::string& json_body) {
+  return request(socket, "POST", path, timeout, json_body);
 }
 
 namespace {
@@ -76,7 +76,8 @@ bool parse_reply(const std::string& data, bool closed, AdminReply& reply) {
 }  // namespace
 
 AdminReply AdminClient::request(const std::filesystem::path& socket, const std::string& method,
-                                const std::string& path, std::chrono::milliseconds timeout) {
+                                const std::string& path, std::chrono::milliseconds timeout,
+                                const std::string& body) {
   AdminReply reply;
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
@@ -91,8 +92,9 @@ AdminReply AdminClient::request(const std::filesystem::path& socket, const std::
     if (fd >= 0) ::close(fd);
     return reply;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: node\r\nContent-Length: 0\r\n" +
-                    "Connection: close\r\n\r\n";
+  std::string req =
+      method + " " + path + " HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n" +
+      "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
     reply.error = std::string("cannot send to ") + socket.string() + ": " + std::strerror(errno);

@@ -27,11 +27,13 @@ class AdminClient {
   AdminReply get(const std::filesystem::path& socket, const std::string& path,
                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   AdminReply post(const std::filesystem::path& socket, const std::string& path,
-                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                  const std::string& json_body = "");
 
  private:
   AdminReply request(const std::filesystem::path& socket, const std::string& method,
-                     const std::string& path, std::chrono::milliseconds timeout);
+                     const std::string& path, std::chrono::milliseconds timeout,
+                     const std::string& body = "");
 };
 
 }  // namespace cachectl::cli

@@ -12,6 +12,8 @@ using json = nlohmann::json;
 std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes) {
   if (record.lifecycle == Lifecycle::kDeleting) return "deleting";
   auto any = [&](const char* s) { return std::find(nodes.begin(), nodes.end(), s) != nodes.end(); };
+  if (any("restore-failed")) return "restore-failed";
+  if (any("snapshotting")) return "snapshotting";
   if (any("rebooting")) return "rebooting cache cluster nodes";
   if (!record.removing.empty()) return "modifying";
   // A node still being created in a cluster that existed before it: nodes

@@ -240,7 +240,7 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   }
   for (const auto& s : r.snapshot_arns)
     if (auto err = check_snapshot_source(s)) return *err;
-  if (!r.snapshot_name.empty()) {
+  if (!r.snapshot_name.empty() && !(ctx.snapshot_exists && ctx.snapshot_exists(r.snapshot_name))) {
     return ApiError{"SnapshotNotFoundFault", "Snapshot " + r.snapshot_name + " not found."};
   }
   r.snapshot_retention_limit =

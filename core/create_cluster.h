@@ -2,6 +2,7 @@
 // parsed it) into the record to store, or the error ElastiCache would give.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct ServiceContext {
   std::vector<InstalledEngine> installed;
   TimePoint now;
   std::string region = "us-east-1";
+  // Whether a snapshot of that name is in the store (--snapshot-name).
+  std::function<bool(const std::string&)> snapshot_exists;
 };
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).

@@ -7,13 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/events.h"
 #include "core/registry.h"
+#include "core/snapshots.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
+#include "node/engine_probe.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -35,6 +40,55 @@ int fail_start(const DaemonOptions& o, const std::string& message) {
   std::fprintf(stderr, "cachectl-node: %s\n", message.c_str());
   return 1;
 }
+
+// A field of INFO's text ("rdb_saves:3" -> "3"), or "".
+std::string info_field(const std::string& info, const std::string& key) {
+  std::string text = "\n" + info;
+  std::size_t at = text.find("\n" + key + ":");
+  if (at == std::string::npos) return {};
+  std::size_t start = at + key.size() + 2;
+  std::size_t end = text.find_first_of("\r\n", start);
+  return text.substr(start, end - start);
+}
+
+// Puts the RDB a new cluster starts from at `target`; returns why not.
+std::string place_seed(const core::StateHome& home, const core::CacheClusterRecord& r,
+                       const std::string& node_id, const core::fs::path& target) {
+  core::fs::path source;
+  if (!r.snapshot_name.empty()) {
+    source = core::SnapshotStore(home).rdb(r.snapshot_name, node_id);
+  } else {
+    const std::string& arn = r.snapshot_arns.front();
+    if (arn.rfind("file://", 0) == 0) {
+      source = arn.substr(7);
+    } else if (arn.rfind("http://", 0) == 0 || arn.rfind("https://", 0) == 0) {
+      return "downloading " + arn + " is not implemented by this version of cachectl";
+    } else if (arn.rfind("arn:aws:s3:::", 0) == 0) {
+      return "S3 cannot be reached from here; give the RDB file as a path or a file:// URL";
+    } else {
+      source = arn;
+    }
+  }
+  std::error_code ec;
+  core::fs::remove(target, ec);
+  // A hard link costs nothing whatever the size; Redis replaces dump.rdb by
+  // rename when it saves, so the source is never written through the link.
+  core::fs::create_hard_link(source, target, ec);
+  if (ec) {
+    ec.clear();
+    core::fs::copy_file(source, target, ec);
+  }
+  if (ec) return "cannot read " + source.string() + ": " + ec.message();
+  return {};
+}
+
+// A snapshot in progress: BGSAVE was sent; done when rdb_saves moves on.
+struct SnapshotJob {
+  int request = -1;
+  std::string target;
+  long long saves_before = 0;
+  std::chrono::steady_clock::time_point deadline;
+};
 
 }  // namespace
 
@@ -85,12 +139,13 @@ int run_daemon(const DaemonOptions& o) {
   auto started_at = clock.now();
   bool shutting_down = false;
   std::vector<int> waiting_for_stop;
+  std::optional<SnapshotJob> snapshot;
   AdminServer* server_ptr = nullptr;
 
   auto status_json = [&]() {
     return json{{"cluster", o.cluster},
                 {"node", o.node},
-                {"status", supervisor.node_status()},
+                {"status", snapshot ? std::string("snapshotting") : supervisor.node_status()},
                 {"engine",
                  {{"name", engine},
                   {"pid", supervisor.engine_pid()},
@@ -124,6 +179,30 @@ int run_daemon(const DaemonOptions& o) {
       body = status_json().dump();
       return true;
     }
+    if (req.path == "/v1/snapshot") {
+      if (!method_is("POST")) return true;
+      json body_json = json::parse(req.body, nullptr, false);
+      std::string target = body_json.is_object() ? body_json.value("path", "") : "";
+      auto refuse = [&](int code, const std::string& why) {
+        status = code;
+        body = json{{"error", why}}.dump();
+        return true;
+      };
+      if (target.empty()) return refuse(400, "send {\"path\": \"...\"}: where the RDB file goes");
+      if (engine != "redis") return refuse(409, "only Redis nodes can be snapshotted");
+      if (snapshot || shutting_down || supervisor.node_status() != "available")
+        return refuse(409, "the node is " +
+                               std::string(snapshot ? "snapshotting" : supervisor.node_status()));
+      auto info = redis_command(node->address, node->port, record->auth_token,
+                                {"INFO", "persistence"}, std::chrono::seconds(2));
+      auto started = redis_command(node->address, node->port, record->auth_token, {"BGSAVE"},
+                                   std::chrono::seconds(2));
+      if (!info || !started || started->rfind("+", 0) != 0)
+        return refuse(500, "BGSAVE was refused: " + started.value_or("no answer"));
+      snapshot = SnapshotJob{id, target, std::atoll(info_field(*info, "rdb_saves").c_str()),
+                             std::chrono::steady_clock::now() + std::chrono::minutes(30)};
+      return false;  // answered when the RDB is written
+    }
     if (req.path == "/v1/shutdown") {
       if (!method_is("POST")) return true;
       shutting_down = true;
@@ -149,7 +228,22 @@ int run_daemon(const DaemonOptions& o) {
     }
   }
 
-  supervisor.start(std::chrono::steady_clock::now());
+  // Data to restore is placed once, before the first start (a marker keeps
+  // reboots from doing it again).
+  std::string seed_error;
+  bool seeding = false;
+  if (engine == "redis" && !core::fs::exists(dir / "data" / ".seeded") &&
+      (!record->snapshot_name.empty() || !record->snapshot_arns.empty())) {
+    seeding = true;
+    seed_error = place_seed(home, *record, node->id, dir / "data" / "dump.rdb");
+    std::ofstream(dir / "data" / ".seeded") << "seeded\n";
+  }
+  if (!seed_error.empty()) {
+    supervisor.restore_failed(seed_error);
+  } else {
+    if (seeding) supervisor.expect_restore();
+    supervisor.start(std::chrono::steady_clock::now());
+  }
   tell(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
@@ -168,6 +262,7 @@ int run_daemon(const DaemonOptions& o) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
     int timeout = static_cast<int>(std::clamp<long long>(wait, 0, 1000));
     if (shutting_down && supervisor.stopped()) timeout = std::min(timeout, 10);
+    if (snapshot) timeout = std::min(timeout, 5);
     ::poll(fds.data(), fds.size(), timeout);
     now = std::chrono::steady_clock::now();
 
@@ -185,6 +280,33 @@ int run_daemon(const DaemonOptions& o) {
     }
     server.handle(fds);
     supervisor.tick(now);
+    if (snapshot) {
+      auto info = redis_command(node->address, node->port, record->auth_token,
+                                {"INFO", "persistence"}, std::chrono::seconds(2));
+      bool finished = info && info_field(*info, "rdb_bgsave_in_progress") == "0" &&
+                      std::atoll(info_field(*info, "rdb_saves").c_str()) > snapshot->saves_before;
+      bool failed_save = finished && info_field(*info, "rdb_last_bgsave_status") != "ok";
+      if (finished && !failed_save) {
+        // The RDB moves into the snapshot store: no copy, whatever its size.
+        std::error_code move_error;
+        core::fs::rename(dir / "data" / "dump.rdb", snapshot->target, move_error);
+        if (move_error) {
+          server.respond(snapshot->request, 500,
+                         json{{"error", "cannot move the RDB: " + move_error.message()}}.dump());
+        } else {
+          server.respond(snapshot->request, 200,
+                         json{{"path", snapshot->target},
+                              {"size", core::fs::file_size(snapshot->target, move_error)}}
+                             .dump());
+        }
+        snapshot.reset();
+      } else if (failed_save || now > snapshot->deadline ||
+                 supervisor.node_status() != "available") {
+        server.respond(snapshot->request, 500,
+                       json{{"error", "BGSAVE failed (see engine.log)"}}.dump());
+        snapshot.reset();
+      }
+    }
 
     if (now >= next_home_check) {
       next_home_check = now + kHomeCheckInterval;

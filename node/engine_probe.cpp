@@ -68,3 +68,69 @@ bool engine_answers(const std::string& engine, const std::string& address, int p
 }
 
 }  // namespace cachectl::node
+
+namespace cachectl::node {
+namespace {
+
+std::string resp_array(const std::vector<std::string>& args) {
+  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+  for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  return out;
+}
+
+// Length of the first complete reply in `r`, or 0 while incomplete.
+std::size_t reply_length(const std::string& r) {
+  std::size_t eol = r.find("\r\n");
+  if (eol == std::string::npos) return 0;
+  if (r[0] != '$') return eol + 2;
+  long n = std::stol(r.substr(1, eol - 1));
+  if (n < 0) return eol + 2;
+  std::size_t total = eol + 2 + static_cast<std::size_t>(n) + 2;
+  return r.size() >= total ? total : 0;
+}
+
+}  // namespace
+
+std::optional<std::string> redis_command(const std::string& address, int port,
+                                         const std::string& auth_token,
+                                         const std::vector<std::string>& args,
+                                         std::chrono::milliseconds timeout) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<uint16_t>(port));
+  if (::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string request;
+  int replies = 1;
+  if (!auth_token.empty()) {
+    request += resp_array({"AUTH", auth_token});
+    ++replies;
+  }
+  request += resp_array(args);
+  std::string data;
+  std::string last;
+  bool ok = exchange(fd, request, timeout, [&](const std::string& r) {
+    std::string rest = r;
+    for (int i = 0; i < replies; ++i) {
+      std::size_t len = reply_length(rest);
+      if (len == 0) return false;
+      last = rest.substr(0, len);
+      rest = rest.substr(len);
+    }
+    return true;
+  });
+  ::close(fd);
+  if (!ok) return std::nullopt;
+  if (last[0] == '$') {
+    std::size_t eol = last.find("\r\n");
+    return last.substr(eol + 2, last.size() - eol - 4);
+  }
+  return last.substr(0, last.size() - 2);
+}
+
+}  // namespace cachectl::node

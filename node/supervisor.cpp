@@ -74,6 +74,12 @@ void Supervisor::on_exit(pid_t pid, int ws, SteadyTime now) {
     spawn(now);
     return;
   }
+  if (restoring_ && !ever_available_) {
+    restore_failed(binary_name(config_.launch().argv) + " " + describe_wait_status(ws) +
+                   " while loading the data to restore (see " +
+                   (config_.dir / "engine.log").string() + ")");
+    return;
+  }
   // The engine died by itself: ElastiCache calls this recovery.
   std::string what = binary_name(config_.launch().argv) + " (pid " + std::to_string(pid) + ") " +
                      describe_wait_status(ws);
@@ -126,14 +132,22 @@ void Supervisor::tick(SteadyTime now) {
       break;
     case State::kAvailable:
     case State::kStopped:
+    case State::kRestoreFailed:
       next_action_ = SteadyTime::max();
       break;
   }
 }
 
 SteadyTime Supervisor::next_deadline(SteadyTime now) const {
-  if (state_ == State::kAvailable || state_ == State::kStopped) return SteadyTime::max();
+  if (state_ == State::kAvailable || state_ == State::kStopped || state_ == State::kRestoreFailed)
+    return SteadyTime::max();
   return std::max(now, next_action_);
+}
+
+void Supervisor::restore_failed(const std::string& why) {
+  state_ = State::kRestoreFailed;
+  last_error_ = why;
+  events_("Restore failed for cache node " + config_.node_id + ": " + why);
 }
 
 void Supervisor::reboot(SteadyTime now) {
@@ -152,6 +166,7 @@ void Supervisor::reboot(SteadyTime now) {
 
 void Supervisor::stop() {
   stop_requested_ = true;
+  if (state_ == State::kRestoreFailed) state_ = State::kStopped;
   if (pid_ > 0) {
     state_ = State::kStopping;
     stop_deadline_ = std::chrono::steady_clock::now() + kStopGrace;
@@ -175,6 +190,8 @@ std::string Supervisor::node_status() const {
       return "rebooting";
     case State::kStopped:
       return "deleting";
+    case State::kRestoreFailed:
+      return "restore-failed";
   }
   return "creating";
 }

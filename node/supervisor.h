@@ -32,6 +32,12 @@ class Supervisor {
   Supervisor(SupervisorConfig config, EventSink events);
 
   void start(SteadyTime now);
+  // The first start loads data given by the user (a snapshot or an RDB file):
+  // if the engine dies before it ever answers, the data is bad and the node
+  // is "restore-failed" instead of being restarted.
+  void expect_restore() { restoring_ = true; }
+  // Gives up before starting: the data to restore could not be had.
+  void restore_failed(const std::string& why);
   void on_exit(pid_t pid, int wait_status, SteadyTime now);
   // Probes a starting engine and restarts after backoff; call at least by
   // next_deadline().
@@ -49,7 +55,7 @@ class Supervisor {
   const std::string& last_error() const { return last_error_; }
 
  private:
-  enum class State { kStarting, kAvailable, kStopping, kBackoff, kStopped };
+  enum class State { kStarting, kAvailable, kStopping, kBackoff, kStopped, kRestoreFailed };
   enum class Why { kNone, kReboot, kRecovery };
 
   void spawn(SteadyTime now);
@@ -60,6 +66,7 @@ class Supervisor {
   Why why_ = Why::kNone;  // why the engine is (re)starting
   bool ever_available_ = false;
   bool stop_requested_ = false;
+  bool restoring_ = false;
   pid_t pid_ = -1;
   int restarts_ = 0;
   int quick_failures_ = 0;

@@ -1,38 +1,27 @@
-// create-snapshot: the checks that do not need a snapshot store. Memcached
-// and cache.t1.micro clusters cannot be snapshotted on ElastiCache, and get
-// its error here too. Taking snapshots of Redis clusters is the snapshot
-// issue's work and is refused plainly until then.
+// create-snapshot: a manual snapshot of a Redis cluster (see take_snapshot).
+// The cluster shows "snapshotting" while its engine saves. The answer comes
+// once the snapshot is complete, so it shows "available".
 #include "cli/context.h"
 #include "cli/ops/request_fields.h"
-#include "core/node_types.h"
+#include "cli/ops/take_snapshot.h"
 
 namespace cachectl::cli {
 
 core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json& request) {
   auto id = opt_string(request, "CacheClusterId");
   if (!id) {
-    if (opt_string(request, "ReplicationGroupId")) {
-      return core::ApiError{
-          "ReplicationGroupNotFoundFault",
-          "ReplicationGroup " + *opt_string(request, "ReplicationGroupId") + " not found."};
+    if (auto group = opt_string(request, "ReplicationGroupId")) {
+      return core::ApiError{"ReplicationGroupNotFoundFault",
+                            "ReplicationGroup " + *group + " not found."};
     }
     return core::invalid_combination("One of CacheClusterId or ReplicationGroupId must be given.");
   }
   auto record = ctx.registry.get(*id);
   if (!record) return record.error();
-  const core::NodeType* type = core::find_node_type(record->node_type);
-  if (record->engine != "redis") {
-    return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                          "Snapshots are not supported for Memcached cache clusters."};
-  }
-  if (type && !type->supports_snapshots) {
-    return core::ApiError{
-        "SnapshotFeatureNotSupportedFault",
-        "Snapshots are not supported for cache node type " + record->node_type + "."};
-  }
-  return core::ApiError{"NotImplemented",
-                        "create-snapshot of Redis clusters is not implemented by this version of "
-                        "cachectl yet; nothing was changed."};
+  auto snapshot =
+      take_snapshot(ctx, *record, opt_string(request, "SnapshotName").value_or(""), "manual");
+  if (!snapshot) return snapshot.error();
+  return nlohmann::json{{"Snapshot", core::snapshot_json(*snapshot, "available", ctx.region)}};
 }
 
 }  // namespace cachectl::cli

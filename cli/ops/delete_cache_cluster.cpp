@@ -5,7 +5,7 @@
 #include "cli/node_status.h"
 #include "cli/ops/cluster_teardown.h"
 #include "cli/ops/request_fields.h"
-#include "core/node_types.h"
+#include "cli/ops/take_snapshot.h"
 
 namespace cachectl::cli {
 
@@ -23,15 +23,9 @@ core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::
     }
   }
   if (auto final_snapshot = opt_string(request, "FinalSnapshotIdentifier")) {
-    const core::NodeType* type = core::find_node_type(record->node_type);
-    if (record->engine != "redis" || (type && !type->supports_snapshots)) {
-      return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                            "Snapshots are not supported for " + record->engine + " cluster " + id +
-                                " of node type " + record->node_type + "."};
-    }
-    return core::invalid_value(
-        "FinalSnapshotIdentifier: snapshots are not implemented by this "
-        "version of cachectl; the cluster was not deleted.");
+    // Taken first: if it cannot be taken, the cluster is not deleted.
+    auto snapshot = take_snapshot(ctx, *record, *final_snapshot, "manual");
+    if (!snapshot) return snapshot.error();
   }
   auto marked = ctx.registry.update(id, [](core::CacheClusterRecord& r) -> core::Status {
     r.lifecycle = core::Lifecycle::kDeleting;

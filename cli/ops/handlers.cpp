@@ -12,6 +12,9 @@ core::Result<nlohmann::json> delete_cache_cluster(Context&, const nlohmann::json
 core::Result<nlohmann::json> describe_events(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_cache_cluster(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> create_snapshot(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_snapshots(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_snapshot(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> copy_snapshot(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -21,8 +24,10 @@ Handler find_handler(const std::string& api_operation) {
       {"DeleteCacheCluster", delete_cache_cluster},
       {"DescribeEvents", describe_events},
       {"ModifyCacheCluster", modify_cache_cluster},
-      // Only its refusals so far (Memcached, cache.t1.micro); see the file.
       {"CreateSnapshot", create_snapshot},
+      {"DescribeSnapshots", describe_snapshots},
+      {"DeleteSnapshot", delete_snapshot},
+      {"CopySnapshot", copy_snapshot},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

@@ -17,7 +17,8 @@ using namespace std::chrono;
 class PlanNewCluster : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / November / 25} + hours{6} + minutes{40});
-  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}}, now_, "us-east-1"};
+  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}}, now_, "us-east-1",
+                                 [](const std::string& name) { return name == "nightly"; }};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -292,6 +293,14 @@ TEST_F(PlanNewCluster, SnapshotArnsAndSnapshotNameTogether) {
   EXPECT_EQ(ErrorOf(req), "InvalidParameterCombination");
 }
 
+TEST_F(PlanNewCluster, SnapshotNameMustNameAStoredSnapshot) {
+  json req = Redis();
+  req["SnapshotName"] = "nightly";
+  EXPECT_EQ(Plan(req).snapshot_name, "nightly");
+  req["SnapshotName"] = "weekly";
+  EXPECT_EQ(ErrorOf(req), "SnapshotNotFoundFault");
+}
+
 TEST_F(PlanNewCluster, SnapshotArnsNameAnRdbSource) {
   json req = Redis();
   req["SnapshotArns"] = {"arn:aws:s3:::bucket/dump.rdb", "/tmp/dump.rdb"};
@@ -330,7 +339,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1"};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

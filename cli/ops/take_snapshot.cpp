@@ -1,0 +1,56 @@
+#include "cli/ops/take_snapshot.h"
+
+#include "cli/node_status.h"
+#include "core/identifiers.h"
+#include "core/node_types.h"
+
+namespace cachectl::cli {
+
+core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::CacheClusterRecord& c,
+                                                 const std::string& raw_name,
+                                                 const std::string& source) {
+  auto name = core::normalize_name(raw_name, "SnapshotName", 255);
+  if (!name) return name.error();
+  const core::NodeType* type = core::find_node_type(c.node_type);
+  if (c.engine != "redis") {
+    return core::ApiError{"SnapshotFeatureNotSupportedFault",
+                          "Snapshots are not supported for Memcached cache clusters."};
+  }
+  if (type && !type->supports_snapshots) {
+    return core::ApiError{"SnapshotFeatureNotSupportedFault",
+                          "Snapshots are not supported for cache node type " + c.node_type + "."};
+  }
+  std::string status = core::cluster_status(c, live_node_statuses(ctx, c));
+  if (status != "available") {
+    return core::ApiError{
+        "InvalidCacheClusterState",
+        "Cache cluster " + c.id + " is not in available state (it is " + status + ")."};
+  }
+  core::SnapshotStore store(ctx.home());
+  auto work = store.begin(*name);
+  if (!work) return work.error();
+  core::SnapshotRecord s;
+  s.name = *name;
+  s.source = source;
+  s.cluster = c;
+  for (const auto& node : c.nodes) {
+    std::string target = (*work / (node.id + ".rdb")).string();
+    AdminReply reply =
+        ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/snapshot",
+                         std::chrono::minutes(30), nlohmann::json{{"path", target}}.dump());
+    if (!reply.reached || reply.status != 200) {
+      store.discard(*work);
+      return core::ApiError{
+          "InvalidCacheClusterState",
+          "Cache node " + node.id + " of " + c.id + " could not be snapshotted: " +
+              (reply.reached ? reply.body.value("error", "refused") : reply.error)};
+    }
+    s.nodes.push_back(
+        {node.id, reply.body.value("size", std::int64_t{0}), node.create_time, ctx.clock.now()});
+  }
+  if (auto err = store.publish(*work, s)) return *err;
+  ctx.record_event(c.id, "Snapshot succeeded for snapshot named " + s.name);
+  return s;
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,17 @@
+// Taking a snapshot of a Redis cluster: the node daemon has the engine BGSAVE
+// and moves the RDB into a private directory of the snapshot store, which is
+// then published whole. Shared by create-snapshot and by
+// delete-cache-cluster --final-snapshot-identifier.
+#pragma once
+
+#include "cli/context.h"
+#include "core/snapshots.h"
+
+namespace cachectl::cli {
+
+core::Result<core::SnapshotRecord> take_snapshot(Context& ctx,
+                                                 const core::CacheClusterRecord& cluster,
+                                                 const std::string& name,
+                                                 const std::string& source);
+
+}  // namespace cachectl::cli

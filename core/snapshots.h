@@ -1,0 +1,60 @@
+// The snapshot store: STATE/snapshots/NAME/ holds snapshot.toml (what the
+// API's Snapshot shape shows) and one RDB file per node (0001.rdb). A
+// snapshot is published by renaming a complete temporary directory into
+// place, so it is either complete and listed or not there at all.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+#include "core/state_home.h"
+
+namespace cachectl::core {
+
+struct NodeSnapshotRecord {
+  std::string cache_node_id;
+  std::int64_t size_bytes = 0;
+  TimePoint cache_node_create_time;
+  TimePoint snapshot_create_time;
+};
+
+struct SnapshotRecord {
+  std::string name;
+  std::string source = "manual";  // manual | system
+  CacheClusterRecord cluster;     // the cluster as it was (nodes unused)
+  std::vector<NodeSnapshotRecord> nodes;
+};
+
+// The API's Snapshot shape.
+nlohmann::json snapshot_json(const SnapshotRecord& snapshot, const std::string& status,
+                             const std::string& region);
+
+class SnapshotStore {
+ public:
+  explicit SnapshotStore(StateHome home) : home_(std::move(home)) {}
+
+  fs::path dir(std::string_view name) const {
+    return home_.root() / "snapshots" / std::string(name);
+  }
+  fs::path rdb(std::string_view name, std::string_view node) const {
+    return dir(name) / (std::string(node) + ".rdb");
+  }
+  // A private directory to build a snapshot in (removed by publish/discard).
+  Result<fs::path> begin(std::string_view name) const;
+  // Writes snapshot.toml into `work` and moves it into place;
+  // SnapshotAlreadyExistsFault if the name was taken meanwhile.
+  Status publish(const fs::path& work, const SnapshotRecord& snapshot) const;
+  void discard(const fs::path& work) const;
+
+  Result<SnapshotRecord> get(std::string_view name) const;  // SnapshotNotFoundFault
+  std::vector<std::string> list_names() const;              // sorted
+  Status remove(std::string_view name) const;
+
+ private:
+  StateHome home_;
+};
+
+}  // namespace cachectl::core

@@ -1,0 +1,139 @@
+// Snapshots against real redis-server: manual snapshots, restore, seeding a
+// cluster from an RDB file made by a plain redis-server, final snapshots, and
+// the errors. (Automatic backups and http(s) downloads are not built yet.)
+#include <filesystem>
+
+#include "tests/integration/harness.h"
+
+namespace cachectl::testing {
+namespace {
+
+using nlohmann::json;
+
+class Snapshots : public CachectlTest {
+ protected:
+  // Writes `count` keys key:N -> value-N through redis-cli --pipe.
+  void write_keys(const std::string& address, int port, int count) {
+    std::string pipe;
+    for (int i = 0; i < count; ++i) {
+      std::string k = "key:" + std::to_string(i), v = "value-" + std::to_string(i);
+      pipe += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
+              std::to_string(v.size()) + "\r\n" + v + "\r\n";
+    }
+    RunResult r =
+        run_program({"redis-cli", "-h", address, "-p", std::to_string(port), "--pipe"}, pipe);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_NE(r.out.find("errors: 0, replies: " + std::to_string(count)), std::string::npos)
+        << r.out;
+  }
+  std::pair<std::string, int> endpoint(const std::string& id) {
+    json d = ok("describe-cache-clusters", {"--cache-cluster-id", id, "--show-cache-node-info"});
+    const json& ep = d["CacheClusters"][0]["CacheNodes"][0]["Endpoint"];
+    return {ep["Address"], ep["Port"]};
+  }
+  void expect_error(std::vector<std::string> args, const std::string& code) {
+    RunResult r = cachectl(args);
+    EXPECT_EQ(r.exit_code, 254) << args[0];
+    EXPECT_NE(r.err.find("(" + code + ")"), std::string::npos) << r.err;
+  }
+};
+
+TEST_F(Snapshots, HundredThousandKeysSurviveSnapshotDeleteRestore) {
+  auto [address, port] = create_redis("source");
+  write_keys(address, port, 100000);
+  json snap = ok("create-snapshot", {"--cache-cluster-id", "source", "--snapshot-name", "nightly"});
+  EXPECT_EQ(snap["Snapshot"]["SnapshotStatus"], "available");
+  EXPECT_EQ(snap["Snapshot"]["SnapshotSource"], "manual");
+  EXPECT_EQ(snap["Snapshot"]["CacheClusterId"], "source");
+  ok("delete-cache-cluster", {"--cache-cluster-id", "source"});
+  // Snapshots outlive their cluster.
+  json listed = ok("describe-snapshots", {"--cache-cluster-id", "source"});
+  ASSERT_EQ(listed["Snapshots"].size(), 1u);
+  EXPECT_EQ(listed["Snapshots"][0]["SnapshotName"], "nightly");
+
+  auto [a2, p2] = create_redis("restored", {"--snapshot-name", "nightly"});
+  EXPECT_EQ(redis_cli(a2, p2, {"dbsize"}).out, "100000\n");
+  EXPECT_EQ(redis_cli(a2, p2, {"get", "key:99999"}).out, "value-99999\n");
+  EXPECT_EQ(redis_cli(a2, p2, {"get", "key:0"}).out, "value-0\n");
+}
+
+TEST_F(Snapshots, AnRdbFromAPlainRedisServerSeedsANewCluster) {
+  // A Redis started by hand, as a user migrating to ElastiCache has.
+  std::string dir = home_ + "/plain";
+  std::filesystem::create_directories(dir);
+  RunResult started =
+      run_program({"redis-server", "--port", "0", "--unixsocket", dir + "/r.sock", "--dir", dir,
+                   "--daemonize", "yes", "--pidfile", dir + "/r.pid", "--save", ""});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir + "/r.sock"); },
+                         std::chrono::seconds(5)));
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"redis-cli", "-s", dir + "/r.sock"});
+    return run_program(args).out;
+  };
+  EXPECT_EQ(cli({"set", "migrated", "yes"}), "OK\n");
+  EXPECT_EQ(cli({"save"}), "OK\n");
+  cli({"shutdown", "nosave"});
+  ASSERT_TRUE(std::filesystem::exists(dir + "/dump.rdb"));
+
+  auto [a, p] = create_redis("seeded", {"--snapshot-arns", dir + "/dump.rdb"});
+  EXPECT_EQ(redis_cli(a, p, {"get", "migrated"}).out, "yes\n");
+}
+
+TEST_F(Snapshots, ACorruptRdbLeavesTheClusterRestoreFailedWithAnEvent) {
+  std::string bad = home_ + "/bad.rdb";
+  run_program({"sh", "-c", "echo 'this is not an RDB file' > " + bad});
+  ok("create-cache-cluster",
+     {"--cache-cluster-id", "bad", "--cache-node-type", "cache.t3.micro", "--snapshot-arns", bad});
+  RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "bad"});
+  EXPECT_EQ(w.exit_code, 255);
+  EXPECT_NE(w.err.find("restore-failed"), std::string::npos) << w.err;
+  json d = ok("describe-cache-clusters", {"--cache-cluster-id", "bad"});
+  EXPECT_EQ(d["CacheClusters"][0]["CacheClusterStatus"], "restore-failed");
+  json ev = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", "bad"});
+  std::string all;
+  for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
+  EXPECT_NE(all.find("Restore failed for cache node 0001"), std::string::npos) << all;
+  // Nothing else is affected, and the failed cluster can be deleted.
+  auto [a, p] = create_redis("fine");
+  EXPECT_EQ(redis_cli(a, p, {"ping"}).out, "PONG\n");
+  ok("delete-cache-cluster", {"--cache-cluster-id", "bad"});
+}
+
+TEST_F(Snapshots, FinalSnapshotCopyDeleteAndErrors) {
+  auto [address, port] = create_redis("keep");
+  ASSERT_EQ(redis_cli(address, port, {"set", "k", "v"}).out, "OK\n");
+  expect_error({"create-snapshot", "--cache-cluster-id", "nope", "--snapshot-name", "s"},
+               "CacheClusterNotFound");
+  ok("create-snapshot", {"--cache-cluster-id", "keep", "--snapshot-name", "s1"});
+  expect_error({"create-snapshot", "--cache-cluster-id", "keep", "--snapshot-name", "s1"},
+               "SnapshotAlreadyExistsFault");
+  ok("copy-snapshot", {"--source-snapshot-name", "s1", "--target-snapshot-name", "s1-copy"});
+  expect_error({"copy-snapshot", "--source-snapshot-name", "zz", "--target-snapshot-name", "x"},
+               "SnapshotNotFoundFault");
+  ok("delete-cache-cluster", {"--cache-cluster-id", "keep", "--final-snapshot-identifier", "last"});
+  json all = ok("describe-snapshots", {});
+  std::vector<std::string> names;
+  for (const auto& s : all["Snapshots"]) names.push_back(s["SnapshotName"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"last", "s1", "s1-copy"}));
+  json deleted = ok("delete-snapshot", {"--snapshot-name", "s1"});
+  EXPECT_EQ(deleted["Snapshot"]["SnapshotStatus"], "deleting");
+  expect_error({"delete-snapshot", "--snapshot-name", "s1"}, "SnapshotNotFoundFault");
+  expect_error({"create-cache-cluster", "--cache-cluster-id", "x", "--cache-node-type",
+                "cache.t3.micro", "--snapshot-name", "s1"},
+               "SnapshotNotFoundFault");
+  auto [a2, p2] = create_redis("back", {"--snapshot-name", "last"});
+  EXPECT_EQ(redis_cli(a2, p2, {"get", "k"}).out, "v\n");
+
+  ok("create-cache-cluster",
+     {"--cache-cluster-id", "micro", "--cache-node-type", "cache.t1.micro"});
+  expect_error({"create-snapshot", "--cache-cluster-id", "micro", "--snapshot-name", "m"},
+               "SnapshotFeatureNotSupportedFault");
+  // No snapshot directory is left half-made by any of this.
+  for (const auto& e : std::filesystem::directory_iterator(home_ + "/snapshots")) {
+    EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
+  }
+}
+
+}  // namespace
+}  // namespace cachectl::testing
