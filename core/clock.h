@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <string>
 
 namespace cachectl::core {
 
@@ -30,5 +32,24 @@ class FakeClock final : public Clock {
  private:
   TimePoint now_;
 };
+
+}  // namespace cachectl::core
+
+namespace cachectl::core {
+
+// Reads "now" from a file holding an ISO 8601 time, so that tests can move
+// the clock of running daemons (maintenance and backup windows) without
+// waiting. Falls back to the system clock while the file is missing or bad.
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string path) : path_(std::move(path)) {}
+  TimePoint now() const override;
+
+ private:
+  std::string path_;
+};
+
+// FileClock when $CACHECTL_FAKE_CLOCK names a file, else SystemClock.
+std::unique_ptr<Clock> clock_from_environment();
 
 }  // namespace cachectl::core

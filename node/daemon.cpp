@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "core/backup_schedule.h"
 #include "core/events.h"
 #include "core/registry.h"
 #include "core/snapshots.h"
@@ -84,8 +85,10 @@ std::string place_seed(const core::StateHome& home, const core::CacheClusterReco
 
 // A snapshot in progress: BGSAVE was sent; done when rdb_saves moves on.
 struct SnapshotJob {
-  int request = -1;
+  int request = -1;  // the admin request to answer, or -1 for an automatic backup
   std::string target;
+  std::string automatic_name;  // with request -1: the snapshot to publish
+  core::fs::path work;
   long long saves_before = 0;
   std::chrono::steady_clock::time_point deadline;
 };
@@ -118,10 +121,13 @@ int run_daemon(const DaemonOptions& o) {
   int sig_fd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 
   core::EventLog events(home.events_file());
-  core::SystemClock clock;
+  std::unique_ptr<core::Clock> clock_owner = core::clock_from_environment();
+  const core::Clock& clock = *clock_owner;
+  const bool fake_clock = std::getenv("CACHECTL_FAKE_CLOCK") != nullptr;
   auto record_event = [&](const std::string& message) {
     events.append({o.cluster, "cache-cluster", message, clock.now()});
   };
+  core::SnapshotStore store(home);
 
   const std::string engine = record->engine;
   SupervisorConfig config{
@@ -199,7 +205,11 @@ int run_daemon(const DaemonOptions& o) {
                                    std::chrono::seconds(2));
       if (!info || !started || started->rfind("+", 0) != 0)
         return refuse(500, "BGSAVE was refused: " + started.value_or("no answer"));
-      snapshot = SnapshotJob{id, target, std::atoll(info_field(*info, "rdb_saves").c_str()),
+      snapshot = SnapshotJob{id,
+                             target,
+                             "",
+                             {},
+                             std::atoll(info_field(*info, "rdb_saves").c_str()),
                              std::chrono::steady_clock::now() + std::chrono::minutes(30)};
       return false;  // answered when the RDB is written
     }
@@ -247,6 +257,40 @@ int run_daemon(const DaemonOptions& o) {
   tell(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
+  // Automatic backups: the daemon of node 0001 takes the daily system
+  // snapshot inside the snapshot window and deletes the expired ones.
+  auto run_backup_schedule = [&]() {
+    auto fresh = registry.get(o.cluster);
+    if (!fresh || fresh->snapshot_retention_limit <= 0) return;
+    std::vector<core::SnapshotRecord> existing;
+    for (const auto& name : store.list_names()) {
+      if (name.rfind("automatic.", 0) != 0) continue;
+      if (auto s = store.get(name)) existing.push_back(*s);
+    }
+    core::TimePoint t = clock.now();
+    for (const auto& name : core::expired_backups(*fresh, t, existing)) {
+      if (!store.remove(name)) record_event("Deleted automatic snapshot " + name + " (retention)");
+    }
+    if (snapshot || supervisor.node_status() != "available") return;
+    auto due = core::due_backup(*fresh, t, existing);
+    if (!due) return;
+    auto work = store.begin(*due);
+    if (!work) return;
+    auto info = redis_command(node->address, node->port, record->auth_token,
+                              {"INFO", "persistence"}, std::chrono::seconds(2));
+    auto started = redis_command(node->address, node->port, record->auth_token, {"BGSAVE"},
+                                 std::chrono::seconds(2));
+    if (!info || !started || started->rfind("+", 0) != 0) {
+      store.discard(*work);
+      return;
+    }
+    snapshot = SnapshotJob{-1,
+                           (*work / (node->id + ".rdb")).string(),
+                           *due,
+                           *work,
+                           std::atoll(info_field(*info, "rdb_saves").c_str()),
+                           std::chrono::steady_clock::now() + std::chrono::minutes(30)};
+  };
   auto next_home_check = std::chrono::steady_clock::now() + kHomeCheckInterval;
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -286,7 +330,27 @@ int run_daemon(const DaemonOptions& o) {
       bool finished = info && info_field(*info, "rdb_bgsave_in_progress") == "0" &&
                       std::atoll(info_field(*info, "rdb_saves").c_str()) > snapshot->saves_before;
       bool failed_save = finished && info_field(*info, "rdb_last_bgsave_status") != "ok";
-      if (finished && !failed_save) {
+      if (finished && !failed_save && snapshot->request < 0) {
+        std::error_code move_error;
+        core::fs::rename(dir / "data" / "dump.rdb", snapshot->target, move_error);
+        auto fresh = registry.get(o.cluster);
+        if (move_error || !fresh) {
+          store.discard(snapshot->work);
+          record_event("Automatic snapshot failed for snapshot named " + snapshot->automatic_name);
+        } else {
+          core::SnapshotRecord s;
+          s.name = snapshot->automatic_name;
+          s.source = "system";
+          s.cluster = *fresh;
+          s.nodes.push_back(
+              {node->id,
+               static_cast<std::int64_t>(core::fs::file_size(snapshot->target, move_error)),
+               node->create_time, clock.now()});
+          if (!store.publish(snapshot->work, s))
+            record_event("Automatic snapshot succeeded for snapshot named " + s.name);
+        }
+        snapshot.reset();
+      } else if (finished && !failed_save) {
         // The RDB moves into the snapshot store: no copy, whatever its size.
         std::error_code move_error;
         core::fs::rename(dir / "data" / "dump.rdb", snapshot->target, move_error);
@@ -309,7 +373,11 @@ int run_daemon(const DaemonOptions& o) {
     }
 
     if (now >= next_home_check) {
-      next_home_check = now + kHomeCheckInterval;
+      // A test's clock jumps: look at the schedule often then.
+      next_home_check = now + (fake_clock ? std::chrono::milliseconds(50) : kHomeCheckInterval);
+      if (engine == "redis" && node->id == "0001" && !shutting_down) {
+        run_backup_schedule();
+      }
       // The state home was removed under us (a test's temporary home, or a
       // user's rm -rf): nothing can reach this node any more, so stop.
       if (!shutting_down && !core::fs::exists(dir)) {

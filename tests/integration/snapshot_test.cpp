@@ -1,7 +1,10 @@
 // Snapshots against real redis-server: manual snapshots, restore, seeding a
 // cluster from an RDB file made by a plain redis-server, final snapshots, and
 // the errors. (Automatic backups and http(s) downloads are not built yet.)
+#include <stdlib.h>
+
 #include <filesystem>
+#include <thread>
 
 #include "tests/integration/harness.h"
 
@@ -133,6 +136,68 @@ TEST_F(Snapshots, FinalSnapshotCopyDeleteAndErrors) {
   for (const auto& e : std::filesystem::directory_iterator(home_ + "/snapshots")) {
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
   }
+}
+
+}  // namespace
+}  // namespace cachectl::testing
+
+namespace cachectl::testing {
+namespace {
+
+// Automatic backups run in the node daemon with no cachectl command: the
+// test moves the daemon's clock (CACHECTL_FAKE_CLOCK) across windows.
+class AutomaticBackups : public Snapshots {
+ protected:
+  void SetUp() override {
+    Snapshots::SetUp();
+    clock_file_ = home_ + "/clock";
+    set_clock("2026-12-01T04:00:00Z");
+    ::setenv("CACHECTL_FAKE_CLOCK", clock_file_.c_str(), 1);
+  }
+  void TearDown() override {
+    ::unsetenv("CACHECTL_FAKE_CLOCK");
+    Snapshots::TearDown();
+  }
+  void set_clock(const std::string& iso) {
+    run_program({"sh", "-c", "echo " + iso + " > " + clock_file_});
+  }
+  std::vector<std::string> system_snapshots() {
+    json s = ok("describe-snapshots", {"--snapshot-source", "system"});
+    std::vector<std::string> names;
+    for (const auto& x : s["Snapshots"]) names.push_back(x["SnapshotName"]);
+    return names;
+  }
+  bool eventually(const std::vector<std::string>& expected) {
+    return wait_until([&] { return system_snapshots() == expected; }, std::chrono::seconds(10));
+  }
+  std::string clock_file_;
+};
+
+TEST_F(AutomaticBackups, OneADayInTheWindowAndTheExpiredOnesGo) {
+  auto [address, port] =
+      create_redis("daily", {"--snapshot-retention-limit", "3", "--snapshot-window", "05:00-06:00",
+                             "--preferred-maintenance-window", "sun:10:00-sun:11:00"});
+  ASSERT_EQ(redis_cli(address, port, {"set", "k", "v"}).out, "OK\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(system_snapshots().empty()) << "nothing before the window";
+  set_clock("2026-12-01T05:10:00Z");
+  ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00"}))
+      << ::testing::PrintToString(system_snapshots());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(system_snapshots().size(), 1u) << "one per window";
+  set_clock("2026-12-02T05:30:00Z");
+  ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00", "automatic.daily-2026-12-02-05-00"}));
+  set_clock("2026-12-03T05:59:00Z");
+  ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00", "automatic.daily-2026-12-02-05-00",
+                          "automatic.daily-2026-12-03-05-00"}));
+  // Three days later: the snapshots older than 3 days are deleted.
+  set_clock("2026-12-06T05:20:00Z");
+  EXPECT_TRUE(eventually({"automatic.daily-2026-12-03-05-00", "automatic.daily-2026-12-06-05-00"}))
+      << ::testing::PrintToString(system_snapshots());
+  // A system snapshot restores like any other.
+  auto [a2, p2] =
+      create_redis("from-backup", {"--snapshot-name", "automatic.daily-2026-12-06-05-00"});
+  EXPECT_EQ(redis_cli(a2, p2, {"get", "k"}).out, "v\n");
 }
 
 }  // namespace
