@@ -13,18 +13,20 @@ namespace {
 
 // Global options that take a value (aws-cli's, plus --state-dir).
 const std::set<std::string> kGlobalWithValue = {
-    "--state-dir",      "--output",        "--query",           "--region",
-    "--profile",        "--endpoint-url",  "--color",           "--cli-read-timeout",
-    "--cli-connect-timeout", "--ca-bundle", "--cli-binary-format"};
-const std::set<std::string> kGlobalFlags = {"--debug",         "--no-paginate",
-                                            "--no-verify-ssl", "--no-sign-request",
-                                            "--no-cli-pager",  "--cli-auto-prompt",
-                                            "--no-cli-auto-prompt"};
+    "--state-dir", "--output",           "--query",
+    "--region",    "--profile",          "--endpoint-url",
+    "--color",     "--cli-read-timeout", "--cli-connect-timeout",
+    "--ca-bundle", "--cli-binary-format"};
+const std::set<std::string> kGlobalFlags = {
+    "--debug",        "--no-paginate",     "--no-verify-ssl",     "--no-sign-request",
+    "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt"};
 
 std::string read_value(const std::string& text, const std::string& option) {
   if (text.rfind("file://", 0) != 0) return text;
   std::ifstream in(text.substr(7), std::ios::binary);
-  if (!in) throw UsageError("Error parsing parameter '" + option + "': Unable to load paramfile " + text + ": cannot read the file");
+  if (!in)
+    throw UsageError("Error parsing parameter '" + option + "': Unable to load paramfile " + text +
+                     ": cannot read the file");
   std::ostringstream os;
   os << in.rdbuf();
   std::string s = os.str();
@@ -60,8 +62,10 @@ json scalar_from_text(const std::string& text, const ModelJson& shape, const std
     for (const auto& e : shape["enum"]) found = found || e == text;
     if (!found) {
       std::string values;
-      for (const auto& e : shape["enum"]) values += (values.empty() ? "" : ", ") + e.get<std::string>();
-      throw UsageError("invalid value for " + option + ": '" + text + "' (choose from " + values + ")");
+      for (const auto& e : shape["enum"])
+        values += (values.empty() ? "" : ", ") + e.get<std::string>();
+      throw UsageError("invalid value for " + option + ": '" + text + "' (choose from " + values +
+                       ")");
     }
   }
   return text;
@@ -75,7 +79,8 @@ json parse_shorthand(const std::string& text, const ModelJson& shape, const std:
   while (pos <= text.size()) {
     std::size_t eq = text.find('=', pos);
     if (eq == std::string::npos) {
-      throw UsageError("Error parsing parameter '" + option + "': Expected: '=', received: end of input for input: " + text);
+      throw UsageError("Error parsing parameter '" + option +
+                       "': Expected: '=', received: end of input for input: " + text);
     }
     std::string key = text.substr(pos, eq - pos);
     std::size_t comma = text.find(',', eq + 1);
@@ -83,15 +88,19 @@ json parse_shorthand(const std::string& text, const ModelJson& shape, const std:
     while (comma != std::string::npos) {
       std::size_t next_eq = text.find('=', comma + 1);
       std::size_t next_comma = text.find(',', comma + 1);
-      if (next_eq != std::string::npos && (next_comma == std::string::npos || next_eq < next_comma)) break;
+      if (next_eq != std::string::npos && (next_comma == std::string::npos || next_eq < next_comma))
+        break;
       comma = next_comma;
     }
-    std::string value = text.substr(eq + 1, comma == std::string::npos ? std::string::npos : comma - eq - 1);
+    std::string value =
+        text.substr(eq + 1, comma == std::string::npos ? std::string::npos : comma - eq - 1);
     const ModelJson& members = shape["members"];
     if (!members.contains(key)) {
       std::string valid;
-      for (auto it = members.begin(); it != members.end(); ++it) valid += (valid.empty() ? "" : ", ") + it.key();
-      throw UsageError("Unknown parameter in " + option + ": \"" + key + "\", must be one of: " + valid);
+      for (auto it = members.begin(); it != members.end(); ++it)
+        valid += (valid.empty() ? "" : ", ") + it.key();
+      throw UsageError("Unknown parameter in " + option + ": \"" + key +
+                       "\", must be one of: " + valid);
     }
     const ModelJson& member_shape = model.shape(members[key]["shape"]);
     out[key] = scalar_from_text(value, member_shape, option + " " + key);
@@ -105,12 +114,14 @@ json check_json_against(const json& value, const ModelJson& shape, const std::st
 
 }  // namespace
 
-json parse_structure_value(const std::string& raw, const ModelJson& shape, const std::string& option) {
+json parse_structure_value(const std::string& raw, const ModelJson& shape,
+                           const std::string& option) {
   std::string text = read_value(raw, option);
   std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) {
     json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded()) throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " + text);
+    if (parsed.is_discarded())
+      throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " + text);
     return check_json_against(parsed, shape, option);
   }
   if (shape["type"] == "structure") return parse_shorthand(text, shape, option);
@@ -123,21 +134,25 @@ json check_json_against(const json& v, const ModelJson& shape, const std::string
   const ApiModel& model = ApiModel::get();
   std::string type = shape["type"];
   auto wrong = [&](const char* what) {
-    return UsageError("Invalid type for parameter " + option + ", value: " + v.dump() + ", valid types: " + what);
+    return UsageError("Invalid type for parameter " + option + ", value: " + v.dump() +
+                      ", valid types: " + what);
   };
   if (type == "structure") {
     if (!v.is_object()) throw wrong("<class 'dict'>");
     json out = json::object();
     for (auto it = v.begin(); it != v.end(); ++it) {
-      if (!shape["members"].contains(it.key())) throw UsageError("Unknown parameter in " + option + ": \"" + it.key() + "\"");
-      out[it.key()] = check_json_against(it.value(), model.shape(shape["members"][it.key()]["shape"]), option + "." + it.key());
+      if (!shape["members"].contains(it.key()))
+        throw UsageError("Unknown parameter in " + option + ": \"" + it.key() + "\"");
+      out[it.key()] = check_json_against(
+          it.value(), model.shape(shape["members"][it.key()]["shape"]), option + "." + it.key());
     }
     return out;
   }
   if (type == "list") {
     if (!v.is_array()) throw wrong("<class 'list'>, <class 'tuple'>");
     json out = json::array();
-    for (const auto& item : v) out.push_back(check_json_against(item, model.shape(shape["member"]["shape"]), option));
+    for (const auto& item : v)
+      out.push_back(check_json_against(item, model.shape(shape["member"]["shape"]), option));
     return out;
   }
   if (type == "map") {
@@ -166,6 +181,34 @@ struct MemberSlot {
   CLI::Option* option = nullptr;
   CLI::Option* negated = nullptr;
 };
+
+// --cli-input-json: the request as JSON (or file://PATH); members given as
+// options win, as in aws-cli; the rest is checked against the model.
+void merge_cli_input_json(Invocation& inv, const std::string& raw) {
+  const ApiModel& model = ApiModel::get();
+  std::string text = read_value(raw, "--cli-input-json");
+  json input = json::parse(text, nullptr, false);
+  if (input.is_discarded() || !input.is_object())
+    throw UsageError(
+        "Error parsing parameter 'cli-input-json': Invalid JSON: expected a JSON object\nJSON "
+        "received: " +
+        text);
+  const ModelJson& op = model.operation(inv.operation);
+  const ModelJson& members =
+      op.contains("input") ? model.shape(op["input"]["shape"])["members"] : ModelJson::object();
+  for (auto it = input.begin(); it != input.end(); ++it) {
+    if (!members.contains(it.key())) {
+      std::string valid;
+      for (auto m = members.begin(); m != members.end(); ++m)
+        valid += (valid.empty() ? "" : ", ") + m.key();
+      throw UsageError("Parameter validation failed:\nUnknown parameter in input: \"" + it.key() +
+                       "\", must be one of: " + valid);
+    }
+    if (inv.request.contains(it.key())) continue;
+    inv.request[it.key()] =
+        check_json_against(it.value(), model.shape(members[it.key()]["shape"]), it.key());
+  }
+}
 
 }  // namespace
 
@@ -199,7 +242,8 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
       rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(first_after_command));
       std::string pascal = pascal_from_kebab(name);
       if (name != "help" && !model.waiters().contains(pascal)) {
-        throw UsageError("argument wait: Invalid choice: '" + name + "' (see 'cachectl wait help')");
+        throw UsageError("argument wait: Invalid choice: '" + name +
+                         "' (see 'cachectl wait help')");
       }
       if (name == "help") {
         inv.help = true;
@@ -210,8 +254,35 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     }
   } else if (!inv.command.empty() && inv.command != "help" && inv.command != "version") {
     auto op = model.operation_for(inv.command);
-    if (!op) throw UsageError("argument operation: Invalid choice: '" + inv.command + "' (see 'cachectl help')");
+    if (!op)
+      throw UsageError("argument operation: Invalid choice: '" + inv.command +
+                       "' (see 'cachectl help')");
     inv.operation = *op;
+  }
+  // --generate-cli-skeleton takes an optional value (aws-cli: nargs='?',
+  // "input" when absent), which CLI11 cannot express; take it out first.
+  for (std::size_t k = 0; k < rest.size(); ++k) {
+    const std::string flag = "--generate-cli-skeleton";
+    if (rest[k] != flag && rest[k].rfind(flag + "=", 0) != 0) continue;
+    std::string value = "input";
+    std::size_t used = 1;
+    if (rest[k].size() > flag.size()) {
+      value = rest[k].substr(flag.size() + 1);
+    } else if (k + 1 < rest.size() && rest[k + 1].rfind("-", 0) != 0 && rest[k + 1] != "help") {
+      value = rest[k + 1];
+      used = 2;
+    }
+    if (value != "input" && value != "output")
+      throw UsageError("argument --generate-cli-skeleton: Invalid choice: '" + value +
+                       "', choose from 'input', 'output'");
+    if (inv.operation.empty() || !inv.waiter.empty())
+      throw UsageError(
+          "--generate-cli-skeleton goes with an operation, e.g. 'cachectl create-cache-cluster "
+          "--generate-cli-skeleton'");
+    inv.skeleton = value;
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k),
+               rest.begin() + static_cast<std::ptrdiff_t>(k + used));
+    --k;
   }
   // Trailing "help" (aws-cli style: cachectl OPERATION help).
   if (!rest.empty() && rest.back() == "help") {
@@ -224,19 +295,40 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
   CLI::App app{"cachectl"};
   app.allow_extras(false);
   app.set_help_flag();  // help is ours, not CLI11's
-  std::string output, query, state_dir, region, ignored;
+  std::string output, query, state_dir, region, profile, color, ignored;
   bool debug = false, no_paginate = false;
   app.add_option("--state-dir", state_dir);
-  app.add_option("--output", output)->check(CLI::IsMember({"json", "text", "table", "yaml", "yaml-stream"}));
+  app.add_option("--output", output)
+      ->check(CLI::IsMember({"json", "text", "table", "yaml", "yaml-stream"}));
   app.add_option("--query", query);
   app.add_option("--region", region);
+  app.add_option("--profile", profile);
+  app.add_option("--color", color)->check(CLI::IsMember({"on", "off", "auto"}));
+  const std::set<std::string> kept = {"--state-dir", "--output",  "--query",
+                                      "--region",    "--profile", "--color"};
   for (const auto& g : kGlobalWithValue)
-    if (g != "--state-dir" && g != "--output" && g != "--query" && g != "--region") app.add_option(g, ignored);
+    if (!kept.count(g)) app.add_option(g, ignored);
   app.add_flag("--debug", debug);
   app.add_flag("--no-paginate", no_paginate);
   for (const auto& f : kGlobalFlags)
     if (f != "--debug" && f != "--no-paginate") app.add_flag(f);
   app.add_flag("--help");
+
+  std::string cli_input_json;
+  CLI::Option* cli_input_option = nullptr;
+  std::string max_items, page_size, starting_token;
+  CLI::Option* max_items_option = nullptr;
+  CLI::Option* page_size_option = nullptr;
+  CLI::Option* starting_token_option = nullptr;
+  if (!inv.operation.empty()) {
+    cli_input_option = app.add_option("--cli-input-json", cli_input_json);
+    // aws-cli's paging options, on every operation of paginators-1.json.
+    if (!inv.waiter.empty() ? false : find_paginator(inv.operation).has_value()) {
+      max_items_option = app.add_option("--max-items", max_items);
+      page_size_option = app.add_option("--page-size", page_size);
+      starting_token_option = app.add_option("--starting-token", starting_token);
+    }
+  }
 
   std::deque<MemberSlot> slots;
   if (!inv.operation.empty()) {
@@ -268,9 +360,13 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     if (!inv.help) throw UsageError(e.what());
   }
   inv.global.output = output.empty() ? "json" : output;
+  inv.global.output_given = !output.empty();
   if (!query.empty()) inv.global.query = query;
   if (!state_dir.empty()) inv.global.state_dir = state_dir;
   if (!region.empty()) inv.global.region = region;
+  if (!profile.empty()) inv.global.profile = profile;
+  if (!color.empty()) inv.global.color = color;
+  inv.global.color_given = !color.empty();
   inv.global.debug = debug;
   inv.global.no_paginate = no_paginate;
   if (inv.help) return inv;
@@ -279,7 +375,9 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     std::string name = "--" + kebab_case(s.member);
     std::string type = s.shape["type"];
     if (type == "boolean") {
-      if (s.flag_on && s.flag_off) throw UsageError("cannot specify both '" + name + "' and '--no-" + kebab_case(s.member) + "'");
+      if (s.flag_on && s.flag_off)
+        throw UsageError("cannot specify both '" + name + "' and '--no-" + kebab_case(s.member) +
+                         "'");
       if (s.flag_on) inv.request[s.member] = true;
       if (s.flag_off) inv.request[s.member] = false;
     } else if (type == "list") {
@@ -311,14 +409,43 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
       }
     }
   }
-  if (!inv.operation.empty()) {
+  for (auto it = inv.request.begin(); it != inv.request.end(); ++it)
+    inv.option_members.push_back(it.key());
+
+  auto integer_option = [](CLI::Option* option,
+                           const std::string& text) -> std::optional<long long> {
+    if (!option || option->count() == 0) return std::nullopt;
+    try {
+      std::size_t used = 0;
+      long long v = std::stoll(text, &used);
+      if (used == text.size()) return v;
+    } catch (const std::exception&) {
+    }
+    throw UsageError("argument " + option->get_name() + ": invalid int value: '" + text + "'");
+  };
+  inv.paging.max_items = integer_option(max_items_option, max_items);
+  inv.paging.page_size = integer_option(page_size_option, page_size);
+  if (starting_token_option && starting_token_option->count() > 0)
+    inv.paging.starting_token = starting_token;
+
+  const bool from_json = cli_input_option && cli_input_option->count() > 0;
+  if (from_json) merge_cli_input_json(inv, cli_input_json);
+
+  // aws-cli does not ask for required members when printing an input
+  // skeleton; with --cli-input-json they may come from the JSON.
+  if (!inv.operation.empty() && inv.skeleton != "input") {
     const ModelJson& op = model.operation(inv.operation);
     if (op.contains("input")) {
       const ModelJson& input = model.shape(op["input"]["shape"]);
-      std::string missing;
+      std::string missing, missing_members;
       for (const auto& r : input.value("required", ModelJson::array())) {
-        if (!inv.request.contains(r.get<std::string>())) missing += (missing.empty() ? "--" : ", --") + kebab_case(r);
+        if (inv.request.contains(r.get<std::string>())) continue;
+        missing += (missing.empty() ? "--" : ", --") + kebab_case(r);
+        missing_members +=
+            "\nMissing required parameter in input: \"" + r.get<std::string>() + "\"";
       }
+      if (!missing.empty() && from_json)
+        throw UsageError("Parameter validation failed:" + missing_members);
       if (!missing.empty()) throw UsageError("the following arguments are required: " + missing);
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/api_model.h"
+#include "cli/paging.h"
 
 namespace cachectl::cli {
 
@@ -19,8 +20,12 @@ struct UsageError : std::runtime_error {
 struct GlobalOptions {
   std::optional<std::string> state_dir;
   std::string output = "json";
+  bool output_given = false;  // else the environment or config file may choose (cli_config.h)
   std::optional<std::string> query;
   std::optional<std::string> region;
+  std::optional<std::string> profile;  // a section of the config file
+  std::string color = "auto";  // --output table: on, off, auto (on when stdout is a terminal)
+  bool color_given = false;
   bool debug = false;
   bool no_paginate = false;
 };
@@ -32,12 +37,19 @@ struct Invocation {
   bool help = false;      // "... help"
   json request = json::object();
   GlobalOptions global;
+  // Request members given as options (not through --cli-input-json):
+  // --marker or --max-records there turn automatic paging off, as in aws-cli.
+  std::vector<std::string> option_members;
+  PagingOptions paging;  // --max-items, --page-size, --starting-token
+  // --generate-cli-skeleton [input|output]: print a skeleton instead of calling.
+  std::optional<std::string> skeleton;
 };
 
 Invocation parse_command_line(const std::vector<std::string>& args);
 
 // The values an option of `shape` accepts, parsed from the command line text
 // (shorthand Key=Value,..., JSON, or file://PATH contents).
-json parse_structure_value(const std::string& text, const ModelJson& shape, const std::string& option);
+json parse_structure_value(const std::string& text, const ModelJson& shape,
+                           const std::string& option);
 
 }  // namespace cachectl::cli

@@ -2,13 +2,18 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/cli_config.h"
 #include "cli/command_line.h"
+#include "cli/completion.h"
 #include "cli/context.h"
 #include "cli/help.h"
 #include "cli/output.h"
+#include "cli/paging.h"
+#include "cli/skeleton.h"
 #include "cli/waiter.h"
 
 namespace {
@@ -20,17 +25,14 @@ void on_interrupt(int) {
   ::_exit(130);
 }
 
-std::string region_of(const cli::GlobalOptions& g) {
-  if (g.region) return *g.region;
-  for (const char* var : {"AWS_REGION", "AWS_DEFAULT_REGION"})
-    if (const char* v = std::getenv(var); v && *v) return v;
-  return "us-east-1";
-}
-
 int report(const core::ApiError& e, const std::string& operation) {
   if (e.code == core::kRegistryFileInvalid || e.code == core::kInvalidConfiguration) {
     std::cerr << "\ncachectl: " << e.message << "\n";
     return 253;
+  }
+  if (e.code == cli::kPaginationError) {
+    std::cerr << "\nError during pagination: " << e.message << "\n";
+    return 255;
   }
   std::cerr << "\nAn error occurred (" << e.code << ") when calling the " << operation
             << " operation: " << e.message << "\n";
@@ -38,6 +40,15 @@ int report(const core::ApiError& e, const std::string& operation) {
 }
 
 int run(const std::vector<std::string>& args) {
+  // Hidden commands for the build (the man page) and the shells' completion.
+  if (!args.empty() && args[0] == "__man") {
+    cli::print_man_page(std::cout);
+    return 0;
+  }
+  if (!args.empty() && args[0] == "__complete") {
+    cli::print_completions(std::vector<std::string>(args.begin() + 1, args.end()), std::cout);
+    return 0;
+  }
   cli::Invocation inv;
   try {
     inv = cli::parse_command_line(args);
@@ -46,8 +57,9 @@ int run(const std::vector<std::string>& args) {
     std::cerr << "\ncachectl: error: " << e.what() << "\n";
     return 252;
   }
+  if (auto err = cli::apply_config(inv.global)) return report(*err, inv.operation);
   if (inv.command == "version") {
-    std::cout << "cachectl 0.1.0\n";
+    std::cout << "cachectl " << cli::kVersion << "\n";
     return 0;
   }
   if (inv.command == "help" || (inv.command.empty() && inv.help)) {
@@ -77,16 +89,58 @@ int run(const std::vector<std::string>& args) {
     return 0;
   }
 
+  if (auto rc = cli::check_query(inv.global)) return *rc;
+  if (inv.skeleton == "input") {
+    std::cout << cli::input_skeleton(inv.operation).dump(4) << "\n";
+    return 0;
+  }
+  if (inv.skeleton == "output") {
+    // aws-cli answers with a stubbed response: printed like a real one.
+    return cli::print_response(nlohmann::json::parse(cli::output_skeleton(inv.operation).dump()),
+                               inv.operation, inv.global, std::cout);
+  }
+
+  // aws-cli turns automatic paging off when the API's own paging members
+  // (--marker, --max-records) are on the command line.
+  std::optional<cli::Paginator> paginator =
+      inv.waiter.empty() ? cli::find_paginator(inv.operation) : std::nullopt;
+  bool paginate = paginator && !inv.global.no_paginate;
+  if (paginator) {
+    for (const auto& member : inv.option_members) {
+      bool token = std::find(paginator->input_tokens.begin(), paginator->input_tokens.end(),
+                             member) != paginator->input_tokens.end();
+      if (token || member == paginator->limit_key) paginate = false;
+    }
+    if (!paginate && inv.paging.any()) {
+      std::cerr << "\nError during pagination: Cannot specify --no-paginate along with pagination "
+                   "arguments: "
+                << inv.paging.given_names() << "\n";
+      return 252;
+    }
+    if (inv.paging.max_items && *inv.paging.max_items <= 0)
+      std::cerr
+          << "warning: Non-positive values for --max-items may result in undefined behavior.\n";
+  }
+
   auto home = core::StateHome::locate(inv.global.state_dir);
   if (!home) return report(home.error(), inv.operation);
   if (auto err = home->prepare()) return report(*err, inv.operation);
-  cli::Context ctx(*home, inv.global, region_of(inv.global));
+  cli::Context ctx(*home, inv.global, inv.global.region.value_or("us-east-1"));
 
   if (!inv.waiter.empty()) return cli::run_waiter(ctx, inv.waiter, inv.request);
   cli::Handler handler = cli::find_handler(inv.operation);
   if (!handler) {
-    return report({"NotImplemented", inv.command + " is part of the ElastiCache API but cachectl does not implement it yet."},
-                  inv.operation);
+    return report(
+        {"NotImplemented",
+         inv.command + " is part of the ElastiCache API but cachectl does not implement it yet."},
+        inv.operation);
+  }
+  if (paginate) {
+    auto pages =
+        cli::fetch_pages(*paginator, inv.paging, inv.request,
+                         [&](const nlohmann::json& request) { return handler(ctx, request); });
+    if (!pages) return report(pages.error(), inv.operation);
+    return cli::print_pages(*paginator, *pages, inv.operation, inv.global, std::cout);
   }
   core::Result<nlohmann::json> result = handler(ctx, inv.request);
   if (!result) return report(result.error(), inv.operation);

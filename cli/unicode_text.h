@@ -1,0 +1,20 @@
+// UTF-8 text as the formatters measure it: code points (YAML's line width)
+// and terminal columns as aws-cli counts them (table widths).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cachectl::cli {
+
+// Invalid bytes become U+FFFD, one per byte, so every input has a decoding.
+std::u32string decode_utf8(std::string_view text);
+std::string encode_utf8(std::u32string_view text);
+
+// East Asian Width W, F or A (east_asian_width.cpp).
+bool counts_as_wide(char32_t c);
+
+// aws-cli's get_text_length: two columns for a wide code point, one otherwise.
+std::size_t display_width(std::string_view utf8);
+
+}  // namespace cachectl::cli
