@@ -1,5 +1,7 @@
 #include "cli/completion.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -162,6 +164,30 @@ std::vector<std::string> resource_names(const Line& line, const std::string& sub
   return out;
 }
 
+// The default parameter group of each installed engine version, from the
+// cache of installed engines the commands keep (STATE/engines.toml); custom
+// parameter groups have no store yet. Without that cache, Redis's newest.
+std::vector<std::string> default_parameter_groups(const Line& line) {
+  std::set<std::string> names;
+  if (auto home = core::StateHome::locate(line.state_dir)) {
+    try {
+      toml::table t = toml::parse_file((home->root() / "engines.toml").string());
+      if (const toml::array* engines = t["engines"].as_array()) {
+        for (const auto& e : *engines) {
+          const toml::table* entry = e.as_table();
+          if (!entry) continue;
+          auto engine = (*entry)["engine"].value<std::string>();
+          auto version = (*entry)["version"].value<std::string>();
+          if (engine && version) names.insert(core::default_parameter_group(*engine, *version));
+        }
+      }
+    } catch (const toml::parse_error&) {
+    }
+  }
+  if (names.empty()) names.insert(core::default_parameter_group("redis", ""));
+  return {names.begin(), names.end()};
+}
+
 std::vector<Completion> plain(const std::vector<std::string>& values,
                               const std::string& description = "") {
   std::vector<Completion> out;
@@ -219,19 +245,12 @@ std::vector<Completion> member_values(const Line& line, const CommandOption& opt
     auto type = line.values.find("--source-type");
     if (type == line.values.end() || type->second == "cache-cluster")
       return plain(resource_names(line, "clusters", ".toml"));
-    if (type->second == "cache-parameter-group")
-      return plain({core::default_parameter_group("redis", ""),
-                    core::default_parameter_group("memcached", "")});
+    if (type->second == "cache-parameter-group") return plain(default_parameter_groups(line));
     return {};
   }
   if (m == "SnapshotName" || m == "SourceSnapshotName")
     return plain(resource_names(line, "snapshots", ""));
-  if (m == "CacheParameterGroupName") {
-    // The default groups of each engine's newest family; custom groups
-    // have no store yet.
-    return plain({core::default_parameter_group("redis", ""),
-                  core::default_parameter_group("memcached", "")});
-  }
+  if (m == "CacheParameterGroupName") return plain(default_parameter_groups(line));
   if (m == "CacheNodeIdsToReboot" || m == "CacheNodeIdsToRemove") {
     auto id = line.values.find("--cache-cluster-id");
     if (id == line.values.end()) return {};
