@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -102,6 +103,12 @@ std::vector<CommandOption> command_options(const Line& line) {
 
 bool takes_value(const CommandOption& o) { return o.type != "boolean" && o.type != "flag"; }
 
+std::string expand_home(const std::string& path) {
+  const char* home = std::getenv("HOME");
+  if (home && (path == "~" || path.rfind("~/", 0) == 0)) return home + path.substr(1);
+  return path;
+}
+
 Line read_line(const std::vector<std::string>& before) {
   Line line;
   const ApiModel& model = ApiModel::get();
@@ -122,7 +129,8 @@ Line read_line(const std::vector<std::string>& before) {
         value = i + 1 < before.size() && (before[i + 1] == "input" || before[i + 1] == "output");
       if (value && i + 1 < before.size()) {
         line.values[w] = before[++i];
-        if (w == "--state-dir") line.state_dir = before[i];
+        // The shell has not expanded ~ in a word still being typed.
+        if (w == "--state-dir") line.state_dir = expand_home(before[i]);
       }
       continue;
     }
