@@ -1,9 +1,6 @@
 #include "cli/completion.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -103,12 +100,6 @@ std::vector<CommandOption> command_options(const Line& line) {
 
 bool takes_value(const CommandOption& o) { return o.type != "boolean" && o.type != "flag"; }
 
-std::string expand_home(const std::string& path) {
-  const char* home = std::getenv("HOME");
-  if (home && (path == "~" || path.rfind("~/", 0) == 0)) return home + path.substr(1);
-  return path;
-}
-
 Line read_line(const std::vector<std::string>& before) {
   Line line;
   const ApiModel& model = ApiModel::get();
@@ -129,8 +120,7 @@ Line read_line(const std::vector<std::string>& before) {
         value = i + 1 < before.size() && (before[i + 1] == "input" || before[i + 1] == "output");
       if (value && i + 1 < before.size()) {
         line.values[w] = before[++i];
-        // The shell has not expanded ~ in a word still being typed.
-        if (w == "--state-dir") line.state_dir = expand_home(before[i]);
+        if (w == "--state-dir") line.state_dir = before[i];
       }
       continue;
     }
@@ -170,30 +160,6 @@ std::vector<std::string> resource_names(const Line& line, const std::string& sub
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-// The default parameter group of each installed engine version, from the
-// cache of installed engines the commands keep (STATE/engines.toml); custom
-// parameter groups have no store yet. Without that cache, Redis's newest.
-std::vector<std::string> default_parameter_groups(const Line& line) {
-  std::set<std::string> names;
-  if (auto home = core::StateHome::locate(line.state_dir)) {
-    try {
-      toml::table t = toml::parse_file((home->root() / "engines.toml").string());
-      if (const toml::array* engines = t["engines"].as_array()) {
-        for (const auto& e : *engines) {
-          const toml::table* entry = e.as_table();
-          if (!entry) continue;
-          auto engine = (*entry)["engine"].value<std::string>();
-          auto version = (*entry)["version"].value<std::string>();
-          if (engine && version) names.insert(core::default_parameter_group(*engine, *version));
-        }
-      }
-    } catch (const toml::parse_error&) {
-    }
-  }
-  if (names.empty()) names.insert(core::default_parameter_group("redis", ""));
-  return {names.begin(), names.end()};
 }
 
 std::vector<Completion> plain(const std::vector<std::string>& values,
@@ -253,12 +219,19 @@ std::vector<Completion> member_values(const Line& line, const CommandOption& opt
     auto type = line.values.find("--source-type");
     if (type == line.values.end() || type->second == "cache-cluster")
       return plain(resource_names(line, "clusters", ".toml"));
-    if (type->second == "cache-parameter-group") return plain(default_parameter_groups(line));
+    if (type->second == "cache-parameter-group")
+      return plain({core::default_parameter_group("redis", ""),
+                    core::default_parameter_group("memcached", "")});
     return {};
   }
   if (m == "SnapshotName" || m == "SourceSnapshotName")
     return plain(resource_names(line, "snapshots", ""));
-  if (m == "CacheParameterGroupName") return plain(default_parameter_groups(line));
+  if (m == "CacheParameterGroupName") {
+    // The default groups of each engine's newest family; custom groups
+    // have no store yet.
+    return plain({core::default_parameter_group("redis", ""),
+                  core::default_parameter_group("memcached", "")});
+  }
   if (m == "CacheNodeIdsToReboot" || m == "CacheNodeIdsToRemove") {
     auto id = line.values.find("--cache-cluster-id");
     if (id == line.values.end()) return {};

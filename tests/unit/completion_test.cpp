@@ -2,7 +2,6 @@
 #include "cli/completion.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,17 +54,6 @@ TEST_F(Complete, StateHomeAfterTheCommandCountsToo) {
   std::vector<std::string> words = {"delete-cache-cluster", "--state-dir", home_.string(),
                                     "--cache-cluster-id", "oth"};
   EXPECT_EQ(complete(words).size(), 1u);
-}
-
-TEST_F(Complete, AStateDirWithATildeIsUnderHome) {
-  const char* old_home = std::getenv("HOME");
-  std::string saved = old_home ? old_home : "";
-  ::setenv("HOME", home_.parent_path().c_str(), 1);
-  auto c = complete({"--state-dir", "~/" + home_.filename().string(), "delete-cache-cluster",
-                     "--cache-cluster-id", "oth"});
-  ::setenv("HOME", saved.c_str(), 1);
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].value, "other");
 }
 
 TEST_F(Complete, SnapshotsAndNodesOfTheNamedCluster) {
