@@ -1,6 +1,7 @@
 #include "cli/command_line.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -23,7 +24,13 @@ const std::set<std::string> kGlobalFlags = {
 
 std::string read_value(const std::string& text, const std::string& option) {
   if (text.rfind("file://", 0) != 0) return text;
-  std::ifstream in(text.substr(7), std::ios::binary);
+  std::string path = text.substr(7);
+  // aws-cli expands ~ in paramfile paths (os.path.expanduser).
+  if (path.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    if (home) path = home + path.substr(1);
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in)
     throw UsageError("Error parsing parameter '" + option + "': Unable to load paramfile " + text +
                      ": cannot read the file");

@@ -1,6 +1,9 @@
 #include "cli/completion.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -11,6 +14,7 @@
 #include "cli/context.h"
 #include "cli/paging.h"
 #include "core/engines.h"
+#include "core/identifiers.h"
 #include "core/node_types.h"
 #include "core/state_home.h"
 
@@ -100,6 +104,12 @@ std::vector<CommandOption> command_options(const Line& line) {
 
 bool takes_value(const CommandOption& o) { return o.type != "boolean" && o.type != "flag"; }
 
+std::string expand_home(const std::string& path) {
+  const char* home = std::getenv("HOME");
+  if (home && (path == "~" || path.rfind("~/", 0) == 0)) return home + path.substr(1);
+  return path;
+}
+
 Line read_line(const std::vector<std::string>& before) {
   Line line;
   const ApiModel& model = ApiModel::get();
@@ -120,7 +130,8 @@ Line read_line(const std::vector<std::string>& before) {
         value = i + 1 < before.size() && (before[i + 1] == "input" || before[i + 1] == "output");
       if (value && i + 1 < before.size()) {
         line.values[w] = before[++i];
-        if (w == "--state-dir") line.state_dir = before[i];
+        // The shell has not expanded ~ in a word still being typed.
+        if (w == "--state-dir") line.state_dir = expand_home(before[i]);
       }
       continue;
     }
@@ -160,6 +171,63 @@ std::vector<std::string> resource_names(const Line& line, const std::string& sub
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// The installed engines as the commands cache them (STATE/engines.toml),
+// without probing the binaries (completion runs nothing but itself).
+std::vector<core::InstalledEngine> cached_engines(const Line& line) {
+  std::vector<core::InstalledEngine> out;
+  auto home = core::StateHome::locate(line.state_dir);
+  if (!home) return out;
+  try {
+    toml::table t = toml::parse_file((home->root() / "engines.toml").string());
+    if (const toml::array* engines = t["engines"].as_array()) {
+      for (const auto& e : *engines) {
+        const toml::table* entry = e.as_table();
+        if (!entry) continue;
+        auto engine = (*entry)["engine"].value<std::string>();
+        auto version = (*entry)["version"].value<std::string>();
+        if (engine && version) out.push_back({*engine, *version});
+      }
+    }
+  } catch (const toml::parse_error&) {  // no cache yet, or a broken one: nothing to offer
+  }
+  return out;
+}
+
+// The default parameter group of each installed engine version; custom
+// parameter groups have no store yet. Without the cache, Redis's newest.
+std::vector<std::string> default_parameter_groups(const Line& line) {
+  std::set<std::string> names;
+  for (const auto& e : cached_engines(line))
+    names.insert(core::default_parameter_group(e.engine, e.version));
+  if (names.empty()) names.insert(core::default_parameter_group("redis", ""));
+  return {names.begin(), names.end()};
+}
+
+// The installed versions of the engine on the line (else of every engine),
+// in full and as major.minor, which is what ElastiCache's names look like.
+std::vector<std::string> engine_versions(const Line& line) {
+  auto engine = line.values.find("--engine");
+  std::set<std::string> versions;
+  for (const auto& e : cached_engines(line)) {
+    if (engine != line.values.end() && engine->second != e.engine) continue;
+    versions.insert(e.version);
+    std::size_t dot = e.version.find('.');
+    if (dot != std::string::npos && e.version.find('.', dot + 1) != std::string::npos)
+      versions.insert(e.version.substr(0, e.version.find('.', dot + 1)));
+  }
+  return {versions.begin(), versions.end()};
+}
+
+// The zones of the region the command would use (--region, the
+// environment, the config file, us-east-1).
+std::vector<std::string> zones(const Line& line) {
+  GlobalOptions g;
+  if (auto r = line.values.find("--region"); r != line.values.end()) g.region = r->second;
+  if (auto p = line.values.find("--profile"); p != line.values.end()) g.profile = p->second;
+  (void)apply_config(g);  // a bad config is for the command to report, not the TAB
+  return core::availability_zones(g.region.value_or("us-east-1"));
 }
 
 std::vector<Completion> plain(const std::vector<std::string>& values,
@@ -219,19 +287,16 @@ std::vector<Completion> member_values(const Line& line, const CommandOption& opt
     auto type = line.values.find("--source-type");
     if (type == line.values.end() || type->second == "cache-cluster")
       return plain(resource_names(line, "clusters", ".toml"));
-    if (type->second == "cache-parameter-group")
-      return plain({core::default_parameter_group("redis", ""),
-                    core::default_parameter_group("memcached", "")});
+    if (type->second == "cache-parameter-group") return plain(default_parameter_groups(line));
     return {};
   }
   if (m == "SnapshotName" || m == "SourceSnapshotName")
     return plain(resource_names(line, "snapshots", ""));
-  if (m == "CacheParameterGroupName") {
-    // The default groups of each engine's newest family; custom groups
-    // have no store yet.
-    return plain({core::default_parameter_group("redis", ""),
-                  core::default_parameter_group("memcached", "")});
-  }
+  if (m == "CacheParameterGroupName") return plain(default_parameter_groups(line));
+  if (m == "EngineVersion") return plain(engine_versions(line));
+  if (m == "PreferredAvailabilityZone" || m == "PreferredAvailabilityZones" ||
+      m == "NewAvailabilityZones")
+    return plain(zones(line));
   if (m == "CacheNodeIdsToReboot" || m == "CacheNodeIdsToRemove") {
     auto id = line.values.find("--cache-cluster-id");
     if (id == line.values.end()) return {};

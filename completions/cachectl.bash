@@ -23,14 +23,14 @@ _cachectl() {
     local output
     output=$(command "$program" __complete "${words[@]:1}" 2>/dev/null) || return 0
     COMPREPLY=()
+    [[ -n $output ]] || return 0
     case $output in
         :files) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
         :dirs) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
     esac
-    local candidate
-    while IFS= read -r candidate; do
-        [[ -n $candidate ]] && COMPREPLY+=("${candidate%%$'\t'*}")
-    done <<< "$output"
+    local -a lines
+    mapfile -t lines <<< "$output"
+    COMPREPLY=("${lines[@]%%$'\t'*}")  # the values, without their descriptions
 
     # bash replaces only the part of the word after its last ':' or '=';
     # hand it candidates cut the same way.

@@ -10,6 +10,7 @@ function __cachectl_complete
     set -l current (commandline -ct)
     set -l program $tokens[1]
     set -e tokens[1]
+    command -q $program; or return
     set -l result (command $program __complete $tokens $current 2>/dev/null)
     switch "$result[1]"
         case ':files'

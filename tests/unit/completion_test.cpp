@@ -2,6 +2,7 @@
 #include "cli/completion.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,6 +57,17 @@ TEST_F(Complete, StateHomeAfterTheCommandCountsToo) {
   EXPECT_EQ(complete(words).size(), 1u);
 }
 
+TEST_F(Complete, AStateDirWithATildeIsUnderHome) {
+  const char* old_home = std::getenv("HOME");
+  std::string saved = old_home ? old_home : "";
+  ::setenv("HOME", home_.parent_path().c_str(), 1);
+  auto c = complete({"--state-dir", "~/" + home_.filename().string(), "delete-cache-cluster",
+                     "--cache-cluster-id", "oth"});
+  ::setenv("HOME", saved.c_str(), 1);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].value, "other");
+}
+
 TEST_F(Complete, SnapshotsAndNodesOfTheNamedCluster) {
   EXPECT_EQ(Values({"create-cache-cluster", "--snapshot-name", ""}),
             std::vector<std::string>{"snap-1"});
@@ -94,6 +106,21 @@ TEST_F(Complete, EnumsEnginesNodeTypesAndFormats) {
             (std::vector<std::string>{"input", "output"}));
   EXPECT_TRUE(Has(Values({"create-cache-cluster", "--cache-parameter-group-name", "default."}),
                   "default.redis7"));
+}
+
+TEST_F(Complete, EngineVersionsFromTheEnginesCacheAndZonesOfTheRegion) {
+  std::ofstream(home_ / "engines.toml")
+      << "[[engines]]\nengine = 'redis'\nversion = '7.0.15'\n"
+         "[[engines]]\nengine = 'memcached'\nversion = '1.6.18'\n";
+  EXPECT_EQ(Values({"create-cache-cluster", "--engine", "redis", "--engine-version", ""}),
+            (std::vector<std::string>{"7.0", "7.0.15"}));
+  EXPECT_EQ(Values({"create-cache-cluster", "--engine-version", "1"}),
+            (std::vector<std::string>{"1.6", "1.6.18"}));
+  EXPECT_TRUE(Has(Values({"create-cache-cluster", "--cache-parameter-group-name", ""}),
+                  "default.memcached1.6"));
+  EXPECT_TRUE(Has(Values({"--region", "eu-west-1", "create-cache-cluster",
+                          "--preferred-availability-zone", ""}),
+                  "eu-west-1a"));
 }
 
 TEST_F(Complete, FilesForStateDirAndFileUrls) {
