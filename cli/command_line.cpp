@@ -22,6 +22,13 @@ const std::set<std::string> kGlobalFlags = {
     "--debug",        "--no-paginate",     "--no-verify-ssl",     "--no-sign-request",
     "--no-cli-pager", "--cli-auto-prompt", "--no-cli-auto-prompt"};
 
+// Options whose values are URLs of data, not paramfiles, as aws-cli's
+// PARAMFILE_DISABLED set (e.g. cloudformation's --template-url): here a
+// file:// URL names the RDB file a new cluster is seeded from, and must reach
+// the node daemon unchanged.
+const std::set<std::string> kParamfileDisabled = {"CreateCacheCluster.SnapshotArns",
+                                                  "CreateReplicationGroup.SnapshotArns"};
+
 std::string read_value(const std::string& text, const std::string& option) {
   if (text.rfind("file://", 0) != 0) return text;
   std::string path = text.substr(7);
@@ -390,6 +397,15 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     } else if (type == "list") {
       if (s.option->count() == 0) continue;
       const ModelJson& item_shape = model.shape(s.shape["member"]["shape"]);
+      if (kParamfileDisabled.count(inv.operation + "." + s.member)) {
+        // Still a JSON list when given as one; each item taken as it is.
+        const std::string& first = s.texts[0];
+        std::size_t at = first.find_first_not_of(" \t\r\n");
+        bool json_list = s.texts.size() == 1 && at != std::string::npos && first[at] == '[';
+        inv.request[s.member] =
+            json_list ? parse_structure_value(first, s.shape, name) : json(s.texts);
+        continue;
+      }
       // A single JSON array (or file://) gives the whole list.
       if (s.texts.size() == 1) {
         std::string text = read_value(s.texts[0], name);

@@ -5,6 +5,7 @@
 
 #include "core/identifiers.h"
 #include "core/node_types.h"
+#include "core/seed_source.h"
 #include "core/windows.h"
 
 namespace cachectl::core {
@@ -39,6 +40,10 @@ Status check_snapshot_source(const std::string& s) {
   bool ok = s.rfind("arn:aws:s3:::", 0) == 0 || s.rfind("file://", 0) == 0 ||
             s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("/", 0) == 0 ||
             s.rfind("./", 0) == 0;
+  if (ok && seed_kind(s) == SeedKind::kFileUrl && !file_url_path(s)) {
+    return invalid_value("Invalid SnapshotArns entry '" + s +
+                         "': not a file URL (file:///path/to/file.rdb, with %XX escapes).");
+  }
   if (ok) return std::nullopt;
   return invalid_value("Invalid SnapshotArns entry '" + s +
                        "': expected an S3 ARN (arn:aws:s3:::bucket/key.rdb), a file path, a "

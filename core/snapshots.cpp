@@ -18,15 +18,25 @@
 namespace cachectl::core {
 
 nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
-                             const std::string& region) {
+                             const std::string& region, bool node_group_config) {
   const CacheClusterRecord& c = s.cluster;
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& n : s.nodes) {
     std::int64_t mb = (n.size_bytes + (1 << 20) - 1) >> 20;
-    nodes.push_back({{"CacheNodeId", n.cache_node_id},
-                     {"CacheSize", std::to_string(mb) + " MB"},
-                     {"CacheNodeCreateTime", to_iso8601(n.cache_node_create_time)},
-                     {"SnapshotCreateTime", to_iso8601(n.snapshot_create_time)}});
+    nlohmann::json node = {{"CacheNodeId", n.cache_node_id},
+                           {"CacheSize", std::to_string(mb) + " MB"},
+                           {"CacheNodeCreateTime", to_iso8601(n.cache_node_create_time)},
+                           {"SnapshotCreateTime", to_iso8601(n.snapshot_create_time)}};
+    if (node_group_config) {
+      node["NodeGroupId"] = "0001";
+      nlohmann::json group = {{"NodeGroupId", "0001"}, {"ReplicaCount", 0}};
+      const CacheNodeRecord* source = c.find_node(n.cache_node_id);
+      std::string az = source && !source->availability_zone.empty() ? source->availability_zone
+                                                                    : c.preferred_availability_zone;
+      if (!az.empty()) group["PrimaryAvailabilityZone"] = az;
+      node["NodeGroupConfiguration"] = group;
+    }
+    nodes.push_back(node);
   }
   nlohmann::json j = {{"SnapshotName", s.name},
                       {"CacheClusterId", c.id},

@@ -28,9 +28,12 @@ struct SnapshotRecord {
   std::vector<NodeSnapshotRecord> nodes;
 };
 
-// The API's Snapshot shape.
+// The API's Snapshot shape. With `node_group_config` (DescribeSnapshots'
+// ShowNodeGroupConfig), each NodeSnapshot also names its node group (shard)
+// and carries its NodeGroupConfiguration: a single-node cluster is one
+// shard, "0001", with no replicas.
 nlohmann::json snapshot_json(const SnapshotRecord& snapshot, const std::string& status,
-                             const std::string& region);
+                             const std::string& region, bool node_group_config = false);
 
 class SnapshotStore {
  public:

@@ -15,7 +15,9 @@
 
 #include "core/backup_schedule.h"
 #include "core/events.h"
+#include "core/files.h"
 #include "core/registry.h"
+#include "core/seed_source.h"
 #include "core/snapshots.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
@@ -56,18 +58,37 @@ std::string info_field(const std::string& info, const std::string& key) {
 std::string place_seed(const core::StateHome& home, const core::CacheClusterRecord& r,
                        const std::string& node_id, const core::fs::path& target) {
   core::fs::path source;
+  bool downloaded = false;
   if (!r.snapshot_name.empty()) {
     source = core::SnapshotStore(home).rdb(r.snapshot_name, node_id);
   } else {
     const std::string& arn = r.snapshot_arns.front();
-    if (arn.rfind("file://", 0) == 0) {
-      source = arn.substr(7);
-    } else if (arn.rfind("http://", 0) == 0 || arn.rfind("https://", 0) == 0) {
-      return "downloading " + arn + " is not implemented by this version of cachectl";
-    } else if (arn.rfind("arn:aws:s3:::", 0) == 0) {
-      return "S3 cannot be reached from here; give the RDB file as a path or a file:// URL";
-    } else {
-      source = arn;
+    switch (core::seed_kind(arn)) {
+      case core::SeedKind::kFileUrl: {
+        auto path = core::file_url_path(arn, std::getenv("HOME"));
+        if (!path) return arn + " is not a file URL";
+        source = *path;
+        break;
+      }
+      case core::SeedKind::kDownload: {
+        // The CLI downloaded it into the node's directory before starting us.
+        const core::fs::path node_dir = home.node_dir(r.id, node_id);
+        if (auto why = core::read_file(core::seed_error_file(node_dir))) {
+          return why->substr(0, why->find('\n'));
+        }
+        source = core::downloaded_seed(node_dir);
+        if (!core::fs::exists(source)) {
+          return "the download of " + arn + " did not finish (create-cache-cluster was stopped?)";
+        }
+        downloaded = true;
+        break;
+      }
+      case core::SeedKind::kS3:
+        return "S3 cannot be reached from here; give the RDB file as a path, a file:// URL or "
+               "an http(s):// URL";
+      case core::SeedKind::kPath:
+        source = arn;
+        break;
     }
   }
   std::error_code ec;
@@ -80,6 +101,7 @@ std::string place_seed(const core::StateHome& home, const core::CacheClusterReco
     core::fs::copy_file(source, target, ec);
   }
   if (ec) return "cannot read " + source.string() + ": " + ec.message();
+  if (downloaded) core::fs::remove(source, ec);  // data/dump.rdb has it now
   return {};
 }
 

@@ -1,10 +1,12 @@
-// create-cache-cluster: validate, record (allocating addresses), start one
-// daemon per node, answer "creating" at once as ElastiCache does.
+// create-cache-cluster: validate, record (allocating addresses), download
+// an http(s) RDB to seed from, start one daemon per node, answer "creating"
+// as ElastiCache does.
 #include "cli/address_probe.h"
 #include "cli/context.h"
 #include "cli/engine_versions.h"
 #include "cli/node_launcher.h"
 #include "cli/ops/cluster_teardown.h"
+#include "cli/seed_download.h"
 #include "core/cluster_view.h"
 #include "core/create_cluster.h"
 #include "core/snapshots.h"
@@ -18,6 +20,9 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
   auto record = core::plan_new_cluster(request, service);
   if (!record) return record.error();
   if (auto err = ctx.registry.create(*record, can_listen)) return *err;
+  // Before the daemons start: they seed from the downloaded file, or report
+  // why there is none.
+  download_seeds(ctx.home(), *record);
   std::vector<std::string> daemons;
   for (const auto& node : record->nodes) daemons.push_back(node.id);
   if (record->has_config_endpoint()) daemons.emplace_back(core::kConfigEndpointId);

@@ -2,12 +2,85 @@
 // store. Snapshots outlive their clusters.
 #include "core/snapshots.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "cli/context.h"
 #include "cli/ops/request_fields.h"
 #include "core/files.h"
 #include "core/identifiers.h"
 
 namespace cachectl::cli {
+
+namespace {
+
+// copy-snapshot --target-bucket DIR: with no S3 here, the "bucket" is a local
+// directory, and each node's RDB is exported into it as ElastiCache names
+// exported files: TARGET-NODE.rdb (my-export-0001.rdb). Nothing is ever
+// overwritten; each file appears complete or not at all.
+core::Result<nlohmann::json> export_snapshot(const core::SnapshotStore& store,
+                                             const core::SnapshotRecord& source,
+                                             const std::string& target, const std::string& bucket,
+                                             const std::string& region) {
+  if (target.empty() || target.find('/') != std::string::npos || target[0] == '.') {
+    return core::invalid_value("TargetSnapshotName '" + target +
+                               "' cannot name a file: it must not be empty, start with '.' or "
+                               "contain '/'.");
+  }
+  std::error_code ec;
+  core::fs::path dir = core::fs::absolute(bucket, ec);
+  if (bucket.empty() || ec || !core::fs::is_directory(dir, ec)) {
+    return core::invalid_value("The target bucket " + bucket +
+                               " does not exist: with cachectl, --target-bucket names an "
+                               "existing local directory.");
+  }
+  std::vector<std::pair<core::fs::path, core::fs::path>> files;  // from, to
+  for (const auto& n : source.nodes) {
+    core::fs::path to = dir / (target + "-" + n.cache_node_id + ".rdb");
+    if (core::fs::exists(core::fs::symlink_status(to, ec))) {
+      return core::ApiError{"SnapshotAlreadyExistsFault", "The target snapshot " + target +
+                                                              " already exists in " + dir.string() +
+                                                              " (" + to.filename().string() + ")."};
+    }
+    files.emplace_back(store.rdb(source.name, n.cache_node_id), to);
+  }
+  std::vector<core::fs::path> written;
+  auto undo = [&] {
+    for (const auto& f : written) core::fs::remove(f, ec);
+  };
+  for (const auto& [from, to] : files) {
+    // A copy, not a link: the export is the user's to change or move away.
+    core::fs::path part = to.string() + ".part." + std::to_string(::getpid());
+    core::fs::copy_file(from, part, core::fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      std::string why = ec.message();
+      core::fs::remove(part, ec);
+      undo();
+      return core::invalid_value("Cannot write to the target bucket " + dir.string() + ": " + why);
+    }
+    // link(2) publishes the complete file and fails if the name was taken.
+    if (::link(part.c_str(), to.c_str()) != 0) {
+      int e = errno;
+      core::fs::remove(part, ec);
+      undo();
+      if (e == EEXIST) {
+        return core::ApiError{
+            "SnapshotAlreadyExistsFault",
+            "The target snapshot " + target + " already exists in " + dir.string() + "."};
+      }
+      return core::invalid_value("Cannot write to the target bucket " + dir.string() + ": " +
+                                 std::strerror(e));
+    }
+    core::fs::remove(part, ec);
+    written.push_back(to);
+  }
+  // As ElastiCache: the answer describes the source snapshot.
+  return nlohmann::json{{"Snapshot", core::snapshot_json(source, "available", region)}};
+}
+
+}  // namespace
 
 core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::json& request) {
   auto limit = opt_int(request, "MaxRecords").value_or(50);
@@ -39,7 +112,8 @@ core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::js
       response["Marker"] = list.back()["SnapshotName"];
       break;
     }
-    list.push_back(core::snapshot_json(*s, "available", ctx.region));
+    list.push_back(core::snapshot_json(*s, "available", ctx.region,
+                                       request.value("ShowNodeGroupConfig", false)));
   }
   // Snapshots outlive clusters: an unknown cluster is an error only when
   // no snapshot of it exists either.
@@ -64,10 +138,9 @@ core::Result<nlohmann::json> copy_snapshot(Context& ctx, const nlohmann::json& r
   std::string source_name = opt_string(request, "SourceSnapshotName").value_or("");
   auto source = store.get(source_name);
   if (!source) return source.error();
-  if (opt_string(request, "TargetBucket")) {
-    return core::invalid_value(
-        "TargetBucket (export) is not implemented by this version of cachectl; nothing was "
-        "copied.");
+  if (auto bucket = opt_string(request, "TargetBucket")) {
+    return export_snapshot(store, *source, opt_string(request, "TargetSnapshotName").value_or(""),
+                           *bucket, ctx.region);
   }
   auto target = core::normalize_name(opt_string(request, "TargetSnapshotName").value_or(""),
                                      "TargetSnapshotName", 255);

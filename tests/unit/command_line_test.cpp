@@ -154,6 +154,20 @@ TEST(ParseCommandLine, ValuesMayComeFromFiles) {
   ExpectUsageError(With(kCreate, {"--tags", std::string("file://") + path}), path);
 }
 
+TEST(ParseCommandLine, SnapshotArnsKeepFileUrlsAsTheyAre) {
+  // A file:// URL there names the RDB to seed from: it is not read as a
+  // paramfile (as aws-cli's PARAMFILE_DISABLED options), even when it does
+  // not exist on this machine.
+  Invocation inv = Parse(
+      With(kCreate, {"--snapshot-arns", "file:///no/such/dir/x.rdb", "https://example.com/y.rdb"}));
+  EXPECT_EQ(inv.request["SnapshotArns"],
+            json::parse(R"(["file:///no/such/dir/x.rdb", "https://example.com/y.rdb"])"));
+  inv = Parse(With(kCreate, {"--snapshot-arns", R"(["file:///a.rdb"])"}));
+  EXPECT_EQ(inv.request["SnapshotArns"], json::parse(R"(["file:///a.rdb"])"));
+  // Other options still read file:// values.
+  ExpectUsageError(With(kCreate, {"--tags", "file:///no/such/dir/x.json"}), "paramfile");
+}
+
 TEST(ParseCommandLine, EnumValuesAreChecked) {
   Invocation inv = Parse(With(kCreate, {"--az-mode", "cross-az"}));
   EXPECT_EQ(inv.request["AZMode"], "cross-az");

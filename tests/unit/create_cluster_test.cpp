@@ -17,8 +17,10 @@ using namespace std::chrono;
 class PlanNewCluster : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / November / 25} + hours{6} + minutes{40});
-  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}}, now_, "us-east-1",
-                                 [](const std::string& name) { return name == "nightly"; }};
+  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}},
+                                now_,
+                                "us-east-1",
+                                [](const std::string& name) { return name == "nightly"; }};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -306,6 +308,10 @@ TEST_F(PlanNewCluster, SnapshotArnsNameAnRdbSource) {
   req["SnapshotArns"] = {"arn:aws:s3:::bucket/dump.rdb", "/tmp/dump.rdb"};
   EXPECT_EQ(Plan(req).snapshot_arns.size(), 2u);
   req["SnapshotArns"] = {"bucket/dump.rdb"};
+  EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
+  req["SnapshotArns"] = {"file:///my%20dumps/dump.rdb", "http://127.0.0.1:8000/dump.rdb"};
+  EXPECT_EQ(Plan(req).snapshot_arns.front(), "file:///my%20dumps/dump.rdb");  // kept as given
+  req["SnapshotArns"] = {"file:///bad%zzescape.rdb"};
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
 }
 
