@@ -33,6 +33,7 @@ struct Transfer {
   int write_errno = 0;
   std::string url;
   bool progress_shown = false;
+  curl_off_t total = 0, now = 0;
   std::chrono::steady_clock::time_point last_progress;
 };
 
@@ -58,16 +59,22 @@ std::string megabytes(curl_off_t bytes) {
   return buf;
 }
 
+void print_progress(const Transfer& t) {
+  std::string line = "\rDownloading " + t.url + ": " + megabytes(t.now);
+  if (t.total > 0)
+    line += " of " + megabytes(t.total) + " (" + std::to_string(t.now * 100 / t.total) + "%)";
+  line += "\x1b[K";  // clear what a longer previous line left
+  std::fputs(line.c_str(), stderr);
+}
+
 int show_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
+  t->total = total;
+  t->now = now;
   auto clock = std::chrono::steady_clock::now();
   if (now == 0 || clock - t->last_progress < std::chrono::milliseconds(200)) return 0;
   t->last_progress = clock;
-  std::string line = "\rDownloading " + t->url + ": " + megabytes(now);
-  if (total > 0)
-    line += " of " + megabytes(total) + " (" + std::to_string(now * 100 / total) + "%)";
-  line += "\x1b[K";  // clear what a longer previous line left
-  std::fputs(line.c_str(), stderr);
+  print_progress(*t);
   t->progress_shown = true;
   return 0;
 }
@@ -123,7 +130,10 @@ int main(int argc, char** argv) {
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
   }
   CURLcode result = curl_easy_perform(curl);
-  if (t.progress_shown) std::fputs("\n", stderr);
+  if (t.progress_shown) {
+    print_progress(t);  // where it ended
+    std::fputs("\n", stderr);
+  }
   long http_status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
   curl_easy_cleanup(curl);

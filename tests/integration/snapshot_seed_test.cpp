@@ -215,7 +215,7 @@ class Seeding : public CachectlTest {
 TEST_F(Seeding, APlainRedisRdbSeedsFromAPathAFileUrlAndAnHttpUrl) {
   // A space in the directory: the file:// URL carries it as %20.
   std::string rdb = plain_redis_rdb(home_ + "/plain dumps", 1000);
-  server_.serve("/dumps/dump.rdb", {200, read_all(rdb)});
+  server_.serve("/dumps/dump.rdb", {200, read_all(rdb), std::string::npos, ""});
   server_.serve("/moved.rdb", {302, "", std::string::npos, "/dumps/dump.rdb"});
 
   auto [a1, p1] = create_redis("from-path", {"--snapshot-arns", rdb});
@@ -249,8 +249,8 @@ TEST_F(Seeding, APlainRedisRdbSeedsFromAPathAFileUrlAndAnHttpUrl) {
 TEST_F(Seeding, FailedDownloadsAndBadDataLeaveTheClusterRestoreFailed) {
   std::string rdb = plain_redis_rdb(home_ + "/plain", 0);
   std::string good = read_all(rdb);
-  server_.serve("/cut.rdb", {200, good.substr(0, good.size() / 2), good.size()});
-  server_.serve("/garbage.rdb", {200, "this is not an RDB file\n"});
+  server_.serve("/cut.rdb", {200, good.substr(0, good.size() / 2), good.size(), ""});
+  server_.serve("/garbage.rdb", {200, "this is not an RDB file\n", std::string::npos, ""});
 
   create_seeded("missing", server_.url("/missing.rdb"));
   expect_restore_failed("missing", "cannot download " + server_.url("/missing.rdb") + ": HTTP 404");

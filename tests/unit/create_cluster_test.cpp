@@ -307,11 +307,11 @@ TEST_F(PlanNewCluster, SnapshotArnsNameAnRdbSource) {
   json req = Redis();
   req["SnapshotArns"] = {"arn:aws:s3:::bucket/dump.rdb", "/tmp/dump.rdb"};
   EXPECT_EQ(Plan(req).snapshot_arns.size(), 2u);
-  req["SnapshotArns"] = {"bucket/dump.rdb"};
+  req["SnapshotArns"] = json::array({"bucket/dump.rdb"});
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
   req["SnapshotArns"] = {"file:///my%20dumps/dump.rdb", "http://127.0.0.1:8000/dump.rdb"};
   EXPECT_EQ(Plan(req).snapshot_arns.front(), "file:///my%20dumps/dump.rdb");  // kept as given
-  req["SnapshotArns"] = {"file:///bad%zzescape.rdb"};
+  req["SnapshotArns"] = json::array({"file:///bad%zzescape.rdb"});
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
 }
 
