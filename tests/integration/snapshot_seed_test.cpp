@@ -246,6 +246,26 @@ TEST_F(Seeding, APlainRedisRdbSeedsFromAPathAFileUrlAndAnHttpUrl) {
   expect_no_partial_files();
 }
 
+TEST_F(Seeding, ADownloadShowsItsProgressOnATerminal) {
+  std::string rdb = plain_redis_rdb(home_ + "/plain", 20000);
+  server_.serve("/dump.rdb", {200, read_all(rdb), std::string::npos, ""});
+  // script(1) gives the command a terminal; its output is what one shows.
+  RunResult r = run_program({"script", "-qec",
+                             bin_dir_ + "/cachectl --state-dir " + home_ +
+                                 " create-cache-cluster --cache-cluster-id tty --engine redis "
+                                 "--cache-node-type cache.t3.micro --snapshot-arns " +
+                                 server_.url("/dump.rdb"),
+                             "/dev/null"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Downloading " + server_.url("/dump.rdb") + ": "), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("(100%)"), std::string::npos) << r.out;
+  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "tty"}).exit_code,
+            0);
+  auto [a, p] = endpoint("tty");
+  EXPECT_EQ(redis_cli(a, p, {"dbsize"}).out, "20001\n");
+}
+
 TEST_F(Seeding, FailedDownloadsAndBadDataLeaveTheClusterRestoreFailed) {
   std::string rdb = plain_redis_rdb(home_ + "/plain", 0);
   std::string good = read_all(rdb);
