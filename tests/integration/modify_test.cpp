@@ -220,10 +220,10 @@ TEST_F(Modify, ScaleDownRefusedWhenTheDataDoesNotFit) {
      {"--cache-cluster-id", "full", "--cache-node-type", "cache.m5.large", "--apply-immediately"});
   ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "full"}).exit_code,
             0);
-  // More than a cache.t3.micro holds (about 0.4 GiB): 600 values of 1 MiB.
+  // More than a cache.t3.micro holds (384 MiB): 450 values of 1 MiB.
   std::string pipe;
   std::string value(1 << 20, 'x');
-  for (int i = 0; i < 600; ++i) {
+  for (int i = 0; i < 450; ++i) {
     std::string k = "big:" + std::to_string(i);
     pipe += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
             std::to_string(value.size()) + "\r\n" + value + "\r\n";
@@ -238,7 +238,7 @@ TEST_F(Modify, ScaleDownRefusedWhenTheDataDoesNotFit) {
   EXPECT_NE(r.err.find("(InvalidParameterCombination)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("does not fit"), std::string::npos) << r.err;
   EXPECT_EQ(cluster("full"), before);
-  EXPECT_EQ(redis_cli(address, port, {"dbsize"}).out, "600\n");
+  EXPECT_EQ(redis_cli(address, port, {"dbsize"}).out, "450\n");
 }
 
 TEST_F(Modify, EngineVersionsInstalledUpgradesAndAutoMinorVersionUpgrade) {
