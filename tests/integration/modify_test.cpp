@@ -72,7 +72,10 @@ class Modify : public CachectlTest {
     return d.is_null() ? json() : d["CacheClusters"][0];
   }
   bool has_event(const std::string& id, const std::string& message) {
-    json e = ok("describe-events", {"--source-type", "cache-cluster", "--source-identifier", id});
+    // The daemons date their events by the fake clock (December 2026).
+    json e = ok("describe-events",
+                {"--source-type", "cache-cluster", "--source-identifier", id, "--start-time",
+                 "2026-11-01T00:00:00Z", "--end-time", "2026-12-31T00:00:00Z"});
     for (const auto& x : e["Events"])
       if (x["Message"] == message) return true;
     return false;
@@ -116,6 +119,8 @@ TEST_F(Modify, PendingNodeTypeIsAppliedWhenTheClockEntersTheWindowAndTheKeysStay
       << cluster("pend").dump();
   EXPECT_EQ(redis_cli(address, port, {"dbsize"}).out, "1000\n");
   EXPECT_EQ(redis_cli(address, port, {"get", "key:999"}).out, "value-999\n");
+  EXPECT_TRUE(has_event(
+      "pend", "Applying modifications in the maintenance window: cache node type cache.m5.large"));
   EXPECT_TRUE(
       wait_until([&] { return has_event("pend", "Cache node type modified to cache.m5.large"); },
                  std::chrono::seconds(5)));
@@ -279,6 +284,9 @@ TEST_F(Modify, EngineVersionsInstalledUpgradesAndAutoMinorVersionUpgrade) {
   EXPECT_TRUE(
       wait_until([&] { return has_event("auto", "Cache engine version upgraded to 7.0.99"); },
                  std::chrono::seconds(5)));
+  EXPECT_TRUE(has_event("auto",
+                        "Applying modifications in the maintenance window: auto minor version "
+                        "upgrade to engine version 7.0.99"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(cluster("manual")["EngineVersion"], old);
 
