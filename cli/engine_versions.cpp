@@ -66,16 +66,29 @@ const Probe kProbes[] = {
 }  // namespace
 
 std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home) {
+  // What to probe: each engine's program, and the versioned programs of
+  // $CACHECTL_ENGINES_DIR (which must report the version their name says).
+  struct Candidate {
+    const Probe* probe;
+    std::string binary;
+    std::string named_version;  // "" for the plain program
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& p : kProbes)
+    candidates.push_back({&p, find_on_path(core::engine_binary(p.engine)), ""});
+  for (const auto& v : core::versioned_engines()) {
+    for (const auto& p : kProbes)
+      if (v.engine == p.engine)
+        candidates.push_back({&p, core::engine_binary(v.engine, v.version), v.version});
+  }
   // Cache key: each binary's path, size and mtime; a changed binary (an
   // engine upgrade) is probed again.
   std::string key;
-  std::vector<std::string> binaries;
-  for (const auto& p : kProbes) {
-    std::string bin = find_on_path(core::engine_binary(p.engine));
-    binaries.push_back(bin);
+  for (const auto& c : candidates) {
     struct stat st {};
-    if (!bin.empty() && ::stat(bin.c_str(), &st) == 0) {
-      key += bin + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + ";";
+    if (!c.binary.empty() && ::stat(c.binary.c_str(), &st) == 0) {
+      key += c.binary + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) +
+             ";";
     } else {
       key += "-;";
     }
@@ -102,14 +115,18 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
   }
   std::vector<core::InstalledEngine> out;
   toml::array engines;
-  for (std::size_t i = 0; i < std::size(kProbes); ++i) {
-    if (binaries[i].empty()) continue;
+  for (const auto& c : candidates) {
+    if (c.binary.empty()) continue;
     std::smatch m;
-    std::string text = run_capture(binaries[i], kProbes[i].flag);
-    if (std::regex_search(text, m, std::regex(kProbes[i].pattern))) {
-      out.push_back({kProbes[i].engine, m[1]});
-      engines.push_back(toml::table{{"engine", kProbes[i].engine}, {"version", m[1].str()}});
-    }
+    std::string text = run_capture(c.binary, c.probe->flag);
+    if (!std::regex_search(text, m, std::regex(c.probe->pattern))) continue;
+    std::string version = m[1];
+    if (!c.named_version.empty() && version != c.named_version) continue;
+    bool seen = false;
+    for (const auto& e : out) seen = seen || (e.engine == c.probe->engine && e.version == version);
+    if (seen) continue;
+    out.push_back({c.probe->engine, version});
+    engines.push_back(toml::table{{"engine", c.probe->engine}, {"version", version}});
   }
   toml::table t{{"key", key}, {"engines", engines}};
   std::ostringstream os;

@@ -82,8 +82,12 @@ std::string to_toml(const CacheClusterRecord& r) {
     toml::table p;
     if (r.pending.num_cache_nodes > 0) p.insert("num_cache_nodes", r.pending.num_cache_nodes);
     p.insert("cache_node_ids_to_remove", to_toml_array(r.pending.cache_node_ids_to_remove));
+    if (!r.pending.cache_node_type.empty()) p.insert("cache_node_type", r.pending.cache_node_type);
+    if (!r.pending.engine_version.empty()) p.insert("engine_version", r.pending.engine_version);
     t.insert("pending", std::move(p));
   }
+  if (r.last_maintenance != TimePoint{})
+    t.insert("last_maintenance", to_toml_time(r.last_maintenance));
   std::ostringstream os;
   os << "# cachectl cache cluster; edit with care: every field is checked when read.\n"
      << t << "\n";
@@ -145,6 +149,7 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
   r.preferred_outpost_arn = f.str("preferred_outpost_arn", "");
   r.preferred_outpost_arns = f.strings("preferred_outpost_arns");
   r.create_time = f.time("create_time");
+  if (t.contains("last_maintenance")) r.last_maintenance = f.time("last_maintenance");
   std::string lifecycle = f.str("lifecycle", "active");
   if (lifecycle == "deleting") {
     r.lifecycle = Lifecycle::kDeleting;
@@ -212,6 +217,13 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     TomlFields pf(*p, std::string(origin) + " [pending]");
     r.pending.num_cache_nodes = static_cast<int>(pf.integer("num_cache_nodes", 0, 60, 0));
     r.pending.cache_node_ids_to_remove = pf.strings("cache_node_ids_to_remove");
+    r.pending.cache_node_type = pf.str("cache_node_type", "");
+    if (pf.ok() && !r.pending.cache_node_type.empty() && !find_node_type(r.pending.cache_node_type))
+      pf.fail("cache_node_type",
+              "'" + r.pending.cache_node_type + "' is not an ElastiCache node type");
+    r.pending.engine_version = pf.str("engine_version", "");
+    if (pf.ok() && r.pending.engine_version.find_first_not_of("0123456789.") != std::string::npos)
+      pf.fail("engine_version", "'" + r.pending.engine_version + "' is not a version number");
     if (!pf.ok()) return ApiError{kRegistryFileInvalid, pf.error()};
   }
   if (static_cast<int>(r.nodes.size()) != r.num_cache_nodes) {

@@ -39,7 +39,12 @@ enum class Lifecycle { kActive, kDeleting };
 struct PendingChanges {
   int num_cache_nodes = 0;  // 0 = no change pending
   std::vector<std::string> cache_node_ids_to_remove;
-  bool empty() const { return num_cache_nodes == 0 && cache_node_ids_to_remove.empty(); }
+  std::string cache_node_type;  // "" = no change pending
+  std::string engine_version;   // "" = no change pending
+  bool empty() const {
+    return num_cache_nodes == 0 && cache_node_ids_to_remove.empty() && cache_node_type.empty() &&
+           engine_version.empty();
+  }
 };
 
 // The node id under which a Memcached cluster's configuration endpoint runs
@@ -86,6 +91,9 @@ struct CacheClusterRecord {
   int config_port = 0;
   int config_version = 1;
   PendingChanges pending;
+  // The start of the last maintenance window whose work was done (epoch when
+  // none yet): the scheduler acts once per window.
+  TimePoint last_maintenance{};
   // Nodes taken out of the cluster whose daemons are still being stopped: the
   // cluster shows "modifying" until they are gone.
   std::vector<CacheNodeRecord> removing;

@@ -15,6 +15,7 @@ std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses&
   if (any("restore-failed")) return "restore-failed";
   if (any("snapshotting")) return "snapshotting";
   if (any("rebooting")) return "rebooting cache cluster nodes";
+  if (any("modifying")) return "modifying";
   if (!record.removing.empty()) return "modifying";
   // A node still being created in a cluster that existed before it: nodes
   // are being added.
@@ -50,6 +51,8 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   if (r.pending.num_cache_nodes > 0) pending["NumCacheNodes"] = r.pending.num_cache_nodes;
   if (!r.pending.cache_node_ids_to_remove.empty())
     pending["CacheNodeIdsToRemove"] = r.pending.cache_node_ids_to_remove;
+  if (!r.pending.engine_version.empty()) pending["EngineVersion"] = r.pending.engine_version;
+  if (!r.pending.cache_node_type.empty()) pending["CacheNodeType"] = r.pending.cache_node_type;
   c["PendingModifiedValues"] = pending;
   if (!r.notification_topic_arn.empty()) {
     c["NotificationConfiguration"] = {{"TopicArn", r.notification_topic_arn},

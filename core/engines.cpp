@@ -1,7 +1,10 @@
 #include "core/engines.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 namespace cachectl::core {
 namespace {
@@ -37,7 +40,55 @@ bool version_matches(std::string_view installed, std::string_view requested) {
 std::string engine_binary(std::string_view engine) {
   const char* env = std::getenv(engine == "redis" ? "CACHECTL_REDIS_SERVER" : "CACHECTL_MEMCACHED");
   if (env && *env) return env;
+  return engine_program(engine);
+}
+
+std::string engine_program(std::string_view engine) {
   return engine == "redis" ? "redis-server" : "memcached";
+}
+
+std::vector<InstalledEngine> versioned_engines() {
+  std::vector<InstalledEngine> out;
+  const char* dir = std::getenv("CACHECTL_ENGINES_DIR");
+  if (!dir || !*dir) return out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    for (const char* engine : {"redis", "memcached"}) {
+      std::string prefix = engine_program(engine) + "-";
+      if (name.rfind(prefix, 0) != 0) continue;
+      std::string version = name.substr(prefix.size());
+      if (version_numbers(version).size() != 3 ||
+          version.find_first_not_of("0123456789.") != std::string::npos)
+        continue;
+      if (::access(entry.path().c_str(), X_OK) == 0) out.push_back({engine, version});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const InstalledEngine& a, const InstalledEngine& b) {
+    return a.engine != b.engine ? a.engine < b.engine : compare_versions(a.version, b.version) < 0;
+  });
+  return out;
+}
+
+std::string engine_binary(std::string_view engine, std::string_view version) {
+  const char* dir = std::getenv("CACHECTL_ENGINES_DIR");
+  if (dir && *dir && !version.empty()) {
+    std::string path = std::string(dir) + "/" + engine_program(engine) + "-" + std::string(version);
+    if (::access(path.c_str(), X_OK) == 0) return path;
+  }
+  return engine_binary(engine);
+}
+
+int compare_versions(std::string_view a, std::string_view b) {
+  auto x = version_numbers(a);
+  auto y = version_numbers(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+bool same_minor_version(std::string_view a, std::string_view b) {
+  auto x = version_numbers(a);
+  auto y = version_numbers(b);
+  return x.size() >= 2 && y.size() >= 2 && x[0] == y[0] && x[1] == y[1];
 }
 
 bool is_known_engine(std::string_view engine) { return engine == "redis" || engine == "memcached"; }

@@ -16,6 +16,7 @@
 #include "core/backup_schedule.h"
 #include "core/events.h"
 #include "core/files.h"
+#include "core/maintenance.h"
 #include "core/registry.h"
 #include "core/seed_source.h"
 #include "core/snapshots.h"
@@ -152,12 +153,18 @@ int run_daemon(const DaemonOptions& o) {
   core::SnapshotStore store(home);
 
   const std::string engine = record->engine;
+  // What the engine was last started with; when the record says otherwise
+  // (a modify), the engine restarts to catch up.
+  std::string running_type = record->node_type;
+  std::string running_version = record->engine_version;
   SupervisorConfig config{
       engine, node->id, node->address, node->port, record->auth_token, dir, [&]() {
         // Re-read the record so that a reboot applies what changed.
         auto fresh = registry.get(o.cluster);
         if (fresh) {
           if (auto* n = fresh->find_node(o.node)) {
+            running_type = fresh->node_type;
+            running_version = fresh->engine_version;
             return engine_launch(*fresh, *n, dir);
           }
         }
@@ -169,11 +176,20 @@ int run_daemon(const DaemonOptions& o) {
   std::vector<int> waiting_for_stop;
   std::optional<SnapshotJob> snapshot;
   AdminServer* server_ptr = nullptr;
+  // A restart that applies a modification (node type, engine version) and
+  // keeps the data: the node is "modifying" until the engine answers again.
+  struct ModifyJob {
+    std::string from_type, from_version;
+  };
+  std::optional<ModifyJob> modifying;
+  auto next_modify_try = std::chrono::steady_clock::time_point{};
 
   auto status_json = [&]() {
     return json{{"cluster", o.cluster},
                 {"node", o.node},
-                {"status", snapshot ? std::string("snapshotting") : supervisor.node_status()},
+                {"status", snapshot                      ? std::string("snapshotting")
+                           : modifying && !shutting_down ? std::string("modifying")
+                                                         : supervisor.node_status()},
                 {"engine",
                  {{"name", engine},
                   {"pid", supervisor.engine_pid()},
@@ -182,6 +198,42 @@ int run_daemon(const DaemonOptions& o) {
                   {"restarts", supervisor.restarts()},
                   {"last_error", supervisor.last_error()}}},
                 {"daemon", {{"pid", ::getpid()}, {"started", core::to_iso8601(started_at)}}}};
+  };
+
+  // Restarts the engine when the record asks for another node type or engine
+  // version, keeping Redis data through an RDB written just before (a plain
+  // reboot drops it, as ElastiCache's does).
+  auto catch_up_with_record = [&]() {
+    if (modifying || snapshot || shutting_down || supervisor.node_status() != "available") return;
+    if (std::chrono::steady_clock::now() < next_modify_try) return;
+    auto fresh = registry.get(o.cluster);
+    if (!fresh || fresh->lifecycle != core::Lifecycle::kActive) return;
+    if (fresh->node_type == running_type && fresh->engine_version == running_version) return;
+    if (engine == "redis") {
+      auto saved = redis_command(node->address, node->port, record->auth_token, {"SAVE"},
+                                 std::chrono::minutes(5));
+      if (!saved || saved->rfind("+", 0) != 0) {
+        record_event("Cache node " + node->id + " could not save its data before modification (" +
+                     saved.value_or("no answer") + "); retrying in 10 seconds");
+        next_modify_try = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        return;
+      }
+    }
+    modifying = ModifyJob{running_type, running_version};
+    supervisor.reboot(std::chrono::steady_clock::now());
+  };
+  auto finish_modify = [&]() {
+    if (!modifying || supervisor.node_status() != "available") return;
+    // The engine has loaded the RDB; a later reboot must not find it again.
+    std::error_code rm;
+    core::fs::remove(dir / "data" / "dump.rdb", rm);
+    if (node->id == "0001") {
+      if (running_type != modifying->from_type)
+        record_event("Cache node type modified to " + running_type);
+      if (running_version != modifying->from_version)
+        record_event("Cache engine version upgraded to " + running_version);
+    }
+    modifying.reset();
   };
 
   AdminServer server([&](int id, const HttpRequest& req, int& status, std::string& body) {
@@ -207,6 +259,31 @@ int run_daemon(const DaemonOptions& o) {
       body = status_json().dump();
       return true;
     }
+    if (req.path == "/v1/modify") {
+      // The record changed: apply it now instead of at the next check.
+      if (!method_is("POST")) return true;
+      next_modify_try = {};
+      catch_up_with_record();
+      status = 202;
+      body = status_json().dump();
+      return true;
+    }
+    if (req.path == "/v1/memory") {
+      if (!method_is("GET")) return true;
+      long long used = 0;
+      if (engine == "redis") {
+        auto info = redis_command(node->address, node->port, record->auth_token, {"INFO", "memory"},
+                                  std::chrono::seconds(2));
+        if (!info) {
+          status = 503;
+          body = json{{"error", "the engine does not answer"}}.dump();
+          return true;
+        }
+        used = std::atoll(info_field(*info, "used_memory").c_str());
+      }
+      body = json{{"used_memory", used}}.dump();
+      return true;
+    }
     if (req.path == "/v1/snapshot") {
       if (!method_is("POST")) return true;
       json body_json = json::parse(req.body, nullptr, false);
@@ -218,7 +295,7 @@ int run_daemon(const DaemonOptions& o) {
       };
       if (target.empty()) return refuse(400, "send {\"path\": \"...\"}: where the RDB file goes");
       if (engine != "redis") return refuse(409, "only Redis nodes can be snapshotted");
-      if (snapshot || shutting_down || supervisor.node_status() != "available")
+      if (snapshot || modifying || shutting_down || supervisor.node_status() != "available")
         return refuse(409, "the node is " +
                                std::string(snapshot ? "snapshotting" : supervisor.node_status()));
       auto info = redis_command(node->address, node->port, record->auth_token,
@@ -244,7 +321,9 @@ int run_daemon(const DaemonOptions& o) {
     }
     status = 404;
     body = json{{"error", "no such resource: " + req.path},
-                {"resources", {"GET /v1/status", "POST /v1/reboot", "POST /v1/shutdown"}}}
+                {"resources",
+                 {"GET /v1/status", "GET /v1/memory", "POST /v1/reboot", "POST /v1/modify",
+                  "POST /v1/snapshot", "POST /v1/shutdown"}}}
                .dump();
     return true;
   });
@@ -293,7 +372,7 @@ int run_daemon(const DaemonOptions& o) {
     for (const auto& name : core::expired_backups(*fresh, t, existing)) {
       if (!store.remove(name)) record_event("Deleted automatic snapshot " + name + " (retention)");
     }
-    if (snapshot || supervisor.node_status() != "available") return;
+    if (snapshot || modifying || supervisor.node_status() != "available") return;
     auto due = core::due_backup(*fresh, t, existing);
     if (!due) return;
     auto work = store.begin(*due);
@@ -312,6 +391,32 @@ int run_daemon(const DaemonOptions& o) {
                            *work,
                            std::atoll(info_field(*info, "rdb_saves").c_str()),
                            std::chrono::steady_clock::now() + std::chrono::minutes(30)};
+  };
+  // The maintenance window: the daemon of node 0001 moves the cluster's due
+  // work (pending changes, auto minor version upgrades) into the record,
+  // under the registry's lock; every node's daemon then catches up with it.
+  auto run_maintenance = [&]() {
+    auto fresh = registry.get(o.cluster);
+    if (!fresh) return;
+    core::TimePoint t = clock.now();
+    auto installed = core::versioned_engines();
+    if (!core::due_maintenance(*fresh, t, installed)) return;
+    std::optional<core::MaintenanceWork> done;
+    auto err = registry.update(o.cluster, [&](core::CacheClusterRecord& r) -> core::Status {
+      done = core::due_maintenance(r, t, installed);
+      if (done) core::apply_maintenance(r, *done);
+      return std::nullopt;
+    });
+    if (err || !done) return;
+    std::string what;
+    if (!done->cache_node_type.empty()) what += "cache node type " + done->cache_node_type;
+    if (!done->engine_version.empty()) {
+      if (!what.empty()) what += ", ";
+      what += (done->auto_upgrade ? "auto minor version upgrade to engine version "
+                                  : "engine version ") +
+              done->engine_version;
+    }
+    record_event("Applying modifications in the maintenance window: " + what);
   };
   auto next_home_check = std::chrono::steady_clock::now() + kHomeCheckInterval;
   for (;;) {
@@ -346,6 +451,7 @@ int run_daemon(const DaemonOptions& o) {
     }
     server.handle(fds);
     supervisor.tick(now);
+    finish_modify();
     if (snapshot) {
       auto info = redis_command(node->address, node->port, record->auth_token,
                                 {"INFO", "persistence"}, std::chrono::seconds(2));
@@ -400,6 +506,8 @@ int run_daemon(const DaemonOptions& o) {
       if (engine == "redis" && node->id == "0001" && !shutting_down) {
         run_backup_schedule();
       }
+      if (node->id == "0001" && !shutting_down) run_maintenance();
+      catch_up_with_record();
       // The state home was removed under us (a test's temporary home, or a
       // user's rm -rf): nothing can reach this node any more, so stop.
       if (!shutting_down && !core::fs::exists(dir)) {

@@ -40,7 +40,7 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   conf += "logfile \"\"\n";
   if (!c.auth_token.empty()) conf += "requirepass \"" + c.auth_token + "\"\n";
   l.config_text = conf;
-  l.argv = {core::engine_binary("redis"), l.config_file.string()};
+  l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
   return l;
 }
 
@@ -59,7 +59,7 @@ long connection_limit() {
 EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
-  l.argv = {core::engine_binary("memcached"),
+  l.argv = {core::engine_binary("memcached", c.engine_version),
             "-l",
             n.address,
             "-p",

@@ -15,6 +15,8 @@ core::Result<nlohmann::json> create_snapshot(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> describe_snapshots(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> delete_snapshot(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> copy_snapshot(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_engine_versions(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> list_allowed_node_type_modifications(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -28,6 +30,8 @@ Handler find_handler(const std::string& api_operation) {
       {"DescribeSnapshots", describe_snapshots},
       {"DeleteSnapshot", delete_snapshot},
       {"CopySnapshot", copy_snapshot},
+      {"DescribeCacheEngineVersions", describe_cache_engine_versions},
+      {"ListAllowedNodeTypeModifications", list_allowed_node_type_modifications},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

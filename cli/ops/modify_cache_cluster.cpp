@@ -1,40 +1,31 @@
-// modify-cache-cluster: growing and shrinking Memcached clusters
+// modify-cache-cluster: the node list of Memcached clusters
 // (--num-cache-nodes, --cache-node-ids-to-remove, --new-availability-zones,
-// --az-mode), now with --apply-immediately, else as PendingModifiedValues.
-// The other members (node type, parameter group, windows, ...) belong to the
-// modify issue: they are refused, and nothing changes.
+// --az-mode) is planned here; every other member by core::plan_modify (node
+// type, engine version, windows, backups, notifications, security groups,
+// auto minor version upgrade). With --apply-immediately the change happens
+// now, else node type, engine version and node count wait in
+// PendingModifiedValues for the maintenance window (node/daemon.cpp). The
+// members listed in kNotYet are refused, and nothing changes.
 #include <algorithm>
 #include <set>
 
 #include "cli/address_probe.h"
 #include "cli/context.h"
+#include "cli/engine_versions.h"
 #include "cli/node_launcher.h"
 #include "cli/node_status.h"
 #include "cli/ops/cluster_teardown.h"
 #include "cli/ops/request_fields.h"
 #include "core/create_cluster.h"
 #include "core/identifiers.h"
+#include "core/modify_cluster.h"
 
 namespace cachectl::cli {
 namespace {
 
-const char* const kNotYet[] = {"CacheSecurityGroupNames",
-                               "SecurityGroupIds",
-                               "PreferredMaintenanceWindow",
-                               "NotificationTopicArn",
-                               "CacheParameterGroupName",
-                               "NotificationTopicStatus",
-                               "Engine",
-                               "EngineVersion",
-                               "AutoMinorVersionUpgrade",
-                               "SnapshotRetentionLimit",
-                               "SnapshotWindow",
-                               "CacheNodeType",
-                               "AuthToken",
-                               "AuthTokenUpdateStrategy",
-                               "LogDeliveryConfigurations",
-                               "IpDiscovery",
-                               "ScaleConfig"};
+const char* const kNotYet[] = {
+    "CacheParameterGroupName",   "Engine",      "AuthToken",  "AuthTokenUpdateStrategy",
+    "LogDeliveryConfigurations", "IpDiscovery", "ScaleConfig"};
 
 struct Plan {
   int target = 0;
@@ -105,7 +96,8 @@ void node_list_changed(core::CacheClusterRecord& r, int count, const std::string
   r.num_cache_nodes = count;
   r.az_mode = az_mode;
   r.config_version += 1;
-  r.pending = {};
+  r.pending.num_cache_nodes = 0;
+  r.pending.cache_node_ids_to_remove.clear();
 }
 
 }  // namespace
@@ -131,8 +123,35 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
     if (record->engine != "memcached")
       return core::invalid_combination("AZMode is only supported for Memcached clusters.");
   }
+  // Everything is checked before anything changes.
+  core::ModifyContext checks{installed_engines(ctx.home()), [&]() -> std::optional<std::int64_t> {
+                               const auto& n = record->nodes.front();
+                               auto reply = ctx.admin().get(ctx.home().admin_socket(n.address),
+                                                            "/v1/memory");
+                               if (!reply.reached || reply.status != 200) return std::nullopt;
+                               return reply.body.value("used_memory", std::int64_t{0});
+                             }};
+  auto changes = core::plan_modify(*record, request, checks);
+  if (!changes) return changes.error();
   auto plan = plan_node_change(*record, request, ctx.region);
   if (!plan) return plan.error();
+  // Applied under the record's lock, planned again on what is there then.
+  bool restart = false;
+  checks.used_memory = nullptr;
+  if (auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
+        auto again = core::plan_modify(r, request, checks);
+        if (!again) return again.error();
+        r = again->record;
+        restart = again->restart;
+        return std::nullopt;
+      }))
+    return *err;
+  if (restart) {
+    // Each node's daemon restarts its engine for the new record (Redis keeps
+    // its data through an RDB); the cluster is "modifying" meanwhile.
+    for (const auto& n : record->nodes)
+      ctx.admin().post(ctx.home().admin_socket(n.address), "/v1/modify", std::chrono::minutes(5));
+  }
   bool now = opt_bool(request, "ApplyImmediately", false);
   int current = record->num_cache_nodes;
   std::string az_mode = opt_string(request, "AZMode").value_or(record->az_mode);

@@ -61,6 +61,9 @@ CacheClusterRecord FullRecord() {
   r.config_version = 4;
   r.pending.num_cache_nodes = 1;
   r.pending.cache_node_ids_to_remove = {"0002"};
+  r.pending.cache_node_type = "cache.m5.xlarge";
+  r.pending.engine_version = "1.6.21";
+  r.last_maintenance = At(2026y / November / 21, 23, 0, 0, 0);
   r.nodes = {
       {"0001", "127.42.0.2", 11222, "us-east-1b", At(2026y / November / 25, 6, 40, 12, 7)},
       {"0002", "127.42.1.254", 11222, "us-east-1c", At(2026y / November / 25, 6, 41, 0, 999)}};
@@ -110,6 +113,9 @@ void ExpectSame(const CacheClusterRecord& a, const CacheClusterRecord& b) {
     EXPECT_EQ(a.log_deliveries[i].enabled, b.log_deliveries[i].enabled);
   }
   EXPECT_EQ(a.create_time, b.create_time);
+  EXPECT_EQ(a.pending.cache_node_type, b.pending.cache_node_type);
+  EXPECT_EQ(a.pending.engine_version, b.pending.engine_version);
+  EXPECT_EQ(a.last_maintenance, b.last_maintenance);
   EXPECT_EQ(a.lifecycle, b.lifecycle);
   ASSERT_EQ(a.nodes.size(), b.nodes.size());
   for (std::size_t i = 0; i < a.nodes.size(); ++i) {
@@ -297,6 +303,14 @@ TEST(ClusterTomlInvalid, MissingNodeAddress) {
   std::string text = to_toml(FullRecord());
   ExpectInvalid(Replace(text, "address = '127.42.0.2'\n", ""),
                 {"[[nodes]]", "'address'", "missing"});
+}
+
+TEST(ClusterTomlInvalid, PendingNodeTypeMustExist) {
+  std::string text = to_toml(FullRecord());
+  auto at = text.find("cache.m5.xlarge");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 15, "cache.m5.zzzzzz");
+  ExpectInvalid(text, {"cache_node_type"});
 }
 
 TEST(ClusterTomlInvalid, BadLifecycle) {
