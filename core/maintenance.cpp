@@ -44,7 +44,13 @@ std::optional<MaintenanceWork> due_maintenance(const CacheClusterRecord& cluster
   }
   if (w.cache_node_type == cluster.node_type) w.cache_node_type.clear();
   if (w.engine_version == cluster.engine_version) w.engine_version.clear();
-  if (w.cache_node_type.empty() && w.engine_version.empty()) return std::nullopt;
+  if (cluster.pending.num_cache_nodes > 0 &&
+      cluster.pending.num_cache_nodes != cluster.num_cache_nodes) {
+    w.num_cache_nodes = cluster.pending.num_cache_nodes;
+    w.cache_node_ids_to_remove = cluster.pending.cache_node_ids_to_remove;
+  }
+  if (w.cache_node_type.empty() && w.engine_version.empty() && w.num_cache_nodes == 0)
+    return std::nullopt;
   return w;
 }
 

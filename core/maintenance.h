@@ -19,6 +19,11 @@ struct MaintenanceWork {
   std::string cache_node_type;  // new node type, or ""
   std::string engine_version;   // new engine version, or ""
   bool auto_upgrade = false;    // engine_version comes from auto minor version upgrade
+  // Memcached: the pending node count (0 = none) and the nodes it removes.
+  // The node list is changed by modify-cache-cluster (the one owner of node
+  // daemons and addresses), which the scheduler runs; see docs/decisions.md.
+  int num_cache_nodes = 0;
+  std::vector<std::string> cache_node_ids_to_remove;
 };
 
 // The start of the maintenance window `now` is in, if it is in one.
@@ -36,7 +41,8 @@ std::optional<MaintenanceWork> due_maintenance(const CacheClusterRecord& cluster
                                                const std::vector<InstalledEngine>& installed);
 
 // Applies the work to the record: new values in, pending values out, the
-// window marked as done.
+// window marked as done. A pending node count stays pending: it is cleared by
+// the modify that adds or removes the nodes.
 void apply_maintenance(CacheClusterRecord& cluster, const MaintenanceWork& work);
 
 }  // namespace cachectl::core

@@ -23,6 +23,7 @@
 #include "core/time_format.h"
 #include "node/admin_server.h"
 #include "node/engine_probe.h"
+#include "node/node_count_change.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -397,7 +398,9 @@ int run_daemon(const DaemonOptions& o) {
   // under the registry's lock; every node's daemon then catches up with it.
   auto run_maintenance = [&]() {
     auto fresh = registry.get(o.cluster);
-    if (!fresh) return;
+    // The cluster's first node runs its schedule (a Memcached cluster can
+    // lose node 0001).
+    if (!fresh || fresh->nodes.empty() || fresh->nodes.front().id != o.node) return;
     core::TimePoint t = clock.now();
     auto installed = core::versioned_engines();
     if (!core::due_maintenance(*fresh, t, installed)) return;
@@ -416,7 +419,16 @@ int run_daemon(const DaemonOptions& o) {
                                   : "engine version ") +
               done->engine_version;
     }
+    if (done->num_cache_nodes > 0) {
+      if (!what.empty()) what += ", ";
+      what += "number of cache nodes " + std::to_string(done->num_cache_nodes);
+    }
     record_event("Applying modifications in the maintenance window: " + what);
+    if (done->num_cache_nodes > 0 &&
+        start_node_count_change(o.state_dir, o.cluster, done->num_cache_nodes,
+                                done->cache_node_ids_to_remove, dir / "maintenance.log") < 0) {
+      record_event("Could not change the number of cache nodes: cannot start cachectl");
+    }
   };
   auto next_home_check = std::chrono::steady_clock::now() + kHomeCheckInterval;
   for (;;) {
@@ -506,7 +518,7 @@ int run_daemon(const DaemonOptions& o) {
       if (engine == "redis" && node->id == "0001" && !shutting_down) {
         run_backup_schedule();
       }
-      if (node->id == "0001" && !shutting_down) run_maintenance();
+      if (!shutting_down) run_maintenance();
       catch_up_with_record();
       // The state home was removed under us (a test's temporary home, or a
       // user's rm -rf): nothing can reach this node any more, so stop.

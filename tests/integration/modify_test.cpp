@@ -346,3 +346,65 @@ TEST_F(Modify, MemcachedNodeTypeChangeRestartsEveryNodeWithTheNewMemory) {
 
 }  // namespace
 }  // namespace cachectl::testing
+
+namespace cachectl::testing {
+namespace {
+
+class ModifyNodeCount : public Modify {};
+
+// A node count change without --apply-immediately waits for the window, then
+// the scheduler adds and removes the nodes without any command being run.
+TEST_F(ModifyNodeCount, PendingMemcachedNodeCountIsAppliedInTheWindow) {
+  ok("create-cache-cluster",
+     {"--cache-cluster-id", "grow", "--engine", "memcached", "--cache-node-type", "cache.t3.micro",
+      "--num-cache-nodes", "2", "--preferred-maintenance-window", "tue:10:00-tue:11:00"});
+  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "grow"}).exit_code,
+            0);
+  json m = ok("modify-cache-cluster", {"--cache-cluster-id", "grow", "--num-cache-nodes", "1",
+                                       "--cache-node-ids-to-remove", "0001"});
+  EXPECT_EQ(m["CacheCluster"]["PendingModifiedValues"]["NumCacheNodes"], 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(cluster("grow")["NumCacheNodes"], 2) << "not before the window";
+
+  set_clock("2026-12-01T10:05:00Z");
+  ASSERT_TRUE(wait_until(
+      [&] {
+        json c = cluster("grow");
+        return c["NumCacheNodes"] == 1 && c["PendingModifiedValues"].empty() &&
+               c["CacheClusterStatus"] == "available";
+      },
+      std::chrono::seconds(30)))
+      << cluster("grow").dump();
+  json d = ok("describe-cache-clusters", {"--cache-cluster-id", "grow", "--show-cache-node-info"});
+  ASSERT_EQ(d["CacheClusters"][0]["CacheNodes"].size(), 1u);
+  EXPECT_EQ(d["CacheClusters"][0]["CacheNodes"][0]["CacheNodeId"], "0002");
+  EXPECT_TRUE(has_event(
+      "grow", "Applying modifications in the maintenance window: number of cache nodes 1"));
+  EXPECT_TRUE(wait_until([&] { return has_event("grow", "Removed cache node 0001"); },
+                         std::chrono::seconds(5)));
+
+  // The next window's pending growth is run by the daemon of node 0002 now.
+  ok("modify-cache-cluster", {"--cache-cluster-id", "grow", "--num-cache-nodes", "3"});
+  set_clock("2026-12-08T10:05:00Z");
+  ASSERT_TRUE(wait_until(
+      [&] {
+        json c = cluster("grow");
+        return c["NumCacheNodes"] == 3 && c["PendingModifiedValues"].empty() &&
+               c["CacheClusterStatus"] == "available";
+      },
+      std::chrono::seconds(30)))
+      << cluster("grow").dump();
+  d = ok("describe-cache-clusters", {"--cache-cluster-id", "grow", "--show-cache-node-info"});
+  for (const auto& n : d["CacheClusters"][0]["CacheNodes"]) {
+    RunResult v =
+        run_program({"python3", "-c",
+                     "import socket,sys;s=socket.create_connection((sys.argv[1],int(sys.argv[2])));"
+                     "s.sendall(b'version\\r\\n');print(s.recv(100).decode())",
+                     n["Endpoint"]["Address"].get<std::string>(),
+                     std::to_string(n["Endpoint"]["Port"].get<int>())});
+    EXPECT_EQ(v.out.rfind("VERSION ", 0), 0u) << n.dump() << v.err;
+  }
+}
+
+}  // namespace
+}  // namespace cachectl::testing

@@ -87,3 +87,34 @@ TEST(DueMaintenance, NothingForADeletingCluster) {
 
 }  // namespace
 }  // namespace cachectl::core
+
+namespace cachectl::core {
+namespace {
+
+TEST(MaintenanceWork, APendingMemcachedNodeCountIsDueInTheWindowAndStaysPending) {
+  CacheClusterRecord c;
+  c.id = "mc";
+  c.engine = "memcached";
+  c.engine_version = "1.6.18";
+  c.node_type = "cache.t3.micro";
+  c.num_cache_nodes = 3;
+  c.maintenance_window = "tue:10:00-tue:11:00";
+  c.auto_minor_version_upgrade = false;
+  c.pending.num_cache_nodes = 2;
+  c.pending.cache_node_ids_to_remove = {"0002"};
+  using namespace std::chrono;
+  TimePoint before(sys_days{2026y / December / 1} + hours{9});
+  TimePoint inside(sys_days{2026y / December / 1} + hours{10} + minutes{5});
+  EXPECT_FALSE(due_maintenance(c, before, {}));
+  auto w = due_maintenance(c, inside, {});
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->num_cache_nodes, 2);
+  EXPECT_EQ(w->cache_node_ids_to_remove, std::vector<std::string>{"0002"});
+  apply_maintenance(c, *w);
+  // The modify that changes the node list clears it; the window is done.
+  EXPECT_EQ(c.pending.num_cache_nodes, 2);
+  EXPECT_FALSE(due_maintenance(c, inside + minutes{1}, {}));
+}
+
+}  // namespace
+}  // namespace cachectl::core
