@@ -15,6 +15,7 @@
 
 #include "core/backup_schedule.h"
 #include "core/events.h"
+#include "core/parameter_groups.h"
 #include "core/registry.h"
 #include "core/snapshots.h"
 #include "core/time_format.h"
@@ -130,16 +131,22 @@ int run_daemon(const DaemonOptions& o) {
   core::SnapshotStore store(home);
 
   const std::string engine = record->engine;
+  // The cluster's parameter group's values, read at every engine start (a
+  // default group, or one that cannot be read, gives the family's defaults).
+  auto group_values = [&](const core::CacheClusterRecord& r) {
+    auto group = core::ParameterGroupStore(home).get(r.parameter_group);
+    return group ? group->values : GroupValues{};
+  };
   SupervisorConfig config{
       engine, node->id, node->address, node->port, record->auth_token, dir, [&]() {
         // Re-read the record so that a reboot applies what changed.
         auto fresh = registry.get(o.cluster);
         if (fresh) {
           if (auto* n = fresh->find_node(o.node)) {
-            return engine_launch(*fresh, *n, dir);
+            return engine_launch(*fresh, *n, dir, group_values(*fresh));
           }
         }
-        return engine_launch(*record, *node, dir);
+        return engine_launch(*record, *node, dir, group_values(*record));
       }};
   Supervisor supervisor(config, record_event);
   auto started_at = clock.now();
@@ -213,6 +220,34 @@ int run_daemon(const DaemonOptions& o) {
                              std::chrono::steady_clock::now() + std::chrono::minutes(30)};
       return false;  // answered when the RDB is written
     }
+    if (req.path == "/v1/config") {
+      // Immediate parameter changes: CONFIG SET each, answer what was set.
+      if (!method_is("POST")) return true;
+      json body_json = json::parse(req.body, nullptr, false);
+      auto refuse = [&](int code, const std::string& why) {
+        status = code;
+        body = json{{"error", why}}.dump();
+        return true;
+      };
+      if (!body_json.is_object() || !body_json.contains("parameters") ||
+          !body_json["parameters"].is_object())
+        return refuse(400, "send {\"parameters\": {\"name\": \"value\", ...}}");
+      if (engine != "redis") return refuse(409, "memcached reads its parameters when it starts");
+      if (shutting_down || supervisor.node_status() != "available")
+        return refuse(409, "the node is " + supervisor.node_status());
+      json applied = json::object();
+      for (const auto& [name, value] : body_json["parameters"].items()) {
+        if (!value.is_string()) return refuse(400, "the value of " + name + " must be a string");
+        auto reply = redis_command(node->address, node->port, record->auth_token,
+                                   {"CONFIG", "SET", name, value.get<std::string>()},
+                                   std::chrono::seconds(2));
+        if (!reply || reply->rfind("+OK", 0) != 0)
+          return refuse(500, "CONFIG SET " + name + " failed: " + reply.value_or("no answer"));
+        applied[name] = value;
+      }
+      body = json{{"applied", applied}}.dump();
+      return true;
+    }
     if (req.path == "/v1/shutdown") {
       if (!method_is("POST")) return true;
       shutting_down = true;
@@ -222,7 +257,9 @@ int run_daemon(const DaemonOptions& o) {
     }
     status = 404;
     body = json{{"error", "no such resource: " + req.path},
-                {"resources", {"GET /v1/status", "POST /v1/reboot", "POST /v1/shutdown"}}}
+                {"resources",
+                 {"GET /v1/status", "POST /v1/reboot", "POST /v1/snapshot", "POST /v1/config",
+                  "POST /v1/shutdown"}}}
                .dump();
     return true;
   });

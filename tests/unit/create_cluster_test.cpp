@@ -17,8 +17,10 @@ using namespace std::chrono;
 class PlanNewCluster : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / November / 25} + hours{6} + minutes{40});
-  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}}, now_, "us-east-1",
-                                 [](const std::string& name) { return name == "nightly"; }};
+  const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}},
+                                now_,
+                                "us-east-1",
+                                [](const std::string& name) { return name == "nightly"; }};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -315,6 +317,36 @@ TEST_F(PlanNewCluster, UnknownParameterGroup) {
   EXPECT_EQ(ErrorOf(req), "CacheParameterGroupNotFound");
   req["CacheParameterGroupName"] = "default.redis7";
   EXPECT_EQ(ErrorOf(req), "");
+}
+
+TEST_F(PlanNewCluster, UserParameterGroupOfTheEngineFamily) {
+  ServiceContext with_groups = context_;
+  with_groups.parameter_group_family = [](const std::string& name) -> Result<std::string> {
+    if (name == "web") return std::string("redis7");
+    if (name == "mc") return std::string("memcached1.6");
+    if (name == "default.redis7") return std::string("redis7");
+    if (name == "default.memcached1.6") return std::string("memcached1.6");
+    return ApiError{"CacheParameterGroupNotFound", "CacheParameterGroup " + name + " not found."};
+  };
+  auto error_of = [&](const json& req) {
+    auto r = plan_new_cluster(req, with_groups);
+    return r.ok() ? std::string() : r.error().code;
+  };
+  json req = Redis();
+  req["CacheParameterGroupName"] = "Web";
+  EXPECT_EQ(error_of(req), "");
+  EXPECT_EQ(plan_new_cluster(req, with_groups)->parameter_group, "web");
+  req["CacheParameterGroupName"] = "mc";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "default.memcached1.6";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "default.redis6.x";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "other";
+  EXPECT_EQ(error_of(req), "CacheParameterGroupNotFound");
+  json mc = Memcached(2);
+  mc["CacheParameterGroupName"] = "mc";
+  EXPECT_EQ(error_of(mc), "");
 }
 
 TEST_F(PlanNewCluster, AuthTokenNeedsTransitEncryption) {
