@@ -1,6 +1,7 @@
 #include "cli/parameter_apply.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/engines.h"
 #include "core/parameter_table.h"

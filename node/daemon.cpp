@@ -236,7 +236,9 @@ int run_daemon(const DaemonOptions& o) {
       if (shutting_down || supervisor.node_status() != "available")
         return refuse(409, "the node is " + supervisor.node_status());
       json applied = json::object();
-      for (const auto& [name, value] : body_json["parameters"].items()) {
+      for (const auto& item : body_json["parameters"].items()) {
+        const std::string& name = item.key();
+        const json& value = item.value();
         if (!value.is_string()) return refuse(400, "the value of " + name + " must be a string");
         auto reply = redis_command(node->address, node->port, record->auth_token,
                                    {"CONFIG", "SET", name, value.get<std::string>()},

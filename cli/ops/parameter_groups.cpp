@@ -1,6 +1,7 @@
 // The cache parameter group operations: create, describe, modify, reset,
 // delete, describe-cache-parameters, describe-engine-default-parameters.
 // Changes to a group in use reach its clusters through cli/parameter_apply.
+#include "core/identifiers.h"
 #include "core/parameter_groups.h"
 
 #include <algorithm>
@@ -44,15 +45,15 @@ json parameter_json(const core::ParameterSpec& p, const core::ParameterGroupReco
     auto it = g->values.find(std::string(p.name));
     if (it != g->values.end()) value = it->second;
   }
-  return {{"ParameterName", p.name},
+  return {{"ParameterName", std::string(p.name)},
           {"ParameterValue", value},
-          {"Description", p.description},
+          {"Description", std::string(p.description)},
           {"Source", source_of(p, g)},
-          {"DataType", p.data_type},
-          {"AllowedValues", p.allowed},
+          {"DataType", std::string(p.data_type)},
+          {"AllowedValues", std::string(p.allowed)},
           {"IsModifiable", p.modifiable},
-          {"MinimumEngineVersion", p.minimum_engine_version},
-          {"ChangeType", core::change_type_name(p.change_type)}};
+          {"MinimumEngineVersion", std::string(p.minimum_engine_version)},
+          {"ChangeType", std::string(core::change_type_name(p.change_type))}};
 }
 
 // One page of a family's parameters after `marker` (a parameter name).
@@ -73,7 +74,7 @@ core::Result<json> parameter_page(const std::string& family, const core::Paramet
     }
     if (!source.empty() && source_of(p, g) != source) continue;
     if (static_cast<int>(list.size()) == *limit) {
-      next_marker = list.back()["ParameterName"];
+      next_marker = list.back()["ParameterName"].get<std::string>();
       break;
     }
     list.push_back(parameter_json(p, g));

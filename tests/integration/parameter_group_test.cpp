@@ -56,7 +56,9 @@ class ParameterGroupTest : public CachectlTest {
     RunResult r = cachectl(args);
     EXPECT_EQ(r.exit_code, 254) << r.out << r.err;
     EXPECT_NE(r.err.find(code), std::string::npos) << r.err;
-    if (!mention.empty()) EXPECT_NE(r.err.find(mention), std::string::npos) << r.err;
+    if (!mention.empty()) {
+      EXPECT_NE(r.err.find(mention), std::string::npos) << r.err;
+    }
   }
 };
 
@@ -149,10 +151,10 @@ TEST_F(ParameterGroupTest, RefusedRequestsChangeNothing) {
   expect_error({"describe-engine-default-parameters", "--cache-parameter-group-family", "redis2.6"},
                "InvalidParameterValue");
   expect_error(
-      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", g, "mc"},
+      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", "--cache-node-type", "cache.t3.micro", g, "mc"},
       "InvalidParameterCombination");
   expect_error(
-      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", g, "none"},
+      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", "--cache-node-type", "cache.t3.micro", g, "none"},
       "CacheParameterGroupNotFound");
 
   EXPECT_EQ(user_values("g"), (json{{"timeout", "300"}}));
@@ -162,7 +164,7 @@ TEST_F(ParameterGroupTest, RefusedRequestsChangeNothing) {
   json groups = ok("describe-cache-parameter-groups", {});
   std::vector<std::string> names;
   for (const auto& x : groups["CacheParameterGroups"])
-    names.push_back(x["CacheParameterGroupName"]);
+    names.push_back(x["CacheParameterGroupName"].get<std::string>());
   EXPECT_EQ(names, (std::vector<std::string>{"default.memcached1.6", "default.redis7", "g", "mc"}));
   EXPECT_EQ(cachectl({"describe-cache-clusters", "--cache-cluster-id", "wrong"}).exit_code, 254);
 
@@ -193,7 +195,7 @@ TEST_F(ParameterGroupTest, EveryOperationPrintsTheModelShape) {
   EXPECT_TRUE(paged.contains("Marker"));
   json next =
       ok("describe-cache-parameters", {"--cache-parameter-group-name", "shape", "--no-paginate",
-                                       "--max-records", "20", "--marker", paged["Marker"]});
+                                       "--max-records", "20", "--marker", paged["Marker"].get<std::string>()});
   EXPECT_NE(next["Parameters"][0]["ParameterName"], paged["Parameters"][0]["ParameterName"]);
   for (std::string family : {"redis7", "memcached1.6"}) {
     json d = ok("describe-engine-default-parameters", {"--cache-parameter-group-family", family});
@@ -223,10 +225,10 @@ TEST_F(ParameterGroupTest, RedisAcceptsEveryEngineParameterOfTheTable) {
   for (const auto& p : d["EngineDefaults"]["Parameters"]) {
     if (p["Source"] != "engine-default") continue;
     ++engine_facing;
-    std::string name = p["ParameterName"];
+    std::string name = p["ParameterName"].get<std::string>();
     EXPECT_EQ(config_get(ep, name), p["ParameterValue"].get<std::string>()) << name;
     if (p["ChangeType"] == "immediate" && p["IsModifiable"] == true) {
-      RunResult r = redis_cli(ep.first, ep.second, {"CONFIG", "SET", name, p["ParameterValue"]});
+      RunResult r = redis_cli(ep.first, ep.second, {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
       EXPECT_EQ(r.out, "OK\n") << name << ": " << r.out << r.err;
     }
   }
@@ -252,7 +254,7 @@ TEST_F(ParameterGroupTest, MemcachedReadsItsGroupAtStart) {
                         "s.sendall(b'stats settings\\r\\n');d=b''\n"
                         "while not d.endswith(b'END\\r\\n'): d+=s.recv(65536)\n"
                         "print(d.decode())",
-                        e["Address"], std::to_string(e["Port"].get<int>())})
+                        e["Address"].get<std::string>(), std::to_string(e["Port"].get<int>())})
         .out;
   };
   for (int n : {0, 1}) {

@@ -20,7 +20,8 @@ class PlanNewCluster : public ::testing::Test {
   const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}},
                                 now_,
                                 "us-east-1",
-                                [](const std::string& name) { return name == "nightly"; }};
+                                [](const std::string& name) { return name == "nightly"; },
+                                nullptr};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -371,7 +372,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

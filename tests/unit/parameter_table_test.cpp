@@ -129,7 +129,8 @@ TEST(ParameterTable, MemcachedOptionsExistInTheInstalledMemcached) {
 
 TEST(ParameterGroupNames, FollowTheApiRules) {
   EXPECT_EQ(*normalize_parameter_group_name("My-Group1"), "my-group1");
-  for (std::string bad : {"", "1abc", "a--b", "a-", "a.b", "a_b", std::string(256, 'a')})
+  for (const std::string& bad :
+       std::vector<std::string>{"", "1abc", "a--b", "a-", "a.b", "a_b", std::string(256, 'a')})
     EXPECT_FALSE(normalize_parameter_group_name(bad).ok()) << bad;
   EXPECT_TRUE(normalize_parameter_group_name(std::string(255, 'a')).ok());
 }
