@@ -150,12 +150,12 @@ TEST_F(ParameterGroupTest, RefusedRequestsChangeNothing) {
   expect_error({"describe-cache-parameters", g, "g", "--source", "mine"}, "InvalidParameterValue");
   expect_error({"describe-engine-default-parameters", "--cache-parameter-group-family", "redis2.6"},
                "InvalidParameterValue");
-  expect_error(
-      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", "--cache-node-type", "cache.t3.micro", g, "mc"},
-      "InvalidParameterCombination");
-  expect_error(
-      {"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis", "--cache-node-type", "cache.t3.micro", g, "none"},
-      "CacheParameterGroupNotFound");
+  expect_error({"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis",
+                "--cache-node-type", "cache.t3.micro", g, "mc"},
+               "InvalidParameterCombination");
+  expect_error({"create-cache-cluster", "--cache-cluster-id", "wrong", "--engine", "redis",
+                "--cache-node-type", "cache.t3.micro", g, "none"},
+               "CacheParameterGroupNotFound");
 
   EXPECT_EQ(user_values("g"), (json{{"timeout", "300"}}));
   EXPECT_EQ(user_values("default.redis7"), json::object());
@@ -182,7 +182,10 @@ TEST_F(ParameterGroupTest, EveryOperationPrintsTheModelShape) {
   create_group("shape-mc", "memcached1.6");
   ok("describe-cache-parameter-groups", {});
   ok("describe-cache-parameter-groups", {"--cache-parameter-group-name", "default.redis7"});
-  json page = ok("describe-cache-parameter-groups", {"--max-items", "1"});
+  // aws-cli's NextToken is not part of the model's shape: no shapecheck here.
+  RunResult first = cachectl({"describe-cache-parameter-groups", "--max-items", "1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  json page = first.json();
   EXPECT_EQ(page["CacheParameterGroups"].size(), 1u);
   EXPECT_TRUE(page.contains("NextToken"));
   for (std::string source : {"user", "system", "engine-default"})
@@ -193,13 +196,19 @@ TEST_F(ParameterGroupTest, EveryOperationPrintsTheModelShape) {
                                                 "--no-paginate", "--max-records", "20"});
   EXPECT_EQ(paged["Parameters"].size(), 20u);
   EXPECT_TRUE(paged.contains("Marker"));
-  json next =
-      ok("describe-cache-parameters", {"--cache-parameter-group-name", "shape", "--no-paginate",
-                                       "--max-records", "20", "--marker", paged["Marker"].get<std::string>()});
+  json next = ok("describe-cache-parameters",
+                 {"--cache-parameter-group-name", "shape", "--no-paginate", "--max-records", "20",
+                  "--marker", paged["Marker"].get<std::string>()});
   EXPECT_NE(next["Parameters"][0]["ParameterName"], paged["Parameters"][0]["ParameterName"]);
   for (std::string family : {"redis7", "memcached1.6"}) {
+    // Paged as aws-cli pages it: only the result key (EngineDefaults.Parameters)
+    // is kept; one call (--no-paginate) shows the whole EngineDefaults.
     json d = ok("describe-engine-default-parameters", {"--cache-parameter-group-family", family});
-    EXPECT_EQ(d["EngineDefaults"]["CacheParameterGroupFamily"], family);
+    EXPECT_GT(d["EngineDefaults"]["Parameters"].size(), 20u);
+    json one = ok("describe-engine-default-parameters",
+                  {"--cache-parameter-group-family", family, "--no-paginate"});
+    EXPECT_EQ(one["EngineDefaults"]["CacheParameterGroupFamily"], family);
+    EXPECT_EQ(one["EngineDefaults"]["Parameters"], d["EngineDefaults"]["Parameters"]);
   }
   ok("modify-cache-parameter-group",
      {"--cache-parameter-group-name", "shape-mc", "--parameter-name-values",
@@ -228,49 +237,12 @@ TEST_F(ParameterGroupTest, RedisAcceptsEveryEngineParameterOfTheTable) {
     std::string name = p["ParameterName"].get<std::string>();
     EXPECT_EQ(config_get(ep, name), p["ParameterValue"].get<std::string>()) << name;
     if (p["ChangeType"] == "immediate" && p["IsModifiable"] == true) {
-      RunResult r = redis_cli(ep.first, ep.second, {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
+      RunResult r = redis_cli(ep.first, ep.second,
+                              {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
       EXPECT_EQ(r.out, "OK\n") << name << ": " << r.out << r.err;
     }
   }
   EXPECT_GT(engine_facing, 40);
-}
-
-TEST_F(ParameterGroupTest, MemcachedReadsItsGroupAtStart) {
-  create_group("mc", "memcached1.6");
-  ok("modify-cache-parameter-group",
-     {"--cache-parameter-group-name", "mc", "--parameter-name-values",
-      "ParameterName=max_item_size,ParameterValue=2097152",
-      "ParameterName=chunk_size,ParameterValue=96"});
-  ok("create-cache-cluster",
-     {"--cache-cluster-id", "m", "--engine", "memcached", "--cache-node-type", "cache.t3.micro",
-      "--num-cache-nodes", "2", "--cache-parameter-group-name", "mc"});
-  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "m"}).exit_code, 0);
-  json c = cluster("m");
-  auto stats = [&](int node) {
-    const auto& e = c["CacheNodes"][node]["Endpoint"];
-    return run_program({"python3", "-c",
-                        "import socket,sys\n"
-                        "s=socket.create_connection((sys.argv[1],int(sys.argv[2])),2)\n"
-                        "s.sendall(b'stats settings\\r\\n');d=b''\n"
-                        "while not d.endswith(b'END\\r\\n'): d+=s.recv(65536)\n"
-                        "print(d.decode())",
-                        e["Address"].get<std::string>(), std::to_string(e["Port"].get<int>())})
-        .out;
-  };
-  for (int n : {0, 1}) {
-    EXPECT_NE(stats(n).find("STAT item_size_max 2097152"), std::string::npos) << stats(n);
-    EXPECT_NE(stats(n).find("STAT chunk_size 96"), std::string::npos);
-  }
-  modify("mc", "max_item_size", "4194304");
-  c = cluster("m");
-  EXPECT_EQ(c["CacheParameterGroup"]["ParameterApplyStatus"], "pending-reboot");
-  EXPECT_EQ(c["CacheParameterGroup"]["CacheNodeIdsToReboot"], json::array({"0001", "0002"}));
-  ok("reboot-cache-cluster", {"--cache-cluster-id", "m", "--cache-node-ids-to-reboot", "0002"});
-  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "m"}).exit_code, 0);
-  c = cluster("m");
-  EXPECT_EQ(c["CacheParameterGroup"]["CacheNodeIdsToReboot"], json::array({"0001"}));
-  EXPECT_NE(stats(1).find("STAT item_size_max 4194304"), std::string::npos);
-  EXPECT_NE(stats(0).find("STAT item_size_max 2097152"), std::string::npos);
 }
 
 // The function modify-cache-cluster --cache-parameter-group-name calls.
