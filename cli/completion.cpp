@@ -195,13 +195,14 @@ std::vector<core::InstalledEngine> cached_engines(const Line& line) {
   return out;
 }
 
-// The default parameter group of each installed engine version; custom
-// parameter groups have no store yet. Without the cache, Redis's newest.
-std::vector<std::string> default_parameter_groups(const Line& line) {
+// The default parameter group of each installed engine version (without
+// the cache, Redis's newest), and the user's groups.
+std::vector<std::string> parameter_groups(const Line& line) {
   std::set<std::string> names;
   for (const auto& e : cached_engines(line))
     names.insert(core::default_parameter_group(e.engine, e.version));
   if (names.empty()) names.insert(core::default_parameter_group("redis", ""));
+  for (auto& n : resource_names(line, "parameter-groups", ".toml")) names.insert(std::move(n));
   return {names.begin(), names.end()};
 }
 
@@ -287,12 +288,12 @@ std::vector<Completion> member_values(const Line& line, const CommandOption& opt
     auto type = line.values.find("--source-type");
     if (type == line.values.end() || type->second == "cache-cluster")
       return plain(resource_names(line, "clusters", ".toml"));
-    if (type->second == "cache-parameter-group") return plain(default_parameter_groups(line));
+    if (type->second == "cache-parameter-group") return plain(parameter_groups(line));
     return {};
   }
   if (m == "SnapshotName" || m == "SourceSnapshotName")
     return plain(resource_names(line, "snapshots", ""));
-  if (m == "CacheParameterGroupName") return plain(default_parameter_groups(line));
+  if (m == "CacheParameterGroupName") return plain(parameter_groups(line));
   if (m == "EngineVersion") return plain(engine_versions(line));
   if (m == "PreferredAvailabilityZone" || m == "PreferredAvailabilityZones" ||
       m == "NewAvailabilityZones")

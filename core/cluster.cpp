@@ -73,6 +73,8 @@ std::string to_toml(const CacheClusterRecord& r) {
   };
   t.insert("nodes", node_tables(r.nodes));
   if (!r.removing.empty()) t.insert("removing_nodes", node_tables(r.removing));
+  if (!r.nodes_to_reboot.empty())
+    t.insert("cache_node_ids_to_reboot", to_toml_array(r.nodes_to_reboot));
   if (r.has_config_endpoint()) {
     t.insert("configuration_endpoint", toml::table{{"address", r.config_address},
                                                    {"port", r.config_port},
@@ -197,7 +199,15 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     }
     r.nodes.push_back(std::move(*n));
   }
+  r.nodes_to_reboot = f.strings("cache_node_ids_to_reboot");
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  for (const auto& id : r.nodes_to_reboot) {
+    if (!r.find_node(id)) {
+      return ApiError{kRegistryFileInvalid, std::string(origin) +
+                                                ": key 'cache_node_ids_to_reboot': no node '" + id +
+                                                "' in [[nodes]]"};
+    }
+  }
   if (r.has_config_endpoint()) {
     const toml::table* cfg = t["configuration_endpoint"].as_table();
     if (!cfg) {

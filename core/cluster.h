@@ -97,6 +97,10 @@ struct CacheClusterRecord {
   // Nodes taken out of the cluster whose daemons are still being stopped: the
   // cluster shows "modifying" until they are gone.
   std::vector<CacheNodeRecord> removing;
+  // Nodes that must be rebooted for requires-reboot parameter changes of
+  // the cluster's parameter group to take effect (ParameterApplyStatus
+  // pending-reboot); rebooting a node takes it off.
+  std::vector<std::string> nodes_to_reboot;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
 

@@ -62,20 +62,25 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   for (const auto& g : r.cache_security_group_names)
     csg.push_back({{"CacheSecurityGroupName", g}, {"Status", "active"}});
   c["CacheSecurityGroups"] = csg;
-  c["CacheParameterGroup"] = {{"CacheParameterGroupName", r.parameter_group},
-                              {"ParameterApplyStatus", "in-sync"},
-                              {"CacheNodeIdsToReboot", json::array()}};
+  c["CacheParameterGroup"] = {
+      {"CacheParameterGroupName", r.parameter_group},
+      {"ParameterApplyStatus", r.nodes_to_reboot.empty() ? "in-sync" : "pending-reboot"},
+      {"CacheNodeIdsToReboot", r.nodes_to_reboot}};
   if (!r.subnet_group.empty()) c["CacheSubnetGroupName"] = r.subnet_group;
   if (show_node_info) {
     json list = json::array();
     for (std::size_t i = 0; i < r.nodes.size(); ++i) {
       const auto& n = r.nodes[i];
-      list.push_back({{"CacheNodeId", n.id},
-                      {"CacheNodeStatus", i < nodes.size() ? nodes[i] : "creating"},
-                      {"CacheNodeCreateTime", to_iso8601(n.create_time)},
-                      {"Endpoint", {{"Address", n.address}, {"Port", n.port}}},
-                      {"ParameterGroupStatus", "in-sync"},
-                      {"CustomerAvailabilityZone", n.availability_zone}});
+      list.push_back(
+          {{"CacheNodeId", n.id},
+           {"CacheNodeStatus", i < nodes.size() ? nodes[i] : "creating"},
+           {"CacheNodeCreateTime", to_iso8601(n.create_time)},
+           {"Endpoint", {{"Address", n.address}, {"Port", n.port}}},
+           {"ParameterGroupStatus", std::find(r.nodes_to_reboot.begin(), r.nodes_to_reboot.end(),
+                                              n.id) == r.nodes_to_reboot.end()
+                                        ? "in-sync"
+                                        : "pending-reboot"},
+           {"CustomerAvailabilityZone", n.availability_zone}});
     }
     c["CacheNodes"] = list;
   }

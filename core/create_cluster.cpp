@@ -178,7 +178,19 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   r.parameter_group = get_string(req, "CacheParameterGroupName");
   std::string default_group = default_parameter_group(r.engine, r.engine_version);
   if (r.parameter_group.empty()) r.parameter_group = default_group;
-  if (r.parameter_group != default_group) {
+  for (auto& ch : r.parameter_group)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (r.parameter_group != default_group && ctx.parameter_group_family) {
+    auto family = ctx.parameter_group_family(r.parameter_group);
+    std::string wanted = parameter_group_family(r.engine, r.engine_version);
+    if (family && *family != wanted) {
+      return invalid_combination("Cache parameter group " + r.parameter_group + " is of family " +
+                                 *family + ", not " + wanted + " (engine " + r.engine + " " +
+                                 r.engine_version + ").");
+    }
+  }
+  bool known = ctx.parameter_group_family && ctx.parameter_group_family(r.parameter_group).ok();
+  if (r.parameter_group != default_group && !known) {
     if (r.parameter_group.rfind("default.", 0) == 0) {
       return invalid_combination("Cache parameter group " + r.parameter_group +
                                  " is not of family " +

@@ -18,6 +18,9 @@ struct ServiceContext {
   std::string region = "us-east-1";
   // Whether a snapshot of that name is in the store (--snapshot-name).
   std::function<bool(const std::string&)> snapshot_exists;
+  // The family of a parameter group (CacheParameterGroupNotFound when there
+  // is none of that name). Unset: only default groups exist.
+  std::function<Result<std::string>(const std::string&)> parameter_group_family;
 };
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).

@@ -17,6 +17,7 @@
 #include "core/events.h"
 #include "core/files.h"
 #include "core/maintenance.h"
+#include "core/parameter_groups.h"
 #include "core/registry.h"
 #include "core/seed_source.h"
 #include "core/snapshots.h"
@@ -158,6 +159,12 @@ int run_daemon(const DaemonOptions& o) {
   // (a modify), the engine restarts to catch up.
   std::string running_type = record->node_type;
   std::string running_version = record->engine_version;
+  // The cluster's parameter group's values, read at every engine start (a
+  // default group, or one that cannot be read, gives the family's defaults).
+  auto group_values = [&](const core::CacheClusterRecord& r) {
+    auto group = core::ParameterGroupStore(home).get(r.parameter_group);
+    return group ? group->values : GroupValues{};
+  };
   SupervisorConfig config{
       engine, node->id, node->address, node->port, record->auth_token, dir, [&]() {
         // Re-read the record so that a reboot applies what changed.
@@ -166,10 +173,10 @@ int run_daemon(const DaemonOptions& o) {
           if (auto* n = fresh->find_node(o.node)) {
             running_type = fresh->node_type;
             running_version = fresh->engine_version;
-            return engine_launch(*fresh, *n, dir);
+            return engine_launch(*fresh, *n, dir, group_values(*fresh));
           }
         }
-        return engine_launch(*record, *node, dir);
+        return engine_launch(*record, *node, dir, group_values(*record));
       }};
   Supervisor supervisor(config, record_event);
   auto started_at = clock.now();
@@ -313,6 +320,36 @@ int run_daemon(const DaemonOptions& o) {
                              std::chrono::steady_clock::now() + std::chrono::minutes(30)};
       return false;  // answered when the RDB is written
     }
+    if (req.path == "/v1/config") {
+      // Immediate parameter changes: CONFIG SET each, answer what was set.
+      if (!method_is("POST")) return true;
+      json body_json = json::parse(req.body, nullptr, false);
+      auto refuse = [&](int code, const std::string& why) {
+        status = code;
+        body = json{{"error", why}}.dump();
+        return true;
+      };
+      if (!body_json.is_object() || !body_json.contains("parameters") ||
+          !body_json["parameters"].is_object())
+        return refuse(400, "send {\"parameters\": {\"name\": \"value\", ...}}");
+      if (engine != "redis") return refuse(409, "memcached reads its parameters when it starts");
+      if (shutting_down || supervisor.node_status() != "available")
+        return refuse(409, "the node is " + supervisor.node_status());
+      json applied = json::object();
+      for (const auto& item : body_json["parameters"].items()) {
+        const std::string& name = item.key();
+        const json& value = item.value();
+        if (!value.is_string()) return refuse(400, "the value of " + name + " must be a string");
+        auto reply = redis_command(node->address, node->port, record->auth_token,
+                                   {"CONFIG", "SET", name, value.get<std::string>()},
+                                   std::chrono::seconds(2));
+        if (!reply || reply->rfind("+OK", 0) != 0)
+          return refuse(500, "CONFIG SET " + name + " failed: " + reply.value_or("no answer"));
+        applied[name] = value;
+      }
+      body = json{{"applied", applied}}.dump();
+      return true;
+    }
     if (req.path == "/v1/shutdown") {
       if (!method_is("POST")) return true;
       shutting_down = true;
@@ -324,7 +361,7 @@ int run_daemon(const DaemonOptions& o) {
     body = json{{"error", "no such resource: " + req.path},
                 {"resources",
                  {"GET /v1/status", "GET /v1/memory", "POST /v1/reboot", "POST /v1/modify",
-                  "POST /v1/snapshot", "POST /v1/shutdown"}}}
+                  "POST /v1/snapshot", "POST /v1/config", "POST /v1/shutdown"}}}
                .dump();
     return true;
   });

@@ -8,11 +8,21 @@
 
 #include "core/engines.h"
 #include "core/node_types.h"
+#include "core/parameter_table.h"
 
 namespace cachectl::node {
 
+std::string redis_conf_quote(const std::string& value) {
+  std::string out = "\"";
+  for (char ch : value) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
 EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                          const std::filesystem::path& dir) {
+                          const std::filesystem::path& dir, const GroupValues& group_values) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.config_file = dir / "redis.conf";
@@ -32,11 +42,16 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   conf += "save \"\"\n";
   conf += "appendonly no\n";
   conf += "maxmemory " + std::to_string(type ? core::redis_maxmemory(*type) : 0) + "\n";
-  // ElastiCache's default.redis7 values.
-  conf += "maxmemory-policy volatile-lru\n";
-  conf += "tcp-keepalive 300\n";
-  conf += "timeout 0\n";
-  conf += "databases 16\n";
+  // The parameter group's values (the family's defaults where it sets none).
+  std::string family = core::parameter_group_family(c.engine, c.engine_version);
+  if (const auto* table = core::family_parameters(family)) {
+    auto values = core::effective_values(family, group_values);
+    for (const auto& p : *table) {
+      if (p.reaches_engine())
+        conf +=
+            std::string(p.engine_name) + " " + redis_conf_quote(values[std::string(p.name)]) + "\n";
+    }
+  }
   conf += "logfile \"\"\n";
   if (!c.auth_token.empty()) conf += "requirepass \"" + c.auth_token + "\"\n";
   l.config_text = conf;
@@ -56,7 +71,8 @@ long connection_limit() {
 
 }  // namespace
 
-EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n) {
+EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
+                              const GroupValues& group_values) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.argv = {core::engine_binary("memcached", c.engine_version),
@@ -70,6 +86,9 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
             std::to_string(type ? core::memcached_memory_mib(*type) : 64),
             "-c",
             std::to_string(connection_limit())};
+  std::string family = core::parameter_group_family(c.engine, c.engine_version);
+  for (auto& arg : core::memcached_arguments(family, core::effective_values(family, group_values)))
+    l.argv.push_back(std::move(arg));
   // memcached refuses to run as root unless told which user to be.
   if (::geteuid() == 0) {
     l.argv.push_back("-u");
@@ -79,8 +98,9 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
 }
 
 EngineLaunch engine_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                           const std::filesystem::path& dir) {
-  return c.engine == "memcached" ? memcached_launch(c, n) : redis_launch(c, n, dir);
+                           const std::filesystem::path& dir, const GroupValues& group_values) {
+  return c.engine == "memcached" ? memcached_launch(c, n, group_values)
+                                 : redis_launch(c, n, dir, group_values);
 }
 
 }  // namespace cachectl::node

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,21 @@ struct EngineLaunch {
   std::string config_text;
 };
 
+// The values a user's parameter group sets (`group_values`, by parameter
+// name) go to the engine with the family's defaults for the rest, for the
+// parameters that reach the engine (core/parameter_table.cpp).
+using GroupValues = std::map<std::string, std::string>;
 EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
-                          const core::CacheNodeRecord& node, const std::filesystem::path& dir);
+                          const core::CacheNodeRecord& node, const std::filesystem::path& dir,
+                          const GroupValues& group_values = {});
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
-                              const core::CacheNodeRecord& node);
+                              const core::CacheNodeRecord& node,
+                              const GroupValues& group_values = {});
 EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
-                           const core::CacheNodeRecord& node, const std::filesystem::path& dir);
+                           const core::CacheNodeRecord& node, const std::filesystem::path& dir,
+                           const GroupValues& group_values = {});
+
+// A value as redis.conf reads it: double-quoted, with \ and " escaped.
+std::string redis_conf_quote(const std::string& value);
 
 }  // namespace cachectl::node

@@ -9,6 +9,7 @@
 #include "cli/seed_download.h"
 #include "core/cluster_view.h"
 #include "core/create_cluster.h"
+#include "core/parameter_groups.h"
 #include "core/snapshots.h"
 
 namespace cachectl::cli {
@@ -16,7 +17,12 @@ namespace cachectl::cli {
 core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::json& request) {
   core::ServiceContext service{
       installed_engines(ctx.home()), ctx.clock.now(), ctx.region,
-      [&](const std::string& name) { return core::SnapshotStore(ctx.home()).get(name).ok(); }};
+      [&](const std::string& name) { return core::SnapshotStore(ctx.home()).get(name).ok(); },
+      [&](const std::string& name) -> core::Result<std::string> {
+        auto group = core::ParameterGroupStore(ctx.home()).get(name);
+        if (!group) return group.error();
+        return group->family;
+      }};
   auto record = core::plan_new_cluster(request, service);
   if (!record) return record.error();
   if (auto err = ctx.registry.create(*record, can_listen)) return *err;

@@ -17,6 +17,13 @@ core::Result<nlohmann::json> delete_snapshot(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> copy_snapshot(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> describe_cache_engine_versions(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> list_allowed_node_type_modifications(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> create_cache_parameter_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_parameter_groups(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_parameters(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_engine_default_parameters(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_cache_parameter_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> reset_cache_parameter_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_cache_parameter_group(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -32,6 +39,13 @@ Handler find_handler(const std::string& api_operation) {
       {"CopySnapshot", copy_snapshot},
       {"DescribeCacheEngineVersions", describe_cache_engine_versions},
       {"ListAllowedNodeTypeModifications", list_allowed_node_type_modifications},
+      {"CreateCacheParameterGroup", create_cache_parameter_group},
+      {"DescribeCacheParameterGroups", describe_cache_parameter_groups},
+      {"DescribeCacheParameters", describe_cache_parameters},
+      {"DescribeEngineDefaultParameters", describe_engine_default_parameters},
+      {"ModifyCacheParameterGroup", modify_cache_parameter_group},
+      {"ResetCacheParameterGroup", reset_cache_parameter_group},
+      {"DeleteCacheParameterGroup", delete_cache_parameter_group},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

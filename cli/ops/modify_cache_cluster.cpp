@@ -2,7 +2,8 @@
 // (--num-cache-nodes, --cache-node-ids-to-remove, --new-availability-zones,
 // --az-mode) is planned here; every other member by core::plan_modify (node
 // type, engine version, windows, backups, notifications, security groups,
-// auto minor version upgrade). With --apply-immediately the change happens
+// auto minor version upgrade); the parameter group by cli/parameter_apply.
+// With --apply-immediately the change happens
 // now, else node type, engine version and node count wait in
 // PendingModifiedValues for the maintenance window (node/daemon.cpp). The
 // members listed in kNotYet are refused, and nothing changes.
@@ -16,6 +17,7 @@
 #include "cli/node_status.h"
 #include "cli/ops/cluster_teardown.h"
 #include "cli/ops/request_fields.h"
+#include "cli/parameter_apply.h"
 #include "core/create_cluster.h"
 #include "core/identifiers.h"
 #include "core/modify_cluster.h"
@@ -24,8 +26,8 @@ namespace cachectl::cli {
 namespace {
 
 const char* const kNotYet[] = {
-    "CacheParameterGroupName",   "Engine",      "AuthToken",  "AuthTokenUpdateStrategy",
-    "LogDeliveryConfigurations", "IpDiscovery", "ScaleConfig"};
+    "Engine",      "AuthToken",  "AuthTokenUpdateStrategy", "LogDeliveryConfigurations",
+    "IpDiscovery", "ScaleConfig"};
 
 struct Plan {
   int target = 0;
@@ -135,6 +137,18 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   if (!changes) return changes.error();
   auto plan = plan_node_change(*record, request, ctx.region);
   if (!plan) return plan.error();
+  std::string az_mode = opt_string(request, "AZMode").value_or(record->az_mode);
+  if (az_mode == "cross-az" && plan->target < 2) {
+    return core::invalid_combination(
+        "Must specify at least two cache nodes in order to specify AZ Mode of 'cross-az'.");
+  }
+  // A parameter group change applies at once, as on ElastiCache (immediate
+  // parameters now, requires-reboot ones at the nodes' next reboot). It is
+  // checked (exists, same family) before it writes anything, and goes first
+  // so that a bad group leaves the rest of the request undone too.
+  if (auto group = opt_string(request, "CacheParameterGroupName")) {
+    if (auto err = move_cluster_to_parameter_group(ctx, id, *group)) return *err;
+  }
   // Applied under the record's lock, planned again on what is there then.
   bool restart = false;
   checks.used_memory = nullptr;
@@ -154,11 +168,6 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   }
   bool now = opt_bool(request, "ApplyImmediately", false);
   int current = record->num_cache_nodes;
-  std::string az_mode = opt_string(request, "AZMode").value_or(record->az_mode);
-  if (az_mode == "cross-az" && plan->target < 2) {
-    return core::invalid_combination(
-        "Must specify at least two cache nodes in order to specify AZ Mode of 'cross-az'.");
-  }
 
   if (!now) {
     // Deferred to the maintenance window.

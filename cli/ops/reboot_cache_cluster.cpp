@@ -52,6 +52,17 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
     if (auto err = launch_node(ctx.home(), record->id, std::string(core::kConfigEndpointId)))
       return *err;
   }
+  // The rebooted engines start with the parameter group's current values.
+  if (!record->nodes_to_reboot.empty()) {
+    auto err = ctx.registry.update(id, [&](core::CacheClusterRecord& r) -> core::Status {
+      std::erase_if(r.nodes_to_reboot, [&](const std::string& n) {
+        return std::find(wanted.begin(), wanted.end(), n) != wanted.end();
+      });
+      return std::nullopt;
+    });
+    if (err) return *err;
+    if (auto fresh = ctx.registry.get(id)) record = fresh;
+  }
   return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
 }
 

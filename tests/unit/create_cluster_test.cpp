@@ -20,7 +20,8 @@ class PlanNewCluster : public ::testing::Test {
   const ServiceContext context_{{{"redis", "7.0.15"}, {"memcached", "1.6.18"}},
                                 now_,
                                 "us-east-1",
-                                [](const std::string& name) { return name == "nightly"; }};
+                                [](const std::string& name) { return name == "nightly"; },
+                                nullptr};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -323,6 +324,36 @@ TEST_F(PlanNewCluster, UnknownParameterGroup) {
   EXPECT_EQ(ErrorOf(req), "");
 }
 
+TEST_F(PlanNewCluster, UserParameterGroupOfTheEngineFamily) {
+  ServiceContext with_groups = context_;
+  with_groups.parameter_group_family = [](const std::string& name) -> Result<std::string> {
+    if (name == "web") return std::string("redis7");
+    if (name == "mc") return std::string("memcached1.6");
+    if (name == "default.redis7") return std::string("redis7");
+    if (name == "default.memcached1.6") return std::string("memcached1.6");
+    return ApiError{"CacheParameterGroupNotFound", "CacheParameterGroup " + name + " not found."};
+  };
+  auto error_of = [&](const json& req) {
+    auto r = plan_new_cluster(req, with_groups);
+    return r.ok() ? std::string() : r.error().code;
+  };
+  json req = Redis();
+  req["CacheParameterGroupName"] = "Web";
+  EXPECT_EQ(error_of(req), "");
+  EXPECT_EQ(plan_new_cluster(req, with_groups)->parameter_group, "web");
+  req["CacheParameterGroupName"] = "mc";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "default.memcached1.6";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "default.redis6.x";
+  EXPECT_EQ(error_of(req), "InvalidParameterCombination");
+  req["CacheParameterGroupName"] = "other";
+  EXPECT_EQ(error_of(req), "CacheParameterGroupNotFound");
+  json mc = Memcached(2);
+  mc["CacheParameterGroupName"] = "mc";
+  EXPECT_EQ(error_of(mc), "");
+}
+
 TEST_F(PlanNewCluster, AuthTokenNeedsTransitEncryption) {
   json req = Redis();
   req["AuthToken"] = "a-long-enough-secret-token";
@@ -345,7 +376,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

@@ -1,0 +1,58 @@
+// Cache parameter groups: the default group of each family (never stored:
+// it is the table's defaults) and the user's groups, one TOML file each
+// under STATE/parameter-groups/, created exclusively and replaced atomically
+// like cluster records.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/state_home.h"
+
+namespace cachectl::core {
+
+struct ParameterGroupRecord {
+  std::string name;
+  std::string family;
+  std::string description;
+  std::map<std::string, std::string> values;  // only what the user set
+  bool is_default = false;
+};
+
+// "default.redis7" for "redis7".
+std::string default_group_name(std::string_view family);
+
+// CacheParameterGroupName's rules (1-255 letters, digits, hyphens; a letter
+// first; no trailing or double hyphen); lower-cased.
+Result<std::string> normalize_parameter_group_name(std::string_view name);
+
+std::string to_toml(const ParameterGroupRecord& group);
+Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
+                                                       std::string_view origin);
+
+class ParameterGroupStore {
+ public:
+  explicit ParameterGroupStore(StateHome home) : home_(std::move(home)) {}
+
+  fs::path file(std::string_view name) const;
+
+  // A default group of a known family, or a stored one;
+  // CacheParameterGroupNotFound otherwise.
+  Result<ParameterGroupRecord> get(std::string_view name) const;
+  // The stored groups' names, ascending.
+  std::vector<std::string> list_user_names() const;
+
+  // CacheParameterGroupAlreadyExists when the name is taken.
+  Status create(const ParameterGroupRecord& group);
+  // Read-modify-write under the group's lock; `change` may refuse.
+  Status update(std::string_view name, const std::function<Status(ParameterGroupRecord&)>& change);
+  Status remove(std::string_view name);
+
+ private:
+  StateHome home_;
+};
+
+}  // namespace cachectl::core

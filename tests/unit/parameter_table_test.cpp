@@ -1,0 +1,247 @@
+// core/parameter_table.h and core/parameter_groups.h: the families' tables,
+// value checks, group names, group files, and what reaches the engines.
+#include "core/parameter_table.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+
+#include "core/cluster.h"
+#include "core/engines.h"
+#include "core/parameter_groups.h"
+#include "node/engine_config.h"
+
+namespace cachectl::core {
+namespace {
+
+std::string ErrorOf(std::string_view family, std::string_view name, const std::string& value) {
+  const ParameterSpec* spec = find_parameter(family, name);
+  if (!spec) return "no such parameter";
+  auto err = check_parameter_value(*spec, value);
+  return err ? err->code + ": " + err->message : "";
+}
+
+TEST(ParameterTable, EveryDefaultIsAllowedAndNamesAreUnique) {
+  for (const auto& family : known_parameter_families()) {
+    std::set<std::string_view> names;
+    for (const auto& p : *family_parameters(family)) {
+      EXPECT_TRUE(names.insert(p.name).second) << family << " " << p.name;
+      EXPECT_EQ(check_parameter_value(p, std::string(p.default_value)), std::nullopt)
+          << family << " " << p.name;
+      EXPECT_FALSE(p.description.empty()) << p.name;
+    }
+  }
+  EXPECT_EQ(family_parameters("redis6.x"), nullptr);
+}
+
+TEST(ParameterTable, ValuesOutsideTheAllowedSetNameTheParameter) {
+  EXPECT_EQ(ErrorOf("redis7", "maxmemory-policy", "allkeys-lru"), "");
+  EXPECT_NE(ErrorOf("redis7", "maxmemory-policy", "sometimes").find("InvalidParameterValue"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("redis7", "maxmemory-policy", "sometimes").find("maxmemory-policy"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("redis7", "timeout", "0"), "");
+  EXPECT_EQ(ErrorOf("redis7", "timeout", "20"), "");
+  EXPECT_NE(ErrorOf("redis7", "timeout", "5"), "");
+  EXPECT_NE(ErrorOf("redis7", "timeout", "3x"), "");
+  EXPECT_NE(ErrorOf("redis7", "timeout", ""), "");
+  EXPECT_EQ(ErrorOf("redis7", "list-max-listpack-size", "-5"), "");
+  EXPECT_NE(ErrorOf("redis7", "list-max-listpack-size", "-6"), "");
+  EXPECT_EQ(ErrorOf("redis7", "active-defrag-cycle-max", "75"), "");
+  EXPECT_NE(ErrorOf("redis7", "active-defrag-cycle-max", "76"), "");
+  EXPECT_EQ(ErrorOf("redis7", "notify-keyspace-events", "KEA"), "");
+  EXPECT_EQ(ErrorOf("redis7", "notify-keyspace-events", ""), "");
+  EXPECT_NE(ErrorOf("redis7", "notify-keyspace-events", "KQ"), "");
+  EXPECT_NE(ErrorOf("redis7", "activedefrag", "true"), "");
+  EXPECT_EQ(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1.5"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "2.5"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "abc"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "cas_disabled", "2"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "max_item_size", "1024"), "");
+}
+
+TEST(ParameterTable, ChangeTypesFollowWhatTheEngineCanChangeLive) {
+  EXPECT_EQ(find_parameter("redis7", "databases")->change_type, ChangeType::kRequiresReboot);
+  EXPECT_EQ(find_parameter("redis7", "maxmemory-policy")->change_type, ChangeType::kImmediate);
+  EXPECT_FALSE(find_parameter("redis7", "lua-time-limit")->modifiable);
+  EXPECT_FALSE(find_parameter("redis7", "reserved-memory-percent")->reaches_engine());
+  EXPECT_FALSE(find_parameter("redis7", "cluster-enabled")->reaches_engine());
+  for (const auto& p : *family_parameters("memcached1.6"))
+    EXPECT_EQ(p.change_type, ChangeType::kRequiresReboot) << p.name;
+  EXPECT_EQ(change_type_name(ChangeType::kRequiresReboot), "requires-reboot");
+}
+
+TEST(ParameterTable, EffectiveValuesAreDefaultsOverriddenByTheGroup) {
+  auto v = effective_values("redis7", {{"timeout", "300"}, {"unknown", "x"}});
+  EXPECT_EQ(v["timeout"], "300");
+  EXPECT_EQ(v["maxmemory-policy"], "volatile-lru");
+  EXPECT_EQ(v.count("unknown"), 0u);
+}
+
+bool Contains(const std::vector<std::string>& args, const std::vector<std::string>& seq) {
+  return std::search(args.begin(), args.end(), seq.begin(), seq.end()) != args.end();
+}
+
+TEST(ParameterTable, MemcachedArgumentsFollowTheValues) {
+  auto defaults = memcached_arguments("memcached1.6", effective_values("memcached1.6", {}));
+  EXPECT_TRUE(Contains(defaults, {"-I", "1048576"}));
+  EXPECT_TRUE(Contains(defaults, {"-f", "1.25"}));
+  EXPECT_TRUE(Contains(defaults, {"-o", "no_maxconns_fast"}));
+  EXPECT_FALSE(Contains(defaults, {"-C"}));
+  EXPECT_FALSE(Contains(defaults, {"-o", "no_lru_crawler"}));
+  auto changed = memcached_arguments("memcached1.6",
+                                     effective_values("memcached1.6", {{"cas_disabled", "1"},
+                                                                       {"lru_crawler", "0"},
+                                                                       {"slab_reassign", "1"},
+                                                                       {"idle_timeout", "30"}}));
+  EXPECT_TRUE(Contains(changed, {"-C"}));
+  EXPECT_TRUE(Contains(changed, {"-o", "no_lru_crawler"}));
+  EXPECT_TRUE(Contains(changed, {"-o", "slab_reassign"}));
+  EXPECT_TRUE(Contains(changed, {"-o", "idle_timeout=30"}));
+}
+
+// Every memcached option the table uses is one the installed memcached
+// documents in `memcached -h` (extended options: accepted in a dry start
+// by the integration tests).
+TEST(ParameterTable, MemcachedOptionsExistInTheInstalledMemcached) {
+  std::string help;
+  if (FILE* f = ::popen((engine_binary("memcached") + " -h 2>&1").c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) help.append(buf, n);
+    ::pclose(f);
+  }
+  ASSERT_NE(help.find("-I, --max-item-size"), std::string::npos) << help;
+  for (const auto& p : *family_parameters("memcached1.6")) {
+    if (!p.reaches_engine()) continue;
+    std::string opt(p.engine_name);
+    if (opt.rfind("-o ", 0) == 0) continue;
+    if (opt.back() == '!') opt.pop_back();
+    EXPECT_NE(help.find("\n" + opt + ", "), std::string::npos) << p.name << " -> " << opt;
+  }
+}
+
+TEST(ParameterGroupNames, FollowTheApiRules) {
+  EXPECT_EQ(*normalize_parameter_group_name("My-Group1"), "my-group1");
+  for (const std::string& bad :
+       std::vector<std::string>{"", "1abc", "a--b", "a-", "a.b", "a_b", std::string(256, 'a')})
+    EXPECT_FALSE(normalize_parameter_group_name(bad).ok()) << bad;
+  EXPECT_TRUE(normalize_parameter_group_name(std::string(255, 'a')).ok());
+}
+
+TEST(ParameterGroupFiles, RoundTripAndRejectBadContent) {
+  ParameterGroupRecord g{"web", "redis7", "for the web tier", {{"timeout", "300"}}, false};
+  auto back = parameter_group_from_toml(to_toml(g), "web.toml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->name, "web");
+  EXPECT_EQ(back->family, "redis7");
+  EXPECT_EQ(back->description, "for the web tier");
+  EXPECT_EQ(back->values, g.values);
+  auto error = [](const std::string& text) {
+    auto r = parameter_group_from_toml(text, "x.toml");
+    return r.ok() ? std::string("accepted") : r.error().code + ": " + r.error().message;
+  };
+  const std::string head =
+      "cache_parameter_group_name = 'x'\ncache_parameter_group_family = 'redis7'\n";
+  EXPECT_NE(error(head + "[parameters]\nnope = '1'\n").find("nope"), std::string::npos);
+  EXPECT_NE(error(head + "[parameters]\ntimeout = '7'\n").find("timeout"), std::string::npos);
+  EXPECT_NE(error(head + "[parameters]\ntimeout = 300\n").find("expected a string"),
+            std::string::npos);
+  EXPECT_NE(error("cache_parameter_group_name = 'x'\ncache_parameter_group_family = 'redis1'\n")
+                .find("redis1"),
+            std::string::npos);
+  EXPECT_NE(error("cache_parameter_group_name = \n").find("RegistryFileInvalid"),
+            std::string::npos);
+}
+
+class ParameterGroupStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/cachectl-pg-XXXXXX";
+    dir_ = ::mkdtemp(tmpl);
+    fs::create_directories(dir_ / "locks");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(ParameterGroupStoreTest, CreateGetUpdateRemove) {
+  ParameterGroupStore store{StateHome(dir_)};
+  EXPECT_TRUE(store.get("default.redis7").ok());
+  EXPECT_TRUE(store.get("default.redis7")->is_default);
+  EXPECT_EQ(store.get("default.redis6.x").error().code, "CacheParameterGroupNotFound");
+  EXPECT_EQ(store.get("mine").error().code, "CacheParameterGroupNotFound");
+  ParameterGroupRecord g{"mine", "memcached1.6", "d", {}, false};
+  EXPECT_EQ(store.create(g), std::nullopt);
+  EXPECT_EQ(store.create(g)->code, "CacheParameterGroupAlreadyExists");
+  EXPECT_EQ(store.list_user_names(), std::vector<std::string>{"mine"});
+  auto refused = store.update("mine", [](ParameterGroupRecord& r) -> Status {
+    r.values["chunk_size"] = "96";
+    return invalid_value("no");
+  });
+  EXPECT_TRUE(refused.has_value());
+  EXPECT_TRUE(store.get("mine")->values.empty());
+  EXPECT_EQ(store.update("mine",
+                         [](ParameterGroupRecord& r) -> Status {
+                           r.values["chunk_size"] = "96";
+                           return std::nullopt;
+                         }),
+            std::nullopt);
+  EXPECT_EQ(store.get("mine")->values.at("chunk_size"), "96");
+  // A file renamed by hand does not pass for another group.
+  fs::copy_file(store.file("mine"), store.file("other"));
+  EXPECT_EQ(store.get("other").error().code, kRegistryFileInvalid);
+  EXPECT_EQ(store.remove("mine"), std::nullopt);
+  EXPECT_EQ(store.remove("mine")->code, "CacheParameterGroupNotFound");
+}
+
+TEST(ClusterRecordReboot, NodesToRebootRoundTripAndMustExist) {
+  CacheClusterRecord r;
+  r.id = "c";
+  r.engine = "redis";
+  r.engine_version = "7.0.15";
+  r.node_type = "cache.t3.micro";
+  r.parameter_group = "default.redis7";
+  r.maintenance_window = "sun:05:00-sun:06:00";
+  r.port = 6379;
+  r.nodes.push_back({"0001", "127.1.0.1", 6379, "us-east-1a", {}});
+  r.nodes_to_reboot = {"0001"};
+  std::string text = to_toml(r);
+  auto back = cluster_from_toml(text, "c.toml");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->nodes_to_reboot, r.nodes_to_reboot);
+  r.nodes_to_reboot = {"0002"};
+  auto bad = cluster_from_toml(to_toml(r), "c.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("0002"), std::string::npos);
+}
+
+TEST(EngineLaunchParameters, GroupValuesReachRedisConfAndMemcachedArgs) {
+  CacheClusterRecord r;
+  r.id = "c";
+  r.engine = "redis";
+  r.engine_version = "7.0.15";
+  r.node_type = "cache.t3.micro";
+  CacheNodeRecord n{"0001", "127.1.0.1", 6379, "", {}};
+  auto l = node::redis_launch(r, n, "/tmp/x",
+                              {{"maxmemory-policy", "allkeys-lru"}, {"databases", "32"}});
+  EXPECT_NE(l.config_text.find("\nmaxmemory-policy \"allkeys-lru\"\n"), std::string::npos)
+      << l.config_text;
+  EXPECT_NE(l.config_text.find("\ndatabases \"32\"\n"), std::string::npos);
+  EXPECT_NE(l.config_text.find("\nnotify-keyspace-events \"\"\n"), std::string::npos);
+  EXPECT_EQ(l.config_text.find("reserved-memory-percent"), std::string::npos);
+  EXPECT_EQ(node::redis_conf_quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  r.engine = "memcached";
+  r.engine_version = "1.6.18";
+  auto m = node::memcached_launch(r, n, {{"max_item_size", "2097152"}});
+  EXPECT_TRUE(Contains(m.argv, {"-I", "2097152"}));
+}
+
+}  // namespace
+}  // namespace cachectl::core
