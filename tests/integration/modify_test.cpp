@@ -212,7 +212,12 @@ TEST_F(Modify, BadValuesGetTheApiErrorsAndChangeNothing) {
   // A valid change with a bad one: neither happens.
   expect_error(modify({"--cache-node-type", "cache.m5.large", "--snapshot-retention-limit", "99"}),
                "InvalidParameterValue");
-  expect_error(modify({"--cache-parameter-group-name", "default.redis7"}), "InvalidParameterValue");
+  expect_error(modify({"--cache-node-type", "cache.m5.large", "--cache-parameter-group-name",
+                       "no-such-group"}),
+               "CacheParameterGroupNotFound");
+  expect_error(modify({"--cache-parameter-group-name", "default.memcached1.6"}),
+               "InvalidParameterCombination");
+  expect_error(modify({"--auth-token", "a-long-enough-token-0123"}), "InvalidParameterValue");
   EXPECT_EQ(cluster("bad"), before);
   EXPECT_EQ(redis_cli(address, port, {"dbsize"}).out, "100\n");
   EXPECT_EQ(maxmemory(address, port), expected_maxmemory("cache.t3.micro"));
