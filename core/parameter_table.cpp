@@ -226,8 +226,10 @@ const std::vector<ParameterSpec>& memcached16() {
       {"watcher_logbuf_size", "integer", Allowed::kRange, "0-", "256", true, kReboot,
        "-o watcher_logbuf_size", "1.4.33",
        "The size in kilobytes of the per-watcher write buffer."},
-      {"worker_logbuf_size", "integer", Allowed::kRange, "0-", "64", true, kReboot,
-       "-o worker_logbuf_size", "1.4.33",
+      // Stored and shown, not passed: memcached 1.6.18 reads
+      // `-o worker_logbuf_size=N` as a slab size too, and then refuses to
+      // start when N is below the smallest chunk (e.g. with chunk_size 96).
+      {"worker_logbuf_size", "integer", Allowed::kRange, "0-", "64", true, kReboot, "", "1.4.33",
        "The size in kilobytes of the per-worker-thread log buffer."},
   };
   return t;

@@ -283,5 +283,56 @@ TEST_F(ParameterGroupTest, MovingAClusterToAnotherGroupAppliesTheDifference) {
   EXPECT_EQ(cluster("mover")["CacheParameterGroup"]["ParameterApplyStatus"], "in-sync");
 }
 
+// Memcached reads its options only at start: a group's values reach the
+// command line of every node, and a change waits for each node's reboot.
+TEST_F(ParameterGroupTest, MemcachedNodesStartWithTheGroupAndChangeAtTheirReboot) {
+  create_group("mcgroup", "memcached1.6");
+  modify("mcgroup", "chunk_size", "96");
+  ok("create-cache-cluster",
+     {"--cache-cluster-id", "mcp", "--engine", "memcached", "--cache-node-type", "cache.t3.micro",
+      "--num-cache-nodes", "2", "--cache-parameter-group-name", "mcgroup"});
+  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "mcp"}).exit_code,
+            0);
+  auto settings = [&](const json& node) {
+    RunResult r =
+        run_program({"python3", "-c",
+                     "import socket,sys\n"
+                     "s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=5)\n"
+                     "s.sendall(b'stats settings\\r\\n');d=b''\n"
+                     "while not d.endswith(b'END\\r\\n'):\n"
+                     "  c=s.recv(65536)\n"
+                     "  if not c: break\n"
+                     "  d+=c\n"
+                     "print(d.decode())",
+                     node["Endpoint"]["Address"].get<std::string>(),
+                     std::to_string(node["Endpoint"]["Port"].get<int>())});
+    return r.out;
+  };
+  json c = cluster("mcp");
+  ASSERT_EQ(c["CacheNodes"].size(), 2u);
+  for (const auto& n : c["CacheNodes"]) {
+    std::string s = settings(n);
+    EXPECT_NE(s.find("STAT chunk_size 96\r\n"), std::string::npos) << s;
+    EXPECT_NE(s.find("STAT item_size_max 1048576\r\n"), std::string::npos) << s;
+  }
+
+  modify("mcgroup", "max_item_size", "2097152");
+  c = cluster("mcp");
+  EXPECT_EQ(c["CacheParameterGroup"]["ParameterApplyStatus"], "pending-reboot");
+  EXPECT_EQ(c["CacheParameterGroup"]["CacheNodeIdsToReboot"], json({"0001", "0002"}));
+  ok("reboot-cache-cluster", {"--cache-cluster-id", "mcp", "--cache-node-ids-to-reboot", "0002"});
+  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "mcp"}).exit_code,
+            0);
+  c = cluster("mcp");
+  EXPECT_EQ(c["CacheParameterGroup"]["CacheNodeIdsToReboot"], json({"0001"}));
+  for (const auto& n : c["CacheNodes"]) {
+    std::string want = n["CacheNodeId"] == "0002" ? "2097152" : "1048576";
+    std::string s = settings(n);
+    EXPECT_NE(s.find("STAT item_size_max " + want + "\r\n"), std::string::npos)
+        << n["CacheNodeId"] << "\n"
+        << s;
+  }
+}
+
 }  // namespace
 }  // namespace cachectl::testing
