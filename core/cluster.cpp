@@ -110,12 +110,9 @@ bool is_node_id(const std::string& id) {
 }  // namespace
 
 Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_view origin) {
-  toml::table t;
-  try {
-    t = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return ApiError{kRegistryFileInvalid, describe_parse_error(e, origin)};
-  }
+  auto parsed = parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   TomlFields f(t, std::string(origin));
   CacheClusterRecord r;
   r.id = f.str("cache_cluster_id");

@@ -37,12 +37,9 @@ std::string to_toml(const ParameterGroupRecord& g) {
 
 Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
                                                        std::string_view origin) {
-  toml::table t;
-  try {
-    t = toml::parse(text, origin);
-  } catch (const toml::parse_error& e) {
-    return ApiError{kRegistryFileInvalid, describe_parse_error(e, origin)};
-  }
+  auto parsed = parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   TomlFields f(t, std::string(origin));
   ParameterGroupRecord g;
   g.name = f.str("cache_parameter_group_name");

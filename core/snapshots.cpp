@@ -126,12 +126,9 @@ Result<SnapshotRecord> SnapshotStore::get(std::string_view name) const {
   auto cluster = cluster_from_toml(text->substr(split + 11), file.string() + " [cluster]");
   if (!cluster) return cluster.error();
   s.cluster = *cluster;
-  toml::table t;
-  try {
-    t = toml::parse(text->substr(0, split), file.string());
-  } catch (const toml::parse_error& e) {
-    return ApiError{kRegistryFileInvalid, describe_parse_error(e, file.string())};
-  }
+  auto parsed = parse_state_file(text->substr(0, split), file.string());
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   TomlFields f(t, file.string());
   s.name = f.str("snapshot_name");
   s.source = f.str("source", "manual");

@@ -68,12 +68,9 @@ Status StateHome::prepare() const {
 Result<std::string> StateHome::address_prefix() const {
   auto text = read_file(settings_file());
   if (!text) return ApiError{kRegistryFileInvalid, settings_file().string() + ": cannot read"};
-  toml::table t;
-  try {
-    t = toml::parse(*text, settings_file().string());
-  } catch (const toml::parse_error& e) {
-    return ApiError{kRegistryFileInvalid, describe_parse_error(e, settings_file().string())};
-  }
+  auto parsed = parse_state_file(*text, settings_file().string());
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
   TomlFields f(t, settings_file().string());
   std::string prefix = f.str("address_prefix");
   int octet = -1;

@@ -134,4 +134,12 @@ std::string describe_parse_error(const toml::parse_error& e, std::string_view or
   return os.str();
 }
 
+Result<toml::table> parse_state_file(std::string_view text, std::string_view origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    return ApiError{kRegistryFileInvalid, describe_parse_error(e, origin)};
+  }
+}
+
 }  // namespace cachectl::core

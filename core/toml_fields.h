@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/result.h"
 
 namespace cachectl::core {
 
@@ -49,5 +50,8 @@ toml::array to_toml_array(const std::vector<T>& items) {
 
 // "file: line L, column C: description"
 std::string describe_parse_error(const toml::parse_error& e, std::string_view origin);
+
+// A state file's TOML; a syntax error is RegistryFileInvalid naming `origin`.
+Result<toml::table> parse_state_file(std::string_view text, std::string_view origin);
 
 }  // namespace cachectl::core

@@ -165,6 +165,19 @@ RunResult CachectlTest::redis_cli(const std::string& address, int port,
   return run_program(args);
 }
 
+void CachectlTest::write_keys(const std::string& address, int port, int count) {
+  std::string pipe;
+  for (int i = 0; i < count; ++i) {
+    std::string k = "key:" + std::to_string(i), v = "value-" + std::to_string(i);
+    pipe += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
+            std::to_string(v.size()) + "\r\n" + v + "\r\n";
+  }
+  RunResult r =
+      run_program({"redis-cli", "-h", address, "-p", std::to_string(port), "--pipe"}, pipe);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_NE(r.out.find("errors: 0, replies: " + std::to_string(count)), std::string::npos) << r.out;
+}
+
 std::pair<std::string, int> CachectlTest::create_redis(const std::string& id,
                                                        std::vector<std::string> extra) {
   std::vector<std::string> args = {

@@ -35,6 +35,8 @@ class CachectlTest : public ::testing::Test {
   void expect_shape(const std::string& op, const std::string& json_text);
 
   RunResult redis_cli(const std::string& address, int port, std::vector<std::string> args);
+  // Writes `count` keys key:N -> value-N through redis-cli --pipe.
+  void write_keys(const std::string& address, int port, int count);
 
   // create-cache-cluster + wait cache-cluster-available; returns the
   // cluster's first node endpoint.

@@ -49,17 +49,6 @@ class Modify : public CachectlTest {
     ::setenv("CACHECTL_ENGINES_DIR", dir.c_str(), 1);
   }
 
-  void write_keys(const std::string& address, int port, int count) {
-    std::string pipe;
-    for (int i = 0; i < count; ++i) {
-      std::string k = "key:" + std::to_string(i), v = "value-" + std::to_string(i);
-      pipe += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
-              std::to_string(v.size()) + "\r\n" + v + "\r\n";
-    }
-    RunResult r =
-        run_program({"redis-cli", "-h", address, "-p", std::to_string(port), "--pipe"}, pipe);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
   std::string maxmemory(const std::string& address, int port) {
     return redis_cli(address, port, {"config", "get", "maxmemory"}).out;
   }

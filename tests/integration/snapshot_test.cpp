@@ -15,20 +15,6 @@ using nlohmann::json;
 
 class Snapshots : public CachectlTest {
  protected:
-  // Writes `count` keys key:N -> value-N through redis-cli --pipe.
-  void write_keys(const std::string& address, int port, int count) {
-    std::string pipe;
-    for (int i = 0; i < count; ++i) {
-      std::string k = "key:" + std::to_string(i), v = "value-" + std::to_string(i);
-      pipe += "*3\r\n$3\r\nSET\r\n$" + std::to_string(k.size()) + "\r\n" + k + "\r\n$" +
-              std::to_string(v.size()) + "\r\n" + v + "\r\n";
-    }
-    RunResult r =
-        run_program({"redis-cli", "-h", address, "-p", std::to_string(port), "--pipe"}, pipe);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    ASSERT_NE(r.out.find("errors: 0, replies: " + std::to_string(count)), std::string::npos)
-        << r.out;
-  }
   std::pair<std::string, int> endpoint(const std::string& id) {
     json d = ok("describe-cache-clusters", {"--cache-cluster-id", id, "--show-cache-node-info"});
     const json& ep = d["CacheClusters"][0]["CacheNodes"][0]["Endpoint"];
