@@ -12,20 +12,13 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/files.h"
+
 namespace cachectl::cli {
 
 namespace fs = std::filesystem;
 
-std::string node_binary() {
-  if (const char* env = std::getenv("CACHECTL_NODE_BIN"); env && *env) return env;
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path beside = self.parent_path() / "cachectl-node";
-    if (fs::exists(beside, ec)) return beside.string();
-  }
-  return "cachectl-node";
-}
+std::string node_binary() { return core::companion_program("cachectl-node", "CACHECTL_NODE_BIN"); }
 
 core::Status launch_node(const core::StateHome& home, const std::string& cluster,
                          const std::string& node) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/engines.h"
+#include "core/identifiers.h"
 #include "core/parameter_table.h"
 
 namespace cachectl::cli {
@@ -66,8 +67,7 @@ core::Status move_cluster_to_parameter_group(Context& ctx, const std::string& cl
   auto record = ctx.registry.get(cluster_id);
   if (!record) return record.error();
   core::ParameterGroupStore store(ctx.home());
-  std::string name = group_name;
-  for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  std::string name = core::ascii_lower(group_name);
   auto group = store.get(name);
   if (!group) return group.error();
   std::string family = core::parameter_group_family(record->engine, record->engine_version);

@@ -15,14 +15,7 @@
 namespace cachectl::cli {
 
 std::string fetch_binary() {
-  if (const char* env = std::getenv("CACHECTL_FETCH_BIN"); env && *env) return env;
-  std::error_code ec;
-  core::fs::path self = core::fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    core::fs::path beside = self.parent_path() / "cachectl-fetch";
-    if (core::fs::exists(beside, ec)) return beside.string();
-  }
-  return "cachectl-fetch";
+  return core::companion_program("cachectl-fetch", "CACHECTL_FETCH_BIN");
 }
 
 std::string fetch(const std::string& url, const core::fs::path& dest) {

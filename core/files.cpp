@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 
 namespace cachectl::core {
 namespace {
@@ -104,6 +105,17 @@ bool is_locked(const fs::path& path) {
   bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return locked;
+}
+
+std::string companion_program(const char* name, const char* env_override) {
+  if (const char* env = env_override ? std::getenv(env_override) : nullptr; env && *env) return env;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path beside = self.parent_path() / name;
+    if (fs::exists(beside, ec)) return beside.string();
+  }
+  return name;
 }
 
 }  // namespace cachectl::core

@@ -12,6 +12,10 @@ namespace cachectl::core {
 namespace fs = std::filesystem;
 
 // Whole file, or nullopt (errno kept) when it cannot be read.
+// The program `name` installed beside the running one (the build's bin/):
+// `$env_override` when set, else the sibling file, else `name` for PATH.
+std::string companion_program(const char* name, const char* env_override = nullptr);
+
 std::optional<std::string> read_file(const fs::path& path);
 
 // Replaces `path` atomically (write a temporary beside it, then rename).

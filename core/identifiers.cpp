@@ -52,4 +52,10 @@ std::vector<std::string> availability_zones(std::string_view region) {
   return {r + "a", r + "b", r + "c"};
 }
 
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 }  // namespace cachectl::core

@@ -20,6 +20,9 @@ Result<std::string> normalize_cluster_id(std::string_view id,
 Result<std::string> normalize_name(std::string_view name, std::string_view parameter,
                                    std::size_t max_length);
 
+// Names are case-insensitive in the API and stored lower-cased.
+std::string ascii_lower(std::string_view text);
+
 inline constexpr std::string_view kAccountId = "000000000000";
 
 std::string cluster_arn(std::string_view region, std::string_view cluster_id);

@@ -211,12 +211,11 @@ int run_daemon(const DaemonOptions& o) {
   // Restarts the engine when the record asks for another node type or engine
   // version, keeping Redis data through an RDB written just before (a plain
   // reboot drops it, as ElastiCache's does).
-  auto catch_up_with_record = [&]() {
+  auto catch_up_with_record = [&](const core::CacheClusterRecord& fresh) {
     if (modifying || snapshot || shutting_down || supervisor.node_status() != "available") return;
     if (std::chrono::steady_clock::now() < next_modify_try) return;
-    auto fresh = registry.get(o.cluster);
-    if (!fresh || fresh->lifecycle != core::Lifecycle::kActive) return;
-    if (fresh->node_type == running_type && fresh->engine_version == running_version) return;
+    if (fresh.lifecycle != core::Lifecycle::kActive) return;
+    if (fresh.node_type == running_type && fresh.engine_version == running_version) return;
     if (engine == "redis") {
       auto saved = redis_command(node->address, node->port, record->auth_token, {"SAVE"},
                                  std::chrono::minutes(5));
@@ -271,7 +270,7 @@ int run_daemon(const DaemonOptions& o) {
       // The record changed: apply it now instead of at the next check.
       if (!method_is("POST")) return true;
       next_modify_try = {};
-      catch_up_with_record();
+      if (auto fresh = registry.get(o.cluster)) catch_up_with_record(*fresh);
       status = 202;
       body = status_json().dump();
       return true;
@@ -398,20 +397,19 @@ int run_daemon(const DaemonOptions& o) {
 
   // Automatic backups: the daemon of node 0001 takes the daily system
   // snapshot inside the snapshot window and deletes the expired ones.
-  auto run_backup_schedule = [&]() {
-    auto fresh = registry.get(o.cluster);
-    if (!fresh || fresh->snapshot_retention_limit <= 0) return;
+  auto run_backup_schedule = [&](const core::CacheClusterRecord& fresh) {
+    if (fresh.snapshot_retention_limit <= 0) return;
     std::vector<core::SnapshotRecord> existing;
     for (const auto& name : store.list_names()) {
       if (name.rfind("automatic.", 0) != 0) continue;
       if (auto s = store.get(name)) existing.push_back(*s);
     }
     core::TimePoint t = clock.now();
-    for (const auto& name : core::expired_backups(*fresh, t, existing)) {
+    for (const auto& name : core::expired_backups(fresh, t, existing)) {
       if (!store.remove(name)) record_event("Deleted automatic snapshot " + name + " (retention)");
     }
     if (snapshot || modifying || supervisor.node_status() != "available") return;
-    auto due = core::due_backup(*fresh, t, existing);
+    auto due = core::due_backup(fresh, t, existing);
     if (!due) return;
     auto work = store.begin(*due);
     if (!work) return;
@@ -430,24 +428,28 @@ int run_daemon(const DaemonOptions& o) {
                            std::atoll(info_field(*info, "rdb_saves").c_str()),
                            std::chrono::steady_clock::now() + std::chrono::minutes(30)};
   };
-  // The maintenance window: the daemon of node 0001 moves the cluster's due
+  // The maintenance window: the daemon of the first node moves the cluster's due
   // work (pending changes, auto minor version upgrades) into the record,
   // under the registry's lock; every node's daemon then catches up with it.
-  auto run_maintenance = [&]() {
-    auto fresh = registry.get(o.cluster);
+  // Returns whether it changed the record.
+  auto run_maintenance = [&](const core::CacheClusterRecord& fresh) {
     // The cluster's first node runs its schedule (a Memcached cluster can
     // lose node 0001).
-    if (!fresh || fresh->nodes.empty() || fresh->nodes.front().id != o.node) return;
+    if (fresh.nodes.empty() || fresh.nodes.front().id != o.node) return false;
     core::TimePoint t = clock.now();
+    // Outside the window (nearly always) nothing else is looked at: listing
+    // the installed engines is a directory scan.
+    auto window = core::current_maintenance_window(fresh, t);
+    if (!window || fresh.last_maintenance == *window) return false;
     auto installed = core::versioned_engines();
-    if (!core::due_maintenance(*fresh, t, installed)) return;
+    if (!core::due_maintenance(fresh, t, installed)) return false;
     std::optional<core::MaintenanceWork> done;
     auto err = registry.update(o.cluster, [&](core::CacheClusterRecord& r) -> core::Status {
       done = core::due_maintenance(r, t, installed);
       if (done) core::apply_maintenance(r, *done);
       return std::nullopt;
     });
-    if (err || !done) return;
+    if (err || !done) return false;
     std::string what;
     if (!done->cache_node_type.empty()) what += "cache node type " + done->cache_node_type;
     if (!done->engine_version.empty()) {
@@ -466,6 +468,7 @@ int run_daemon(const DaemonOptions& o) {
                                 done->cache_node_ids_to_remove, dir / "maintenance.log") < 0) {
       record_event("Could not change the number of cache nodes: cannot start cachectl");
     }
+    return true;
   };
   auto next_home_check = std::chrono::steady_clock::now() + kHomeCheckInterval;
   for (;;) {
@@ -552,11 +555,13 @@ int run_daemon(const DaemonOptions& o) {
     if (now >= next_home_check) {
       // A test's clock jumps: look at the schedule often then.
       next_home_check = now + (fake_clock ? std::chrono::milliseconds(50) : kHomeCheckInterval);
-      if (engine == "redis" && node->id == "0001" && !shutting_down) {
-        run_backup_schedule();
+      // One read of the record serves the whole check.
+      if (!shutting_down) {
+        auto fresh = registry.get(o.cluster);
+        if (fresh && engine == "redis" && node->id == "0001") run_backup_schedule(*fresh);
+        if (fresh && run_maintenance(*fresh)) fresh = registry.get(o.cluster);
+        if (fresh) catch_up_with_record(*fresh);
       }
-      if (!shutting_down) run_maintenance();
-      catch_up_with_record();
       // The state home was removed under us (a test's temporary home, or a
       // user's rm -rf): nothing can reach this node any more, so stop.
       if (!shutting_down && !core::fs::exists(dir)) {

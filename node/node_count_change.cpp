@@ -8,10 +8,7 @@ namespace cachectl::node {
 
 int start_node_count_change(const std::string& state_dir, const std::string& cluster, int count,
                             const std::vector<std::string>& remove, const core::fs::path& log) {
-  std::error_code ec;
-  core::fs::path self = core::fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return -1;
-  const std::string cachectl = (self.parent_path() / "cachectl").string();
+  const std::string cachectl = core::companion_program("cachectl");
   // The cluster may be modifying (a node type change of the same window):
   // wait for it, then change the node list.
   const char* script =

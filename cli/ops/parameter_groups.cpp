@@ -1,7 +1,6 @@
 // The cache parameter group operations: create, describe, modify, reset,
 // delete, describe-cache-parameters, describe-engine-default-parameters.
 // Changes to a group in use reach its clusters through cli/parameter_apply.
-#include "core/identifiers.h"
 #include "core/parameter_groups.h"
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include "cli/engine_versions.h"
 #include "cli/ops/request_fields.h"
 #include "cli/parameter_apply.h"
+#include "core/identifiers.h"
 #include "core/parameter_table.h"
 
 namespace cachectl::cli {
@@ -17,11 +17,6 @@ namespace cachectl::cli {
 namespace {
 
 using json = nlohmann::json;
-
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
 
 json group_json(const Context& ctx, const core::ParameterGroupRecord& g) {
   return {{"CacheParameterGroupName", g.name},
@@ -84,7 +79,7 @@ core::Result<json> parameter_page(const std::string& family, const core::Paramet
 }
 
 core::Result<core::ParameterGroupRecord> get_group(Context& ctx, const json& request) {
-  std::string name = lower(opt_string(request, "CacheParameterGroupName").value_or(""));
+  std::string name = core::ascii_lower(opt_string(request, "CacheParameterGroupName").value_or(""));
   return core::ParameterGroupStore(ctx.home()).get(name);
 }
 
@@ -95,15 +90,25 @@ core::Status refuse_default(const core::ParameterGroupRecord& g, const char* wha
 }
 
 // Applies a group's change to every cluster that uses it.
-core::Status apply_to_users(Context& ctx, const core::ParameterGroupRecord& before,
-                            const core::ParameterGroupRecord& after) {
+// Modify and reset: changes the group's values under its lock, then brings
+// every cluster using it in line (immediate values now, the others marked
+// for reboot); the answer names the group.
+template <typename Change>
+core::Result<json> change_group(Context& ctx, const std::string& name, Change change) {
+  core::ParameterGroupRecord before, after;
+  auto err = core::ParameterGroupStore(ctx.home()).update(name, [&](core::ParameterGroupRecord& r) {
+    before = r;
+    change(r.values);
+    after = r;
+    return core::Status{};
+  });
+  if (err) return *err;
   auto old_values = core::effective_values(before.family, before.values);
   auto new_values = core::effective_values(after.family, after.values);
   for (const auto& id : clusters_using_group(ctx, after.name)) {
-    if (auto err = apply_parameter_changes(ctx, id, after.family, old_values, new_values))
-      return err;
+    if (auto e = apply_parameter_changes(ctx, id, after.family, old_values, new_values)) return *e;
   }
-  return std::nullopt;
+  return json{{"CacheParameterGroupName", name}};
 }
 
 }  // namespace
@@ -131,7 +136,7 @@ core::Result<json> describe_cache_parameter_groups(Context& ctx, const json& req
   json groups = json::array();
   json response = json::object();
   if (auto name = opt_string(request, "CacheParameterGroupName")) {
-    auto g = store.get(lower(*name));
+    auto g = store.get(core::ascii_lower(*name));
     if (!g) return g.error();
     groups.push_back(group_json(ctx, *g));
   } else {
@@ -215,17 +220,9 @@ core::Result<json> modify_cache_parameter_group(Context& ctx, const json& reques
     if (auto err = core::check_parameter_value(*spec, *value)) return *err;
     changes[name] = *value;
   }
-  core::ParameterGroupRecord before, after;
-  auto err =
-      core::ParameterGroupStore(ctx.home()).update(g->name, [&](core::ParameterGroupRecord& r) {
-        before = r;
-        for (const auto& [k, v] : changes) r.values[k] = v;
-        after = r;
-        return core::Status{};
-      });
-  if (err) return *err;
-  if (auto e = apply_to_users(ctx, before, after)) return *e;
-  return json{{"CacheParameterGroupName", g->name}};
+  return change_group(ctx, g->name, [&](auto& values) {
+    for (const auto& [k, v] : changes) values[k] = v;
+  });
 }
 
 core::Result<json> reset_cache_parameter_group(Context& ctx, const json& request) {
@@ -248,18 +245,10 @@ core::Result<json> reset_cache_parameter_group(Context& ctx, const json& request
       return core::invalid_value("Unknown parameter '" + name + "' for family " + g->family + ".");
     names.push_back(name);
   }
-  core::ParameterGroupRecord before, after;
-  auto err =
-      core::ParameterGroupStore(ctx.home()).update(g->name, [&](core::ParameterGroupRecord& r) {
-        before = r;
-        if (all) r.values.clear();
-        for (const auto& n : names) r.values.erase(n);
-        after = r;
-        return core::Status{};
-      });
-  if (err) return *err;
-  if (auto e = apply_to_users(ctx, before, after)) return *e;
-  return json{{"CacheParameterGroupName", g->name}};
+  return change_group(ctx, g->name, [&](auto& values) {
+    if (all) values.clear();
+    for (const auto& n : names) values.erase(n);
+  });
 }
 
 core::Result<json> delete_cache_parameter_group(Context& ctx, const json& request) {
