@@ -40,7 +40,7 @@ const GlobalOption kGlobalOptions[] = {
     {"--profile", true, "config file profile"},
     {"--color", true, "colours in tables"},
     {"--no-paginate", false, "one call, the first page"},
-    {"--debug", false, "accepted, ignored"},
+    {"--debug", false, "print the parsed request"},
     {"--endpoint-url", true, "accepted, ignored"},
     {"--no-verify-ssl", false, "accepted, ignored"},
     {"--no-sign-request", false, "accepted, ignored"},

@@ -100,6 +100,10 @@ std::string python_dumps(const ordered& v) {
     // A UTF-8 sequence (the JSON library guarantees it is valid): \uXXXX,
     // as a surrogate pair beyond the BMP.
     int extra = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : 3;
+    if (i + static_cast<std::size_t>(extra) >= s.size()) {
+      out += "\\ufffd";  // cut short (tokens are checked to be UTF-8: never in practice)
+      break;
+    }
     char32_t cp = c & (extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07);
     for (int k = 1; k <= extra; ++k)
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
@@ -178,7 +182,7 @@ void inject_tokens(json& request, const json& tokens) {
 ordered resume_token_of(const Paginator& p, const json& tokens, std::optional<long long> truncate) {
   ordered out = ordered::object();
   for (const auto& name : p.input_tokens)
-    out[name] = tokens.contains(name) ? ordered::parse(tokens[name].dump()) : ordered();
+    out[name] = tokens.contains(name) ? ordered(tokens[name]) : ordered();
   if (truncate) out["boto_truncate_amount"] = *truncate;
   return out;
 }
@@ -256,6 +260,9 @@ core::Result<StartingPoint> parse_starting_token(const Paginator& p, const std::
     }
   }
   if (parts.size() > p.input_tokens.size()) return bad();
+  // A marker goes into requests and back out in NextToken: it must be text.
+  for (const auto& part : parts)
+    if (!is_valid_utf8(part)) return bad();
   for (std::size_t i = 0; i < p.input_tokens.size(); ++i)
     start.tokens[p.input_tokens[i]] =
         i < parts.size() && parts[i] != "None" ? json(parts[i]) : json(nullptr);
@@ -353,7 +360,7 @@ core::Result<Pages> fetch_pages(const Paginator& p, const PagingOptions& options
     }
     if (previous_token && *previous_token == next_token) {
       return pagination_error("The same next token was received twice: " +
-                              python_dumps(ordered::parse(next_token.dump())));
+                              python_dumps(ordered(next_token)));
     }
     inject_tokens(request, next_token);
     previous_token = next_token;

@@ -198,8 +198,11 @@ TEST(Shorthand, NestingIsBounded) {
   std::string deeper = "a=" + std::string(kMaxDepth + 1, '[') + "b" + std::string(kMaxDepth + 1, ']');
   EXPECT_NE(ErrorOf(deeper).find("Nesting deeper than"), std::string::npos);
   // 100,000 levels: an error, not a stack overflow.
-  std::string hostile = "a=" + std::string(100000, '{') + std::string(100000, '}');
+  std::string hostile = "a=" + std::string(100000, '[') + std::string(100000, ']');
   EXPECT_NE(ErrorOf(hostile).find("Nesting deeper than"), std::string::npos);
+  std::string objects = "a=";
+  for (int i = 0; i < 100000; ++i) objects += "{b=";
+  EXPECT_NE(ErrorOf(objects).find("Nesting deeper than"), std::string::npos);
   std::string mixed;
   for (int i = 0; i < 50000; ++i) mixed += "[{b=";
   EXPECT_NE(ErrorOf("a=" + mixed).find("Nesting deeper than"), std::string::npos);
