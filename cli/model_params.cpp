@@ -172,7 +172,7 @@ core::Result<json> shorthand_to_model(const nlohmann::ordered_json& v, const Mod
     const ModelJson& members = shape["members"];
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!members.contains(it.key())) {
-        out[it.key()] = json::parse(it.value().dump());  // validate_value names it
+        out[it.key()] = json(it.value());  // validate_value names it
         continue;
       }
       auto m = shorthand_to_model(it.value(), member_shape(members[it.key()]),
@@ -222,7 +222,7 @@ core::Result<json> shorthand_to_model(const nlohmann::ordered_json& v, const Mod
     if (lower == "true") return json(true);
     if (lower == "false") return json(false);
   }
-  return json::parse(v.dump());
+  return json(v);
 }
 
 void validate_value(const json& v, const ModelJson& shape, const std::string& name,

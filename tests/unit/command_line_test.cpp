@@ -400,5 +400,15 @@ TEST(ParseCommandLine, WaitNamesAWaiterAndItsOperation) {
                    "cache-cluster-exploded");
 }
 
+// Inputs the fuzz targets (fuzz/) found crashing, each kept as a test.
+TEST(ParseCommandLine, FuzzFoundInvalidUtf8InShorthandIsAUsageError) {
+  // fuzz_shorthand: a byte 0xff in a shorthand value threw from the JSON
+  // library (invalid UTF-8) instead of exiting 252.
+  ExpectUsageError({"describe-users", "--filters=Name=en\xffgine,Values=[redilistmcached]"},
+                   "Invalid value for parameter Filters[0].Name: the value is not valid UTF-8");
+  ExpectUsageError(With(kCreate, {"--tags", "Key=\xff,Value=b"}), "not valid UTF-8");
+  ExpectUsageError(With(kCreate, {"--tags", "Colour=\xff"}), "Colour");
+}
+
 }  // namespace
 }  // namespace cachectl::cli
