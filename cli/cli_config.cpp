@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <system_error>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace cachectl::cli {
 namespace {

@@ -60,7 +60,8 @@ core::Result<std::string> paramfile(const std::string& text) {
 std::string read_value(const std::string& text, const std::string& option) {
   if (text.rfind("file://", 0) != 0) return text;
   auto contents = paramfile(text);
-  if (!contents) throw UsageError("Error parsing parameter '" + option + "': " + contents.error().message);
+  if (!contents)
+    throw UsageError("Error parsing parameter '" + option + "': " + contents.error().message);
   return *contents;
 }
 
@@ -103,8 +104,8 @@ json parse_structure_value(const std::string& raw, const ModelJson& shape,
   if (starts_like_json(text)) {
     auto parsed = parse_json_input(text);
     if (!parsed)
-      throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " +
-                       parsed.error().message + "\nJSON received: " + text);
+      throw UsageError("Error parsing parameter '" + option +
+                       "': Invalid JSON: " + parsed.error().message + "\nJSON received: " + text);
     return plain(*parsed);
   }
   if (!takes_shorthand(shape))
@@ -293,7 +294,8 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
           s.option = app.add_option(name, s.texts)->expected(1, 1 << 20)->allow_extra_args(false);
         } else {
           // Given twice, the last one counts (argparse's "store", as in aws-cli).
-          s.option = app.add_option(name, s.text)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+          s.option =
+              app.add_option(name, s.text)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         }
       }
     }

@@ -28,7 +28,8 @@ class DepthCheck : public nlohmann::json_sax<ordered> {
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
     error = e.what();
     // "[json.exception.parse_error.101] parse error at ...": the part after the tag.
-    if (std::size_t tag = error.find("] "); error.rfind("[json.exception", 0) == 0 && tag != std::string::npos)
+    if (std::size_t tag = error.find("] ");
+        error.rfind("[json.exception", 0) == 0 && tag != std::string::npos)
       error = error.substr(tag + 2);
     return false;
   }
@@ -51,7 +52,8 @@ class DepthCheck : public nlohmann::json_sax<ordered> {
 core::Result<ordered> parse_json_input(std::string_view text) {
   DepthCheck check;
   bool ok = ordered::sax_parse(text.begin(), text.end(), &check);
-  if (!ok) return core::ApiError{kJsonInputError, check.error.empty() ? "syntax error" : check.error};
+  if (!ok)
+    return core::ApiError{kJsonInputError, check.error.empty() ? "syntax error" : check.error};
   ordered parsed = ordered::parse(text.begin(), text.end(), nullptr, false);
   if (parsed.is_discarded()) return core::ApiError{kJsonInputError, "syntax error"};
   return parsed;

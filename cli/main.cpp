@@ -42,9 +42,8 @@ int report(const core::ApiError& e, const std::string& operation) {
 // --debug: the request the operation receives, as parsed, on one JSON line
 // of its own (docs/scripting.md), as aws-cli logs the parameters it sends.
 void print_request_line(const cli::Invocation& inv, std::ostream& err) {
-  nlohmann::ordered_json line = {{"debug", "request"},
-                                 {"operation", inv.operation},
-                                 {"parameters", inv.request}};
+  nlohmann::ordered_json line = {
+      {"debug", "request"}, {"operation", inv.operation}, {"parameters", inv.request}};
   if (!inv.waiter.empty()) line["waiter"] = inv.waiter;
   if (inv.paging.any()) {
     nlohmann::ordered_json paging = nlohmann::ordered_json::object();

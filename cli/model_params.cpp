@@ -15,7 +15,9 @@ core::ApiError type_error(std::string message) { return {kParamTypeError, std::m
 core::ApiError validation_error(std::string line) { return {"ParamValidation", std::move(line)}; }
 
 std::string trim_spaces(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F); };
+  auto space = [](char c) {
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  };
   std::size_t a = 0, b = s.size();
   while (a < b && space(s[a])) ++a;
   while (b > a && space(s[b - 1])) --b;
@@ -30,8 +32,8 @@ std::string range_line(const std::string& name, const std::string& value, const 
 
 // The value as a message shows it (a huge one cut short).
 std::string shown(const json& v) {
-  std::string s = v.is_string() ? v.get<std::string>()
-                                : v.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string s =
+      v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (s.size() > 200) s = s.substr(0, 200) + "...";
   return s;
 }
@@ -39,14 +41,21 @@ std::string shown(const json& v) {
 // Python's type() of what json.loads would have made of the value.
 const char* python_type(const json& v) {
   switch (v.type()) {
-    case json::value_t::string: return "<class 'str'>";
-    case json::value_t::boolean: return "<class 'bool'>";
+    case json::value_t::string:
+      return "<class 'str'>";
+    case json::value_t::boolean:
+      return "<class 'bool'>";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "<class 'int'>";
-    case json::value_t::number_float: return "<class 'float'>";
-    case json::value_t::object: return "<class 'dict'>";
-    case json::value_t::array: return "<class 'list'>";
-    default: return "<class 'NoneType'>";
+    case json::value_t::number_unsigned:
+      return "<class 'int'>";
+    case json::value_t::number_float:
+      return "<class 'float'>";
+    case json::value_t::object:
+      return "<class 'dict'>";
+    case json::value_t::array:
+      return "<class 'list'>";
+    default:
+      return "<class 'NoneType'>";
   }
 }
 
@@ -97,7 +106,11 @@ const ModelJson& member_shape(const ModelJson& ref) {
 bool is_valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xE  ? 3
+                      : (b >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || i + len > s.size()) return false;
     char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
     for (std::size_t k = 1; k < len; ++k) {
@@ -147,8 +160,7 @@ core::Result<json> scalar_from_text(const std::string& text, const ModelJson& sh
   const std::string type = shape.value("type", "");
   if (type == "integer" || type == "long") {
     IntText n = parse_int_text(text);
-    if (n.status == IntText::kNotAnInteger)
-      return type_error("'" + text + "' is not an integer");
+    if (n.status == IntText::kNotAnInteger) return type_error("'" + text + "' is not an integer");
     if (n.status == IntText::kTooLarge)
       return validation_error(range_line(name, trim_spaces(text), int_range(type)));
     return json(n.value);
@@ -175,8 +187,8 @@ core::Result<json> shorthand_to_model(const nlohmann::ordered_json& v, const Mod
         out[it.key()] = json(it.value());  // validate_value names it
         continue;
       }
-      auto m = shorthand_to_model(it.value(), member_shape(members[it.key()]),
-                                  name + "." + it.key());
+      auto m =
+          shorthand_to_model(it.value(), member_shape(members[it.key()]), name + "." + it.key());
       if (!m) return m;
       out[it.key()] = std::move(*m);
     }
@@ -209,7 +221,8 @@ core::Result<json> shorthand_to_model(const nlohmann::ordered_json& v, const Mod
     }
     return out;
   }
-  if (v.is_string() && (type == "integer" || type == "long" || type == "double" || type == "float")) {
+  if (v.is_string() &&
+      (type == "integer" || type == "long" || type == "double" || type == "float")) {
     auto n = scalar_from_text(v.get<std::string>(), shape, name);
     if (!n && n.error().code == kParamTypeError)
       return type_error("invalid value for " + name + ": " + n.error().message);
@@ -237,8 +250,8 @@ void validate_value(const json& v, const ModelJson& shape, const std::string& na
     const ModelJson& members = shape["members"];
     for (const auto& r : shape.value("required", ModelJson::array()))
       if (!v.contains(r.get<std::string>()))
-        problems.push_back("Missing required parameter in " + name + ": \"" +
-                           r.get<std::string>() + "\"");
+        problems.push_back("Missing required parameter in " + name + ": \"" + r.get<std::string>() +
+                           "\"");
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (!members.contains(it.key())) {
         problems.push_back("Unknown parameter in " + name + ": \"" + it.key() +
@@ -300,7 +313,8 @@ void validate_value(const json& v, const ModelJson& shape, const std::string& na
     for (const auto& e : shape["enum"])
       if (e == s) return;
     std::string values;
-    for (const auto& e : shape["enum"]) values += (values.empty() ? "" : ", ") + e.get<std::string>();
+    for (const auto& e : shape["enum"])
+      values += (values.empty() ? "" : ", ") + e.get<std::string>();
     problems.push_back("Invalid value for parameter " + name + ", value: " + s +
                        ", valid values: " + values);
   }
@@ -308,8 +322,8 @@ void validate_value(const json& v, const ModelJson& shape, const std::string& na
 
 std::vector<std::string> validate_request(const json& request, const ModelJson& input_shape) {
   std::vector<std::string> problems;
-  const ModelJson& members = input_shape.contains("members") ? input_shape["members"]
-                                                             : ModelJson::object();
+  const ModelJson& members =
+      input_shape.contains("members") ? input_shape["members"] : ModelJson::object();
   for (auto it = request.begin(); it != request.end(); ++it) {
     if (!members.contains(it.key())) {
       problems.push_back("Unknown parameter in input: \"" + it.key() +

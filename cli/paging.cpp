@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "cli/api_model.h"
+#include "cli/jmespath/jmespath.h"
 #include "cli/json_input.h"
 #include "cli/model_params.h"
-#include "cli/jmespath/jmespath.h"
 
 namespace cachectl::cli {
 namespace {
@@ -236,7 +236,8 @@ core::Result<StartingPoint> parse_starting_token(const Paginator& p, const std::
                  p.input_tokens.end()) {
         // Markers are strings (null: from the start), whatever else the JSON holds.
         if (!it.value().is_string() && !it.value().is_null()) return bad();
-        start.tokens[it.key()] = it.value().is_string() ? json(it.value().get<std::string>()) : json();
+        start.tokens[it.key()] =
+            it.value().is_string() ? json(it.value().get<std::string>()) : json();
       } else {
         return bad();
       }

@@ -17,7 +17,11 @@ std::u32string decode(std::string_view s) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xE  ? 3
+                      : (b >> 3) == 0x1E ? 4
+                                         : 0;
     char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
     bool ok = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; ok && k < len; ++k) {
@@ -70,8 +74,8 @@ std::string encode(std::u32string_view s) {
 // word may contain.
 bool unicode_space(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x85 || c == 0xA0 ||
-         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F || c == 0x3000;
+         c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
 }
 
 // Python's string.whitespace: what is skipped between tokens.
@@ -90,8 +94,8 @@ bool word_start(char32_t c) {
 // The rest of a word written first (a key's value, an element of [ ] or a
 // member of { }): whitespace, '=', '[', '{' allowed; ',', ']', '}' end it.
 bool first_follow(char32_t c) {
-  return unicode_space(c) || c == '!' || in(c, '#', '&') || in(c, '(', '+') ||
-         in(c, '-', '\\') || in(c, '^', '|') || in(c, '~', 0xFFFF);
+  return unicode_space(c) || c == '!' || in(c, '#', '&') || in(c, '(', '+') || in(c, '-', '\\') ||
+         in(c, '^', '|') || in(c, '~', 0xFFFF);
 }
 
 // The rest of a later word of a csv-list (a=b,WORD): '=' ends it, so that
@@ -128,7 +132,8 @@ enum class Failure { kNone, kSyntax, kOther };
 
 class Parser {
  public:
-  Parser(std::string_view text, const ParamfileReader& reader) : s_(decode(text)), reader_(reader) {}
+  Parser(std::string_view text, const ParamfileReader& reader)
+      : s_(decode(text)), reader_(reader) {}
 
   core::Result<ordered> run() {
     std::optional<ordered> v = parameter();
@@ -162,7 +167,8 @@ class Parser {
 
   void syntax_error(const std::string& expected, const std::string& actual) {
     failure_ = Failure::kSyntax;
-    message_ = "Expected: '" + expected + "', received: '" + actual + "' for input:\n" + location(i_);
+    message_ =
+        "Expected: '" + expected + "', received: '" + actual + "' for input:\n" + location(i_);
   }
   void other_error(std::string message) {
     failure_ = Failure::kOther;

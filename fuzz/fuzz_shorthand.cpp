@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        "--cache-usage-limits="},
       {"describe-users", "--filters="},
       {"create-cache-cluster", "--cache-cluster-id", "x", "--log-delivery-configurations="},
-      {"create-replication-group", "--replication-group-id", "r",
-       "--replication-group-description", "d", "--node-group-configuration="},
+      {"create-replication-group", "--replication-group-id", "r", "--replication-group-description",
+       "d", "--node-group-configuration="},
       {"create-cache-cluster", "--cache-cluster-id", "x", "--port="},
       {"create-cache-cluster", "--cli-input-json="},
   };

@@ -50,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.max_items = 7;
     options.starting_token = token;
     bool nested = std::string(operation) == "DescribeEngineDefaultParameters";
-    auto pages = cachectl::cli::fetch_pages(
-        *paginator, options, json::object(),
-        listing(nested ? "Parameters" : "CacheClusters", nested ? "EngineDefaults.Marker" : "Marker"));
+    auto pages = cachectl::cli::fetch_pages(*paginator, options, json::object(),
+                                            listing(nested ? "Parameters" : "CacheClusters",
+                                                    nested ? "EngineDefaults.Marker" : "Marker"));
     if (pages) (void)cachectl::cli::full_result(*paginator, *pages);
   }
   return 0;

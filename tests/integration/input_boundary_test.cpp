@@ -44,10 +44,10 @@ class InputBoundary : public CachectlTest {
 
 TEST_F(InputBoundary, IntegersThatWrapAroundAreRefusedAndNothingIsCreated) {
   // The example: this created 1 node on port 6380 with a limit of 5.
-  RunResult r = cachectl({"create-cache-cluster", "--cache-cluster-id", "wrapped", "--engine",
-                          "redis", "--cache-node-type", "cache.t3.small", "--num-cache-nodes",
-                          "4294967297", "--port", "4294973676", "--snapshot-retention-limit",
-                          "4294967301"});
+  RunResult r =
+      cachectl({"create-cache-cluster", "--cache-cluster-id", "wrapped", "--engine", "redis",
+                "--cache-node-type", "cache.t3.small", "--num-cache-nodes", "4294967297", "--port",
+                "4294973676", "--snapshot-retention-limit", "4294967301"});
   EXPECT_EQ(r.exit_code, 252) << r.out << r.err;
   EXPECT_NE(r.err.find("Parameter validation failed:"), std::string::npos) << r.err;
   for (const char* member : {"NumCacheNodes, value: 4294967297", "Port, value: 4294973676",
@@ -79,15 +79,13 @@ TEST_F(InputBoundary, DeeplyNestedCliInputJsonIsAnErrorNotACrash) {
   }
   RunResult r = cachectl({"create-cache-cluster", "--cli-input-json", "file://" + file});
   EXPECT_EQ(r.exit_code, 252) << r.err.substr(0, 2000);
-  EXPECT_NE(r.err.find("nested deeper than 64 levels"), std::string::npos)
-      << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("nested deeper than 64 levels"), std::string::npos) << r.err.substr(0, 2000);
   expect_nothing_written();
 }
 
 TEST_F(InputBoundary, DebugPrintsTheParsedRequestOnOneJsonLine) {
-  RunResult r = cachectl({"--debug", "modify-cache-parameter-group",
-                          "--cache-parameter-group-name", "no-such-group",
-                          "--parameter-name-values",
+  RunResult r = cachectl({"--debug", "modify-cache-parameter-group", "--cache-parameter-group-name",
+                          "no-such-group", "--parameter-name-values",
                           "ParameterName = 'maxmemory-policy', ParameterValue=\"allkeys-lru\"",
                           "ParameterName=timeout,ParameterValue="});
   EXPECT_EQ(r.exit_code, 254) << r.err;  // the group does not exist: the call was made
@@ -111,9 +109,9 @@ TEST_F(InputBoundary, DebugPrintsTheParsedRequestOnOneJsonLine) {
 }
 
 TEST_F(InputBoundary, AShorthandNameCannotSwallowTheNextKey) {
-  RunResult r = cachectl({"modify-cache-parameter-group", "--cache-parameter-group-name",
-                          "default.redis7", "--parameter-name-values",
-                          "ParameterName=timeout,ParameterValue"});
+  RunResult r =
+      cachectl({"modify-cache-parameter-group", "--cache-parameter-group-name", "default.redis7",
+                "--parameter-name-values", "ParameterName=timeout,ParameterValue"});
   EXPECT_EQ(r.exit_code, 252) << r.err;
   EXPECT_NE(r.err.find("Invalid type for parameter ParameterNameValues[0].ParameterName, value: "
                        "[\"timeout\",\"ParameterValue\"]"),
@@ -132,13 +130,14 @@ TEST_F(InputBoundary, GarbageStartingTokensAreCleanErrors) {
     // A service marker it may be (0, or the API's error); never a crash.
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 254 || r.exit_code == 255)
         << r.exit_code << r.err;
-    if (r.exit_code == 255)
+    if (r.exit_code == 255) {
       EXPECT_NE(r.err.find("Error during pagination: Bad starting token"), std::string::npos)
           << r.err;
+    }
     EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
   }
-  RunResult object = cachectl(
-      {"describe-cache-clusters", "--starting-token", "eyJNYXJrZXIiOiB7IngiOiAxfX0="});
+  RunResult object =
+      cachectl({"describe-cache-clusters", "--starting-token", "eyJNYXJrZXIiOiB7IngiOiAxfX0="});
   EXPECT_EQ(object.exit_code, 255) << object.err;
 }
 

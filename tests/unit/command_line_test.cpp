@@ -83,10 +83,11 @@ TEST(ParseCommandLine, IntegersAre32BitAsTheModelSays) {
   // The issue's example: these wrapped around to 1 node, port 6380, limit 5.
   Args wrapped = With(kCreate, {"--num-cache-nodes", "4294967297", "--port", "4294973676",
                                 "--snapshot-retention-limit", "4294967301"});
-  ExpectUsageError(wrapped, "Parameter validation failed:\n"
-                            "Invalid value for parameter NumCacheNodes, value: 4294967297, valid "
-                            "range: -2147483648 to 2147483647 (a 32-bit integer)\n"
-                            "Invalid value for parameter Port, value: 4294973676");
+  ExpectUsageError(wrapped,
+                   "Parameter validation failed:\n"
+                   "Invalid value for parameter NumCacheNodes, value: 4294967297, valid "
+                   "range: -2147483648 to 2147483647 (a 32-bit integer)\n"
+                   "Invalid value for parameter Port, value: 4294973676");
   ExpectUsageError(wrapped, "SnapshotRetentionLimit, value: 4294967301");
   ExpectUsageError(With(kCreate, {"--port", "2147483648"}), "Port, value: 2147483648");
   ExpectUsageError(With(kCreate, {"--port", "-2147483649"}), "Port, value: -2147483649");
@@ -105,15 +106,15 @@ TEST(ParseCommandLine, CliInputJsonIntegersAre32BitToo) {
   ExpectUsageError({"create-cache-cluster", "--cli-input-json",
                     R"({"CacheClusterId": "x", "Port": 18446744073709551617})"},
                    "Invalid type for parameter Port");
-  ExpectUsageError({"create-cache-cluster", "--cli-input-json",
-                    R"({"CacheClusterId": "x", "Port": 6379.5})"},
-                   "Invalid type for parameter Port, value: 6379.5, type: <class 'float'>");
-  ExpectUsageError({"create-cache-cluster", "--cli-input-json",
-                    R"({"CacheClusterId": "x", "Port": true})"},
-                   "Invalid type for parameter Port");
-  ExpectUsageError({"create-cache-cluster", "--cli-input-json",
-                    R"({"CacheClusterId": "x", "Port": "6379"})"},
-                   "Invalid type for parameter Port, value: 6379, type: <class 'str'>");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": 6379.5})"},
+      "Invalid type for parameter Port, value: 6379.5, type: <class 'float'>");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": true})"},
+      "Invalid type for parameter Port");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": "6379"})"},
+      "Invalid type for parameter Port, value: 6379, type: <class 'str'>");
 }
 
 TEST(ParseCommandLine, TheModelsMinAndMaxAreChecked) {
@@ -126,8 +127,9 @@ TEST(ParseCommandLine, TheModelsMinAndMaxAreChecked) {
   Args batch = {"batch-apply-update-action", "--service-update-name", "u",
                 "--replication-group-ids"};
   for (int i = 0; i < 21; ++i) batch.push_back("g" + std::to_string(i));
-  ExpectUsageError(batch, "Invalid length for parameter ReplicationGroupIds, value: 21, valid max "
-                          "length: 20");
+  ExpectUsageError(batch,
+                   "Invalid length for parameter ReplicationGroupIds, value: 21, valid max "
+                   "length: 20");
   batch.pop_back();
   EXPECT_EQ(Parse(batch).request["ReplicationGroupIds"].size(), 20u);
 }
@@ -145,8 +147,9 @@ TEST(ParseCommandLine, CliInputJsonNestedDeeplyIsAnErrorNotACrash) {
   ExpectUsageError({"create-cache-cluster", "--cli-input-json", objects}, "Invalid JSON");
   ExpectUsageError(With(kCreate, {"--tags", std::string(100000, '[')}), "Invalid JSON");
   // Within the bound, a wrong shape is a type error.
-  ExpectUsageError({"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Tags": [[[]]]})"},
-                   "Invalid type for parameter Tags[0]");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Tags": [[[]]]})"},
+      "Invalid type for parameter Tags[0]");
 }
 
 TEST(ParseCommandLine, BooleanFlagsAndTheirNegations) {
@@ -171,8 +174,8 @@ TEST(ParseCommandLine, TheLastOfAFlagAndItsNegationWins) {
   Invocation many = Parse(With(modify, {"--apply-immediately", "--no-apply-immediately",
                                         "--num-cache-nodes", "2", "--apply-immediately"}));
   EXPECT_EQ(many.request["ApplyImmediately"], true);
-  Invocation create = Parse(
-      With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
+  Invocation create =
+      Parse(With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
   EXPECT_EQ(create.request["AutoMinorVersionUpgrade"], false);
 }
 
@@ -211,15 +214,17 @@ TEST(ParseCommandLine, ShorthandValueMayContainAQuotedOrEscapedComma) {
 TEST(ParseCommandLine, ShorthandFollowsAwsCliGrammar) {
   const Args modify = {"modify-cache-parameter-group", "--cache-parameter-group-name", "g"};
   // Quotes do not stay in values; whitespace around tokens goes.
-  Invocation inv = Parse(With(
-      modify, {"--parameter-name-values", "ParameterName = 'maxmemory-policy' , ParameterValue=\"allkeys-lru\"",
-               "ParameterName=timeout,ParameterValue="}));
+  Invocation inv =
+      Parse(With(modify, {"--parameter-name-values",
+                          "ParameterName = 'maxmemory-policy' , ParameterValue=\"allkeys-lru\"",
+                          "ParameterName=timeout,ParameterValue="}));
   EXPECT_EQ(inv.request["ParameterNameValues"],
             json::parse(R"([{"ParameterName":"maxmemory-policy","ParameterValue":"allkeys-lru"},
                             {"ParameterName":"timeout","ParameterValue":""}])"));
   // The issue's example: a name can never swallow ",ParameterValue".
-  ExpectUsageError(With(modify, {"--parameter-name-values", "ParameterName=timeout,ParameterValue"}),
-                   "Invalid type for parameter ParameterNameValues[0].ParameterName");
+  ExpectUsageError(
+      With(modify, {"--parameter-name-values", "ParameterName=timeout,ParameterValue"}),
+      "Invalid type for parameter ParameterNameValues[0].ParameterName");
   // A key without '=' is aws-cli's syntax error, naming the option.
   ExpectUsageError(With(modify, {"--parameter-name-values", "ParameterName"}),
                    "Error parsing parameter '--parameter-name-values': Expected: '=', received: "
@@ -230,9 +235,10 @@ TEST(ParseCommandLine, ShorthandFollowsAwsCliGrammar) {
 
 TEST(ParseCommandLine, NestedShorthandBecomesTheModelsTypes) {
   // CreateServerlessCache's CacheUsageLimits nests structures of integers.
-  Invocation inv = Parse({"create-serverless-cache", "--serverless-cache-name", "s", "--engine",
-                          "redis", "--cache-usage-limits",
-                          "DataStorage={Maximum=10,Minimum=1,Unit=GB},ECPUPerSecond={Maximum=5000}"});
+  Invocation inv =
+      Parse({"create-serverless-cache", "--serverless-cache-name", "s", "--engine", "redis",
+             "--cache-usage-limits",
+             "DataStorage={Maximum=10,Minimum=1,Unit=GB},ECPUPerSecond={Maximum=5000}"});
   EXPECT_EQ(inv.request["CacheUsageLimits"],
             json::parse(R"({"DataStorage":{"Maximum":10,"Minimum":1,"Unit":"GB"},
                             "ECPUPerSecond":{"Maximum":5000}})"));
@@ -244,10 +250,9 @@ TEST(ParseCommandLine, NestedShorthandBecomesTheModelsTypes) {
                    "Invalid value for parameter CacheUsageLimits.DataStorage.Maximum, value: "
                    "4294967297");
   // Lists inside structures, and a single value where a list is wanted.
-  Invocation users = Parse({"describe-users", "--filters", "Name=user-id,Values=[a,b]",
-                            "Name=engine,Values=redis"});
-  EXPECT_EQ(users.request["Filters"],
-            json::parse(R"([{"Name":"user-id","Values":["a","b"]},
+  Invocation users = Parse(
+      {"describe-users", "--filters", "Name=user-id,Values=[a,b]", "Name=engine,Values=redis"});
+  EXPECT_EQ(users.request["Filters"], json::parse(R"([{"Name":"user-id","Values":["a","b"]},
                             {"Name":"engine","Values":["redis"]}])"));
   // Booleans as aws-cli reads them: true/false in any case.
   Invocation logs = Parse(With(kCreate, {"--log-delivery-configurations",

@@ -199,12 +199,12 @@ TEST(StartingToken, OurTokenTheIndexFormAndAServiceMarker) {
 TEST(StartingToken, GarbageIsABadStartingTokenNeverAnException) {
   Paginator p = ClustersPaginator();
   const std::vector<std::string> bad = {
-      "eyJNYXJrZXIiOiB7IngiOiAxfX0=",  // {"Marker": {"x": 1}}
-      "eyJNYXJrZXIiOiA1fQ==",          // {"Marker": 5}
+      "eyJNYXJrZXIiOiB7IngiOiAxfX0=",                                  // {"Marker": {"x": 1}}
+      "eyJNYXJrZXIiOiA1fQ==",                                          // {"Marker": 5}
       "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogLTF9",  // truncate -1
       "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMTg0NDY3NDQwNzM3MDk1NTE2MTV9",
       "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMWUzMH0=",  // 1e30
-      "eyJDb2xvdXIiOiAicmVkIn0=",  // {"Colour": "red"}
+      "eyJDb2xvdXIiOiAicmVkIn0=",                                          // {"Colour": "red"}
       "a___b___c",
   };
   for (const auto& token : bad) {
@@ -224,7 +224,8 @@ TEST(StartingToken, GarbageIsABadStartingTokenNeverAnException) {
 TEST(StartingToken, DeeplyNestedTokensAreNotFollowed) {
   // base64 of {"Marker": [[[...]]]} 100,000 levels deep: not our token (its
   // nesting is refused before a document is built), so a service marker.
-  std::string json_text = "{\"Marker\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string json_text =
+      "{\"Marker\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
   std::string token;
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -256,7 +257,8 @@ TEST(StartingToken, RandomTextNeverThrows) {
     for (std::size_t i = 0; i < len; ++i) token += alphabet[(next() >> 8) % alphabet.size()];
     // Every tenth one: a real token's JSON, mangled, base64-encoded.
     if (run % 10 == 0)
-      token = encode_token(nlohmann::ordered_json{{"Marker", token}, {"boto_truncate_amount", run}});
+      token =
+          encode_token(nlohmann::ordered_json{{"Marker", token}, {"boto_truncate_amount", run}});
     FakeClusters fake;
     EXPECT_NO_THROW({
       auto pages = fetch_pages(p, {.max_items = 7, .starting_token = token}, json::object(),

@@ -40,8 +40,10 @@ TEST(Shorthand, ParsesAsAwsCliDoes) {
       {"a=b,c,d", R"sh({"a": ["b", "c", "d"]})sh"},
       {"a=b,c=d,e", R"sh({"a": "b", "c": ["d", "e"]})sh"},
       {"foo=a,b,c=d,e=f", R"sh({"foo": ["a", "b"], "c": "d", "e": "f"})sh"},
-      {"ParameterName=timeout,ParameterValue", R"sh({"ParameterName": ["timeout", "ParameterValue"]})sh"},
-      {"ParameterName=timeout,ParameterValue=5", R"sh({"ParameterName": "timeout", "ParameterValue": "5"})sh"},
+      {"ParameterName=timeout,ParameterValue",
+       R"sh({"ParameterName": ["timeout", "ParameterValue"]})sh"},
+      {"ParameterName=timeout,ParameterValue=5",
+       R"sh({"ParameterName": "timeout", "ParameterValue": "5"})sh"},
       {"a=", R"sh({"a": ""})sh"},
       {"a=,b=c", R"sh({"a": "", "b": "c"})sh"},
       {"a=,b=", R"sh({"a": "", "b": ""})sh"},
@@ -136,7 +138,10 @@ TEST(Shorthand, RefusesWhatAwsCliRefuses) {
       {"a=😀", "Expected: ',', received: '😀' for input:"},
       {"a=b😀", "Expected: ',', received: '😀' for input:"},
       {"a=x,b=😀", "Expected: ',', received: '😀' for input:"},
-      {"a=\x01""b", "Expected: ',', received: '\x01""' for input:"},
+      {"a=\x01"
+       "b",
+       "Expected: ',', received: '\x01"
+       "' for input:"},
   };
   for (const auto& [text, first_line] : cases) {
     std::string message = ErrorOf(text);
@@ -150,8 +155,7 @@ TEST(Shorthand, AKeyWithoutEqualsIsAnErrorWithACaret) {
 }
 
 TEST(Shorthand, TheCaretCountsFromTheLastNewline) {
-  EXPECT_EQ(ErrorOf("a=b,\nb==c"),
-            "Expected: ',', received: '=' for input:\na=b,\nb==c\n  ^");
+  EXPECT_EQ(ErrorOf("a=b,\nb==c"), "Expected: ',', received: '=' for input:\na=b,\nb==c\n  ^");
   EXPECT_EQ(ErrorOf("foo==bar,\nbar=baz"),
             "Expected: ',', received: '=' for input:\nfoo==bar,\n    ^\nbar=baz");
   EXPECT_EQ(ErrorOf("a='unterminated"),
@@ -195,7 +199,8 @@ TEST(Shorthand, InvalidUtf8IsKeptByteForByte) {
 TEST(Shorthand, NestingIsBounded) {
   std::string deep = "a=" + std::string(kMaxDepth, '[') + "b" + std::string(kMaxDepth, ']');
   EXPECT_TRUE(parse(deep).ok());
-  std::string deeper = "a=" + std::string(kMaxDepth + 1, '[') + "b" + std::string(kMaxDepth + 1, ']');
+  std::string deeper =
+      "a=" + std::string(kMaxDepth + 1, '[') + "b" + std::string(kMaxDepth + 1, ']');
   EXPECT_NE(ErrorOf(deeper).find("Nesting deeper than"), std::string::npos);
   // 100,000 levels: an error, not a stack overflow.
   std::string hostile = "a=" + std::string(100000, '[') + std::string(100000, ']');
