@@ -35,6 +35,9 @@ const std::set<std::string> kGlobalFlags = {
 const std::set<std::string> kParamfileDisabled = {"CreateCacheCluster.SnapshotArns",
                                                   "CreateReplicationGroup.SnapshotArns"};
 
+// A request is small; a paramfile larger than this is a mistake (or /dev/zero).
+constexpr std::size_t kMaxParamfile = 16u << 20;
+
 // file://PATH (and fileb://): the file's contents, as aws-cli's paramfiles.
 core::Result<std::string> paramfile(const std::string& text) {
   std::size_t skip = text.rfind("file://", 0) == 0 ? 7 : text.rfind("fileb://", 0) == 0 ? 8 : 0;
@@ -49,12 +52,22 @@ core::Result<std::string> paramfile(const std::string& text) {
   if (std::filesystem::is_directory(path, ec))
     return core::ApiError{"Paramfile", "Unable to load paramfile " + text + ": it is a directory"};
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream os;
-  if (in) os << in.rdbuf();
-  if (!in || in.bad())
+  if (!in)
     return core::ApiError{"Paramfile",
                           "Unable to load paramfile " + text + ": cannot read the file"};
-  return os.str();
+  // Bounded, so that file:///dev/zero is an error rather than a hang.
+  std::string contents;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    contents.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (contents.size() > kMaxParamfile)
+      return core::ApiError{"Paramfile", "Unable to load paramfile " + text + ": larger than " +
+                                             std::to_string(kMaxParamfile >> 20) + " MiB"};
+  }
+  if (in.bad())
+    return core::ApiError{"Paramfile",
+                          "Unable to load paramfile " + text + ": cannot read the file"};
+  return contents;
 }
 
 std::string read_value(const std::string& text, const std::string& option) {
@@ -72,6 +85,13 @@ UsageError usage_error(const core::ApiError& e, const std::string& option) {
 }
 
 json plain(const nlohmann::ordered_json& v) { return json(v); }
+
+// Input echoed in a message: a huge one cut short.
+std::string echoed(const std::string& text) {
+  return text.size() > 1000
+             ? text.substr(0, 1000) + "... (" + std::to_string(text.size()) + " bytes)"
+             : text;
+}
 
 bool starts_like_json(const std::string& text) {
   std::size_t first = text.find_first_not_of(" \t\r\n\v\f");
@@ -104,8 +124,8 @@ json parse_structure_value(const std::string& raw, const ModelJson& shape,
   if (starts_like_json(text)) {
     auto parsed = parse_json_input(text);
     if (!parsed)
-      throw UsageError("Error parsing parameter '" + option +
-                       "': Invalid JSON: " + parsed.error().message + "\nJSON received: " + text);
+      throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " +
+                       parsed.error().message + "\nJSON received: " + echoed(text));
     return plain(*parsed);
   }
   if (!takes_shorthand(shape))
@@ -136,7 +156,7 @@ void merge_cli_input_json(Invocation& inv, const std::string& raw) {
   if (!input || !input->is_object())
     throw UsageError("Error parsing parameter 'cli-input-json': Invalid JSON: " +
                      (input ? std::string("expected a JSON object") : input.error().message) +
-                     "\nJSON received: " + text);
+                     "\nJSON received: " + echoed(text));
   for (auto it = input->begin(); it != input->end(); ++it)
     if (!inv.request.contains(it.key())) inv.request[it.key()] = plain(it.value());
 }

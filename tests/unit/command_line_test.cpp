@@ -306,6 +306,12 @@ TEST(ParseCommandLine, ValuesMayComeFromFiles) {
   ExpectUsageError(With(kCreate, {"--tags", std::string("file://") + path}), path);
 }
 
+TEST(ParseCommandLine, ParamfilesAreBounded) {
+  // file:///dev/zero never ends: an error, not a hang.
+  ExpectUsageError(With(kCreate, {"--tags", "file:///dev/zero"}), "larger than 16 MiB");
+  ExpectUsageError(With(kCreate, {"--engine", "file:///tmp"}), "it is a directory");
+}
+
 TEST(ParseCommandLine, SnapshotArnsKeepFileUrlsAsTheyAre) {
   // A file:// URL there names the RDB to seed from: it is not read as a
   // paramfile (as aws-cli's PARAMFILE_DISABLED options), even when it does
