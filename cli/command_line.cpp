@@ -370,7 +370,7 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
       json list = json::array();
       for (std::size_t i = 0; i < s.texts.size(); ++i) {
         std::string item_name = s.member + "[" + std::to_string(i) + "]";
-        list.push_back(takes_shorthand(item_shape) || starts_like_json(s.texts[i])
+        list.push_back(takes_shorthand(item_shape)
                            ? parse_structure_value(s.texts[i], item_shape, name, item_name)
                            : scalar_value(s.texts[i], item_shape, name, item_name));
       }
