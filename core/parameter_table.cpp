@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 
 namespace cachectl::core {
@@ -239,8 +240,16 @@ bool parse_number(std::string_view text, bool integer, double& out) {
   if (text.empty()) return false;
   std::string s(text);
   char* end = nullptr;
+  // Integers in the one form Redis's string2ll and memcached both read:
+  // an optional '-', then no leading zero ("+5", "05" and "-0" are
+  // refused, as the engine would refuse to start with them).
+  if (integer && !(s == "0" || (s.size() > (s[0] == '-' ? 1u : 0u) &&
+                                s[s[0] == '-' ? 1 : 0] >= '1' && s[s[0] == '-' ? 1 : 0] <= '9')))
+    return false;
+  errno = 0;
   if (integer) {
     long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno == ERANGE) return false;
     out = static_cast<double>(v);
   } else {
     out = std::strtod(s.c_str(), &end);
@@ -299,6 +308,8 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
   };
   switch (spec.check) {
     case Allowed::kAny:
+      // Engines keep settings as C strings: a NUL byte cannot reach them.
+      if (value.find('\0') != std::string::npos) return refuse();
       return std::nullopt;
     case Allowed::kChars:
       if (value.find_first_not_of(spec.allowed) != std::string::npos) return refuse();

@@ -13,10 +13,24 @@
 namespace cachectl::node {
 
 std::string redis_conf_quote(const std::string& value) {
+  // Redis splits each line of redis.conf with sdssplitargs: inside double
+  // quotes, \xHH is a byte and \n \r \t \b \a \\ \" are escapes, and a
+  // raw line break would end the line. Everything that is not plain
+  // printable ASCII is therefore written as \xHH.
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (char ch : value) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
+    auto byte = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (byte < 0x20 || byte > 0x7e) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += ch;
+    }
   }
   return out + "\"";
 }
@@ -35,7 +49,7 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   conf += "protected-mode no\n";
   conf += "daemonize no\n";
   conf += "supervised no\n";
-  conf += "dir " + (dir / "data").string() + "\n";
+  conf += "dir " + redis_conf_quote((dir / "data").string()) + "\n";
   conf += "dbfilename dump.rdb\n";
   // No persistence by default, as on ElastiCache: data lives in memory;
   // snapshots are taken on request.
@@ -53,7 +67,7 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     }
   }
   conf += "logfile \"\"\n";
-  if (!c.auth_token.empty()) conf += "requirepass \"" + c.auth_token + "\"\n";
+  if (!c.auth_token.empty()) conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
   l.config_text = conf;
   l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
   return l;

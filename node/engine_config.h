@@ -32,7 +32,11 @@ EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const core::CacheNodeRecord& node, const std::filesystem::path& dir,
                            const GroupValues& group_values = {});
 
-// A value as redis.conf reads it: double-quoted, with \ and " escaped.
+// `value` as one argument of a redis.conf line: double-quoted, `\` and `"`
+// escaped, every other byte outside printable ASCII as \xHH, so Redis's
+// parser (sdssplitargs) reads back exactly `value`. Redis keeps string
+// settings as C strings: a value holding a NUL byte cannot be represented,
+// and callers refuse such values before they get here.
 std::string redis_conf_quote(const std::string& value);
 
 }  // namespace cachectl::node
