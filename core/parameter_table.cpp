@@ -306,10 +306,11 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
         "Value '" + value + "' is not allowed for parameter " + std::string(spec.name) +
         " (allowed: " + (spec.allowed.empty() ? "any string" : std::string(spec.allowed)) + ").");
   };
+  // Engines keep settings as C strings (and argv is C strings): a NUL byte
+  // would cut the value short, so it is never allowed.
+  if (value.find('\0') != std::string::npos) return refuse();
   switch (spec.check) {
     case Allowed::kAny:
-      // Engines keep settings as C strings: a NUL byte cannot reach them.
-      if (value.find('\0') != std::string::npos) return refuse();
       return std::nullopt;
     case Allowed::kChars:
       if (value.find_first_not_of(spec.allowed) != std::string::npos) return refuse();

@@ -73,7 +73,8 @@ TEST_F(AuthToken, ATokenWithEveryAllowedSpecialCharacterAuthenticatesExactly) {
   std::string address = ep["Address"];
   int port = ep["Port"];
   EXPECT_EQ(redis_cli(address, port, {"--no-auth-warning", "-a", token, "PING"}).out, "PONG\n");
-  for (std::string wrong : {token.substr(0, token.size() - 1), token + "-", std::string("")}) {
+  for (const std::string& wrong :
+       std::vector<std::string>{token.substr(0, token.size() - 1), token + "-", std::string("")}) {
     RunResult bad = redis_cli(address, port, {"--no-auth-warning", "-a", wrong, "PING"});
     EXPECT_EQ(bad.out.find("PONG"), std::string::npos) << wrong << ": " << bad.out;
   }

@@ -27,11 +27,11 @@ TEST(ConfigEndpointProtocol, HalfADiscoveryLineWaitsForTheRest) {
 }
 
 TEST(ConfigEndpointProtocol, EverythingElseGoesToANodeWithoutWaitingForALine) {
-  for (std::string other :
-       {"get k\r\n", "version\r\n", "get k", "set k 0 0 5\r\nhello\r\n", "config get clusters\r\n",
-        "config get cluster \r\n", "CONFIG GET CLUSTER\r\n", "config get cluster\r\r\n", "\r\n",
-        "config get cluster\rx", std::string(1 << 20, 'a'), std::string("\0\xff", 2),
-        "get AmazonElastiCache:cluster2"})
+  for (const std::string& other : std::vector<std::string>{
+           "get k\r\n", "version\r\n", "get k", "set k 0 0 5\r\nhello\r\n",
+           "config get clusters\r\n", "config get cluster \r\n", "CONFIG GET CLUSTER\r\n",
+           "config get cluster\r\r\n", "\r\n", "config get cluster\rx", std::string(1 << 20, 'a'),
+           std::string("\0\xff", 2), "get AmazonElastiCache:cluster2"})
     EXPECT_EQ(parse_client_request(other).kind, Kind::kForward) << other;
   // The longest wait for a line is a discovery request's length.
   EXPECT_EQ(parse_client_request(std::string(32, 'c')).kind, Kind::kForward);

@@ -113,8 +113,9 @@ TEST(ParameterTable, MemcachedArgumentsFollowTheValues) {
 TEST(ParameterTable, IntegersAreInTheFormTheEnginesRead) {
   EXPECT_EQ(ErrorOf("redis7", "timeout", "300"), "");
   EXPECT_EQ(ErrorOf("redis7", "list-max-listpack-size", "-2"), "");
-  for (std::string bad : {"+300", "0300", "00", "-0", "- 2", "300 ", " 300", "3e2", "0x12c",
-                          "99999999999999999999", "300\n", std::string("300\0", 4)}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"+300", "0300", "00", "-0", "- 2", "300 ", " 300", "3e2", "0x12c",
+                                "99999999999999999999", "300\n", std::string("300\0", 4)}) {
     EXPECT_NE(ErrorOf("redis7", "timeout", bad), "") << bad;
     EXPECT_NE(ErrorOf("memcached1.6", "idle_timeout", bad), "") << bad;
   }
