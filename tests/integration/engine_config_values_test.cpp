@@ -1,7 +1,9 @@
-// AuthToken end to end: ElastiCache's character rule is enforced before
-// anything is created, an accepted token authenticates exactly, and what
-// cachectl writes into redis.conf is read back by a real redis-server as
-// written, escapes and trailing backslashes included.
+// Values that reach an engine's configuration, end to end: ElastiCache's
+// AuthToken rule is enforced before anything is created, an accepted token
+// authenticates exactly, what cachectl writes into redis.conf is read back
+// by a real redis-server as written (escapes and trailing backslashes
+// included), and parameter values the engine would not read are refused.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -22,7 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class AuthToken : public CachectlTest {
+class EngineConfigValues : public CachectlTest {
  protected:
   RunResult create_with_token(const std::string& id, const std::string& token) {
     return cachectl({"create-cache-cluster", "--cache-cluster-id", id, "--engine", "redis",
@@ -43,7 +45,7 @@ class AuthToken : public CachectlTest {
 // backslash left the engine unable to start. ElastiCache allows only
 // letters, digits and ! & # $ ^ < > -, so these are refused with nothing
 // created.
-TEST_F(AuthToken, TokensOutsideElastiCachesRuleAreRefusedWithNothingCreated) {
+TEST_F(EngineConfigValues, TokensOutsideElastiCachesRuleAreRefusedWithNothingCreated) {
   for (std::string token : {"abcdefghijklmnop\\x41", "abcdefghijklmnop\\", "abcdefghijklmnop@",
                             "abcdefghijklmnop\"", "abcdefghijklmnop/", "abcdefgh ijklmnop",
                             "abcdefghijklmnop'", "abcdefghijklmnop%", "abcdefghijklmno"}) {
@@ -61,7 +63,7 @@ TEST_F(AuthToken, TokensOutsideElastiCachesRuleAreRefusedWithNothingCreated) {
 }
 
 // Every special character ElastiCache allows, and nothing is interpreted.
-TEST_F(AuthToken, ATokenWithEveryAllowedSpecialCharacterAuthenticatesExactly) {
+TEST_F(EngineConfigValues, ATokenWithEveryAllowedSpecialCharacterAuthenticatesExactly) {
   const std::string token = "Ab1!&#$^<>-Zz9!&#$^<>-";
   RunResult r = create_with_token("tok", token);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -83,7 +85,7 @@ TEST_F(AuthToken, ATokenWithEveryAllowedSpecialCharacterAuthenticatesExactly) {
 // What redis_launch writes, read by a real redis-server: a record holding a
 // token ElastiCache would refuse (one written before the rule was enforced)
 // still gets exactly that token, `\x41` and a trailing backslash included.
-TEST_F(AuthToken, RedisReadsTheWrittenConfigExactly) {
+TEST_F(EngineConfigValues, RedisReadsTheWrittenConfigExactly) {
   const std::string tokens[] = {"abcdefghijklmnop\\x41", "abcdefghijklmnop\\",
                                 "with \"quotes\" and 'spaces' \\n"};
   int i = 0;
@@ -112,7 +114,13 @@ TEST_F(AuthToken, RedisReadsTheWrittenConfigExactly) {
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    ASSERT_EQ(::posix_spawnp(&pid, "redis-server", nullptr, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_t fa;
+    ::posix_spawn_file_actions_init(&fa);
+    std::string log = (dir / "engine.log").string();
+    ::posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int rc = ::posix_spawnp(&pid, "redis-server", &fa, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&fa);
+    ASSERT_EQ(rc, 0);
     auto cli = [&](std::vector<std::string> more) {
       std::vector<std::string> a = {"redis-cli", "-s", sock, "--no-auth-warning"};
       a.insert(a.end(), more.begin(), more.end());
@@ -128,6 +136,26 @@ TEST_F(AuthToken, RedisReadsTheWrittenConfigExactly) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
   }
+}
+
+// "+300" and "0300" are numbers to strtoll but not to Redis, which would
+// refuse to start (or to CONFIG SET) with them: refused at the API, the
+// group unchanged.
+TEST_F(EngineConfigValues, IntegersRedisWouldNotReadAreRefusedByTheParameterGroup) {
+  ok("create-cache-parameter-group",
+     {"--cache-parameter-group-name", "g", "--cache-parameter-group-family", "redis7",
+      "--description", "d"});
+  for (std::string value : {"+300", "0300", "-0", "300\n"}) {
+    RunResult r = cachectl({"modify-cache-parameter-group", "--cache-parameter-group-name", "g",
+                            "--parameter-name-values",
+                            R"([{"ParameterName": "timeout", "ParameterValue": ")" +
+                                std::string(value == "300\n" ? "300\\n" : value) + R"("}])"});
+    EXPECT_EQ(r.exit_code, 254) << value << "\n" << r.err;
+    EXPECT_NE(r.err.find("(InvalidParameterValue)"), std::string::npos) << r.err;
+  }
+  auto d =
+      ok("describe-cache-parameters", {"--cache-parameter-group-name", "g", "--source", "user"});
+  EXPECT_EQ(d["Parameters"].size(), 0u) << d.dump();
 }
 
 }  // namespace
