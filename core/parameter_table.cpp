@@ -330,6 +330,12 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
       bool integer = spec.data_type == "integer";
       double v = 0;
       if (!parse_number(value, integer, v) || !in_ranges(spec.allowed, v, integer)) return refuse();
+      // ElastiCache lists 1-2, but memcached will not start with a growth
+      // factor of 1 ("Factor must be greater than 1").
+      if (spec.name == "chunk_size_growth_factor" && v <= 1)
+        return invalid_value("Value '" + value +
+                             "' is not allowed for parameter chunk_size_growth_factor (it must be "
+                             "greater than 1).");
       return std::nullopt;
     }
   }

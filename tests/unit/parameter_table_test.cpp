@@ -120,6 +120,11 @@ TEST(ParameterTable, IntegersAreInTheFormTheEnginesRead) {
     EXPECT_NE(ErrorOf("memcached1.6", "idle_timeout", bad), "") << bad;
   }
   EXPECT_NE(ErrorOf("redis7", "list-max-listpack-size", "-02"), "");
+  // memcached -f 1: "Factor must be greater than 1".
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1.0"), "");
+  EXPECT_EQ(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1.01"), "");
+  EXPECT_EQ(ErrorOf("memcached1.6", "chunk_size_growth_factor", "2"), "");
 }
 
 // memcached gets its values as argv: each value is one argument, so it
