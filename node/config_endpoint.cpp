@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -104,6 +105,18 @@ struct Session {
   bool upstream_shut = false;  // the node has been told the client finished
   bool broken = false;         // the client cannot be written to: close
   Clock::time_point last_activity;
+
+  bool passing() const { return upstream >= 0; }
+  // What to poll for: reading stops while `bound` bytes wait for the other
+  // side (backpressure); 0 means "do not poll at all".
+  short client_events(std::size_t bound) const;
+  short upstream_events(std::size_t bound) const;
+  // Moves the bytes the poll results allow; `answer` handles requests while
+  // the connection is not passing through yet. Updates last_activity.
+  void pump(int client, short client_revents, short upstream_revents, std::size_t bound,
+            Clock::time_point now, const std::function<void(Session&)>& answer);
+  // Nothing more can happen on this connection.
+  bool finished() const;
 };
 
 // Sends what it can; false when the peer is gone.
@@ -135,6 +148,62 @@ ReadResult read_some(int fd, std::string& into, std::size_t room) {
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
     return ReadResult::kNone;
   return ReadResult::kEof;
+}
+
+short Session::client_events(std::size_t bound) const {
+  bool want = !client_eof && !upstream_eof &&
+              (passing() ? to_upstream.size() < bound
+                         : from_client.size() < bound && to_client.size() < bound);
+  return static_cast<short>((want ? POLLIN : 0) | (to_client.empty() ? 0 : POLLOUT));
+}
+
+short Session::upstream_events(std::size_t bound) const {
+  if (!passing() || upstream_eof) return 0;
+  return static_cast<short>((to_client.size() < bound ? POLLIN : 0) |
+                            (to_upstream.empty() ? 0 : POLLOUT));
+}
+
+void Session::pump(int client, short cr, short ur, std::size_t bound, Clock::time_point now,
+                   const std::function<void(Session&)>& answer) {
+  constexpr short kReadable = POLLIN | POLLHUP | POLLERR;
+  bool moved = false;
+  if ((cr & kReadable) && (client_events(bound) & POLLIN)) {
+    std::string& into = passing() ? to_upstream : from_client;
+    ReadResult r = read_some(client, into, bound - std::min(bound, into.size()));
+    if (r == ReadResult::kData) moved = true;
+    if (r == ReadResult::kEof) client_eof = true;
+  }
+  if ((ur & kReadable) && (upstream_events(bound) & POLLIN)) {
+    ReadResult r = read_some(upstream, to_client, bound - std::min(bound, to_client.size()));
+    if (r == ReadResult::kData) moved = true;
+    if (r == ReadResult::kEof) upstream_eof = true;
+  }
+  if (!passing()) answer(*this);
+  if (passing() && !upstream_eof) {
+    if (!flush(upstream, to_upstream, moved)) upstream_eof = true;
+    // The client finished sending: so does the node's side, and the node
+    // closes once it has answered.
+    if (client_eof && to_upstream.empty() && !upstream_shut) {
+      ::shutdown(upstream, SHUT_WR);
+      upstream_shut = true;
+    }
+  }
+  if (upstream_eof) to_upstream.clear();
+  if (!flush(client, to_client, moved)) broken = true;
+  if (!passing()) answer(*this);  // room was made for more answers
+  if (moved) last_activity = now;
+  release_if_empty(to_client);
+  release_if_empty(to_upstream);
+  release_if_empty(from_client);
+}
+
+bool Session::finished() const {
+  if (broken) return true;
+  if (passing()) return upstream_eof && to_client.empty();
+  // Before passing through: done once the client has stopped sending and
+  // every answer is out (answers are made until the bound or half a line, so
+  // with none pending only half a discovery line can be left).
+  return client_eof && to_client.empty();
 }
 
 }  // namespace
@@ -309,24 +378,13 @@ int run_config_endpoint(const DaemonOptions& o) {
     Clock::time_point next_expiry = now + std::chrono::milliseconds(500);
     for (auto& [fd, s] : sessions) {
       Slot slot{fd};
-      bool passing = s.upstream >= 0;
-      bool want_client = !s.client_eof && !s.upstream_eof &&
-                         (passing ? s.to_upstream.size() < bound
-                                  : s.from_client.size() < bound && s.to_client.size() < bound);
-      short ce =
-          static_cast<short>((want_client ? POLLIN : 0) | (s.to_client.empty() ? 0 : POLLOUT));
-      if (ce) {
+      if (short ce = s.client_events(bound)) {
         slot.client_index = fds.size();
         fds.push_back({fd, ce, 0});
       }
-      if (passing) {
-        bool want_upstream = !s.upstream_eof && s.to_client.size() < bound;
-        short ue = static_cast<short>((want_upstream ? POLLIN : 0) |
-                                      (!s.upstream_eof && !s.to_upstream.empty() ? POLLOUT : 0));
-        if (ue) {
-          slot.upstream_index = fds.size();
-          fds.push_back({s.upstream, ue, 0});
-        }
+      if (short ue = s.upstream_events(bound)) {
+        slot.upstream_index = fds.size();
+        fds.push_back({s.upstream, ue, 0});
       }
       next_expiry = std::min(next_expiry, s.last_activity + limits.idle_timeout);
       slots.push_back(slot);
@@ -348,44 +406,8 @@ int run_config_endpoint(const DaemonOptions& o) {
       Session& s = it->second;
       short cr = slot.client_index == SIZE_MAX ? 0 : fds[slot.client_index].revents;
       short ur = slot.upstream_index == SIZE_MAX ? 0 : fds[slot.upstream_index].revents;
-      bool moved = false;
-      bool passing = s.upstream >= 0;
-      if ((cr & (POLLIN | POLLHUP | POLLERR)) && (fds[slot.client_index].events & POLLIN)) {
-        std::string& into = passing ? s.to_upstream : s.from_client;
-        ReadResult r = read_some(it->first, into, bound - std::min(bound, into.size()));
-        if (r == ReadResult::kData) moved = true;
-        if (r == ReadResult::kEof) s.client_eof = true;
-      }
-      if (passing && (ur & (POLLIN | POLLHUP | POLLERR)) &&
-          (fds[slot.upstream_index].events & POLLIN)) {
-        ReadResult r =
-            read_some(s.upstream, s.to_client, bound - std::min(bound, s.to_client.size()));
-        if (r == ReadResult::kData) moved = true;
-        if (r == ReadResult::kEof) s.upstream_eof = true;
-      }
-      if (!passing) handle_requests(s);
-      if (s.upstream >= 0 && !s.upstream_eof) {
-        if (!flush(s.upstream, s.to_upstream, moved)) s.upstream_eof = true;
-        // The client finished sending: so does the node's side, and the
-        // node closes once it has answered.
-        if (s.client_eof && s.to_upstream.empty() && !s.upstream_shut) {
-          ::shutdown(s.upstream, SHUT_WR);
-          s.upstream_shut = true;
-        }
-      }
-      if (s.upstream_eof) s.to_upstream.clear();
-      if (!flush(it->first, s.to_client, moved)) s.broken = true;
-      if (!s.upstream_eof && s.upstream < 0) handle_requests(s);  // room was made
-      if (moved) s.last_activity = now;
-      release_if_empty(s.to_client);
-      release_if_empty(s.to_upstream);
-      release_if_empty(s.from_client);
-
-      bool waiting_for_line =
-          s.upstream < 0 && !s.from_client.empty() && s.to_client.size() < bound;
-      bool done = s.broken || (s.upstream_eof && s.to_client.empty()) ||
-                  (s.upstream < 0 && s.client_eof && s.to_client.empty() &&
-                   (s.from_client.empty() || waiting_for_line));
+      s.pump(it->first, cr, ur, bound, now, handle_requests);
+      bool done = s.finished();
       if (done) {
         close_session(it);
       } else if (now - s.last_activity >= limits.idle_timeout) {
