@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "cli/toml_input.h"
 #include "core/files.h"
 
 extern char** environ;
@@ -94,9 +95,10 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
     }
   }
   core::fs::path cache = home.root() / "engines.toml";
+  // A broken (or hostile) cache is just re-made.
   if (auto text = core::read_file(cache)) {
-    try {
-      toml::table t = toml::parse(*text);
+    if (auto parsed = parse_toml_bounded(*text)) {
+      toml::table& t = *parsed;
       if (t["key"].value_or(std::string()) == key) {
         std::vector<core::InstalledEngine> out;
         if (auto* arr = t["engines"].as_array()) {
@@ -109,8 +111,6 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
         }
         return out;
       }
-    } catch (const toml::parse_error&) {
-      // A broken cache is just re-made.
     }
   }
   std::vector<core::InstalledEngine> out;
