@@ -77,7 +77,9 @@ void Supervisor::on_exit(pid_t pid, int ws, SteadyTime now) {
   std::string what = binary_name(config_.launch().argv) + " (pid " + std::to_string(pid) + ") " +
                      describe_wait_status(ws);
   last_error_ = what;
-  if (state_ != State::kBackoff) {
+  // One event per episode, however many attempts it takes (an engine that
+  // cannot start must not flood the event log).
+  if (why_ != Why::kRecovery) {
     events_("Recovering cache nodes " + config_.node_id + ": " + what);
   }
   why_ = Why::kRecovery;
