@@ -236,8 +236,8 @@ TEST_F(ParameterGroupTest, RedisAcceptsEveryEngineParameterOfTheTable) {
     std::string name = p["ParameterName"].get<std::string>();
     EXPECT_EQ(config_get(ep, name), p["ParameterValue"].get<std::string>()) << name;
     if (p["ChangeType"] == "immediate" && p["IsModifiable"] == true) {
-      RunResult r = redis_cli(ep.first, ep.second,
-                              {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
+      RunResult r = redis_admin_cli(
+          ep.first, ep.second, {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
       EXPECT_EQ(r.out, "OK\n") << name << ": " << r.out << r.err;
     }
   }
