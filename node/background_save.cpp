@@ -39,6 +39,7 @@ void BackgroundSave::start(SteadyTime now, Done done) {
   deadline_ = now + kSaveLimit;
   next_ask_ = SteadyTime::max();
   asking_ = true;
+  generation_ = client_.generation();
   // Pipelined: the save count before, then the save.
   client_.send(
       {"INFO", "persistence"},
@@ -61,6 +62,10 @@ void BackgroundSave::start(SteadyTime now, Done done) {
 }
 
 void BackgroundSave::ask(SteadyTime now) {
+  // A dropped connection (the engine restarted or died) ends the save: a
+  // new engine's counters say nothing about it.
+  if (client_.generation() != generation_)
+    return finish(false, "the engine went away during BGSAVE");
   asking_ = true;
   next_ask_ = SteadyTime::max();
   client_.send(

@@ -3,6 +3,7 @@
 // persistence is asked on a timer until the save is done.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -31,6 +32,7 @@ class BackgroundSave {
   std::string bgsave_;
   Done done_;
   long long saves_before_ = -1;
+  std::uint64_t generation_ = 0;  // the engine connection the save runs on
   bool asking_ = false;  // an INFO is on its way
   SteadyTime next_ask_ = SteadyTime::max();
   SteadyTime deadline_ = SteadyTime::max();

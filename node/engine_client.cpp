@@ -164,6 +164,7 @@ void EngineClient::read_replies() {
 }
 
 void EngineClient::fail_all() {
+  ++generation_;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   connecting_ = false;

@@ -8,6 +8,7 @@
 #include <poll.h>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <optional>
@@ -43,6 +44,9 @@ class EngineClient {
   void tick(SteadyTime now);  // timeouts, and failures found by send()
   SteadyTime next_deadline() const;
   bool idle() const { return pending_.empty(); }
+  // Goes up whenever the connection is dropped: work that spans several
+  // commands (a BGSAVE and its polls) must not continue on another engine.
+  std::uint64_t generation() const { return generation_; }
 
  private:
   struct Pending {
@@ -63,6 +67,7 @@ class EngineClient {
   std::string out_;
   std::string in_;
   std::deque<Pending> pending_;
+  std::uint64_t generation_ = 0;
 };
 
 // The length of the first complete RESP reply in `data`, 0 while it is

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/restricted_commands.h"
 #include "tests/integration/harness.h"
@@ -142,7 +143,8 @@ TEST_F(NodeDaemon, RestrictedCommandsAreUnknownToClientsAndTheEngineKeepsServing
                                        {"ACL", "WHOAMI"}}) {
     RunResult r = redis_cli(address, port, cmd);
     r.out += r.err;  // redis-cli may write the error to either
-    EXPECT_EQ(r.out.rfind("ERR unknown command '" + cmd[0] + "'", 0), 0u) << cmd[0] << ": " << r.out;
+    EXPECT_EQ(r.out.rfind("ERR unknown command '" + cmd[0] + "'", 0), 0u)
+        << cmd[0] << ": " << r.out;
   }
   EXPECT_EQ(redis_cli(address, port, {"get", "k"}).out, "v\n") << "the engine keeps serving";
 
@@ -227,6 +229,61 @@ TEST_F(NodeDaemon, StatusAnswersWhileAModifySavesTheData) {
       },
       std::chrono::seconds(30)));
   EXPECT_EQ(redis_cli(address, port, {"dbsize"}).out, "2000\n") << "the data came through";
+}
+
+TEST_F(NodeDaemon, StatusAnswersWhileASnapshotIsTaken) {
+  auto [address, port] = create_redis("snap");
+  write_keys(address, port, 1500);
+  ASSERT_EQ(redis_admin_cli(address, port, {"CONFIG", "SET", "rdb-key-save-delay", "2000"}).out,
+            "OK\n");
+  // create-snapshot waits for the daemon's answer: run it beside the test.
+  std::thread snapshot([&] {
+    RunResult r =
+        cachectl({"create-snapshot", "--cache-cluster-id", "snap", "--snapshot-name", "s"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  });
+  bool saving = wait_until(
+      [&] {
+        return redis_cli(address, port, {"info", "persistence"})
+                   .out.find("rdb_bgsave_in_progress:1") != std::string::npos;
+      },
+      std::chrono::seconds(5));
+  json status = node_status(address);
+  bool still_saving =
+      redis_cli(address, port, {"info", "persistence"}).out.find("rdb_bgsave_in_progress:1") !=
+      std::string::npos;
+  snapshot.join();
+  ASSERT_TRUE(saving);
+  EXPECT_EQ(status["status"], "snapshotting") << status.dump();
+  EXPECT_TRUE(still_saving) << "the answer came while the save was still running";
+  json s = ok("describe-snapshots", {"--snapshot-name", "s"});
+  EXPECT_EQ(s["Snapshots"][0]["SnapshotStatus"], "available");
+}
+
+TEST_F(NodeDaemon, ASnapshotWhoseEngineDiesFailsAndTheNodeRecovers) {
+  auto [address, port] = create_redis("dies");
+  write_keys(address, port, 1500);
+  ASSERT_EQ(redis_admin_cli(address, port, {"CONFIG", "SET", "rdb-key-save-delay", "2000"}).out,
+            "OK\n");
+  int engine = node_status(address)["engine"]["pid"];
+  RunResult result;
+  std::thread snapshot([&] {
+    result = cachectl({"create-snapshot", "--cache-cluster-id", "dies", "--snapshot-name", "s"});
+  });
+  bool saving = wait_until(
+      [&] {
+        return redis_cli(address, port, {"info", "persistence"})
+                   .out.find("rdb_bgsave_in_progress:1") != std::string::npos;
+      },
+      std::chrono::seconds(5));
+  ::kill(engine, SIGKILL);
+  snapshot.join();  // answered (a failure), not left waiting on another engine
+  ASSERT_TRUE(saving);
+  EXPECT_EQ(result.exit_code, 254) << result.out;
+  EXPECT_NE(result.err.find("could not be snapshotted"), std::string::npos) << result.err;
+  EXPECT_TRUE(wait_until([&] { return node_status(address)["status"] == "available"; },
+                         std::chrono::seconds(10)));
+  EXPECT_EQ(cachectl({"describe-snapshots", "--snapshot-name", "s"}).exit_code, 254);
 }
 
 TEST_F(NodeDaemon, AtTheDescriptorLimitTheDaemonDoesNotSpinAndStillRestartsItsEngine) {
