@@ -33,7 +33,7 @@ class BackgroundSave {
   Done done_;
   long long saves_before_ = -1;
   std::uint64_t generation_ = 0;  // the engine connection the save runs on
-  bool asking_ = false;  // an INFO is on its way
+  bool asking_ = false;           // an INFO is on its way
   SteadyTime next_ask_ = SteadyTime::max();
   SteadyTime deadline_ = SteadyTime::max();
 };
