@@ -9,6 +9,7 @@
 #include "core/engines.h"
 #include "core/node_types.h"
 #include "core/parameter_table.h"
+#include "core/restricted_commands.h"
 
 namespace cachectl::node {
 
@@ -36,7 +37,8 @@ std::string redis_conf_quote(const std::string& value) {
 }
 
 EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                          const std::filesystem::path& dir, const GroupValues& group_values) {
+                          const std::filesystem::path& dir, const GroupValues& group_values,
+                          const std::string& command_key) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.config_file = dir / "redis.conf";
@@ -68,6 +70,15 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   }
   conf += "logfile \"\"\n";
   if (!c.auth_token.empty()) conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
+  // Clients may not stop, reconfigure or replicate the node
+  // (core/restricted_commands.h); the daemon reaches the commands it needs
+  // under secret names. This file is 0600 (node/engine_host.cpp).
+  for (const auto& r : core::restricted_commands()) {
+    std::string to = r.used_by_daemon && !command_key.empty()
+                         ? core::renamed_command(r.name, command_key)
+                         : std::string();
+    conf += "rename-command " + std::string(r.name) + " " + redis_conf_quote(to) + "\n";
+  }
   l.config_text = conf;
   l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
   return l;
@@ -112,9 +123,10 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
 }
 
 EngineLaunch engine_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                           const std::filesystem::path& dir, const GroupValues& group_values) {
+                           const std::filesystem::path& dir, const GroupValues& group_values,
+                           const std::string& command_key) {
   return c.engine == "memcached" ? memcached_launch(c, n, group_values)
-                                 : redis_launch(c, n, dir, group_values);
+                                 : redis_launch(c, n, dir, group_values, command_key);
 }
 
 }  // namespace cachectl::node
