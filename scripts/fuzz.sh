@@ -96,6 +96,17 @@ for name in "${targets[@]}"; do
   status=0
   build-fuzz/bin/"fuzz_${name}" "$corpus" "${options[@]}" >"$log" 2>&1 || status=$?
 
+  # Keep only the inputs that add coverage (libFuzzer -merge=1), so that the corpus, and
+  # the size reported, does not grow with every run.
+  rm -rf "$corpus.merged"
+  mkdir -p "$corpus.merged"
+  if build-fuzz/bin/"fuzz_${name}" -merge=1 "$corpus.merged" "$corpus" >"$log.merge" 2>&1; then
+    rm -rf "$corpus"
+    mv "$corpus.merged" "$corpus"
+  else
+    rm -rf "$corpus.merged"
+  fi
+
   execs_per_second=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$log" | tail -1)
   executions=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$log" | tail -1)
   files=$(find "$corpus" -type f | wc -l)
@@ -121,5 +132,5 @@ done
 echo
 printf '%-22s %10s %12s %8s %12s %9s\n' target execs/s executions files bytes crashes
 printf '%s\n' "${summary[@]}"
-echo "(${seconds}s per target; logs in ${root}/build-fuzz/logs/)"
+echo "(${seconds}s per target; files and bytes: corpus after -merge=1; logs in ${root}/build-fuzz/logs/)"
 exit "$failed"
