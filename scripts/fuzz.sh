@@ -7,8 +7,9 @@
 # `jmespath` or `fuzz_jmespath` (default: every fuzz/fuzz_*.cpp). Targets run one after
 # the other. Installs clang from Debian if it is missing, builds build-fuzz/ (clang,
 # ASan + UBSan + libFuzzer), runs each target over a work corpus build-fuzz/corpus/NAME
-# seeded from fuzz/corpus/NAME, and copies every crash (or timeout, leak, OOM) into
-# fuzz/regressions/NAME/, where the normal build's CTest replays it from then on.
+# seeded from fuzz/corpus/NAME (with the dictionary fuzz/NAME.dict if there is one),
+# and copies every crash (or timeout, leak, OOM) into fuzz/regressions/NAME/, where the
+# normal build's CTest replays it from then on.
 # Prints, per target, executions per second, corpus size and findings; exits 1 if any
 # target found something.
 set -euo pipefail
@@ -77,8 +78,8 @@ for name in "${targets[@]}"; do build_targets+=(--target "fuzz_${name}"); done
 cmake --build build-fuzz -j"${FUZZ_BUILD_JOBS:-2}" "${build_targets[@]}"
 
 # ---- run
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_stack_use_after_return=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# UBSan findings already abort (-fno-sanitize-recover=all); the stack says where.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 summary=()
 failed=0
 for name in "${targets[@]}"; do
@@ -89,10 +90,22 @@ for name in "${targets[@]}"; do
   if [ -d "fuzz/corpus/$name" ]; then cp -rn "fuzz/corpus/$name"/. "$corpus"/; fi
   rm -f "$artifacts"/*
   echo "fuzz.sh: fuzz_${name} for ${seconds}s (log: ${log})" >&2
+  options=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1
+    -artifact_prefix="$artifacts/")
+  if [ -f "fuzz/${name}.dict" ]; then options+=(-dict="fuzz/${name}.dict"); fi
   status=0
-  build-fuzz/bin/"fuzz_${name}" "$corpus" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
+  build-fuzz/bin/"fuzz_${name}" "$corpus" "${options[@]}" >"$log" 2>&1 || status=$?
+
+  # Keep only the inputs that add coverage (libFuzzer -merge=1), so that the corpus, and
+  # the size reported, does not grow with every run.
+  rm -rf "$corpus.merged"
+  mkdir -p "$corpus.merged"
+  if build-fuzz/bin/"fuzz_${name}" -merge=1 "$corpus.merged" "$corpus" >"$log.merge" 2>&1; then
+    rm -rf "$corpus"
+    mv "$corpus.merged" "$corpus"
+  else
+    rm -rf "$corpus.merged"
+  fi
 
   execs_per_second=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$log" | tail -1)
   executions=$(sed -n 's/^stat::number_of_executed_units:[[:space:]]*//p' "$log" | tail -1)
@@ -119,5 +132,5 @@ done
 echo
 printf '%-22s %10s %12s %8s %12s %9s\n' target execs/s executions files bytes crashes
 printf '%s\n' "${summary[@]}"
-echo "(${seconds}s per target; logs in ${root}/build-fuzz/logs/)"
+echo "(${seconds}s per target; files and bytes: corpus after -merge=1; logs in ${root}/build-fuzz/logs/)"
 exit "$failed"

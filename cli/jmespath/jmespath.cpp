@@ -28,6 +28,7 @@ Expression Expression::compile(std::string_view text) {
 }
 
 nlohmann::json Expression::search(const nlohmann::json& data) const {
+  detail::BuildBudget budget(data);
   detail::Value result = detail::evaluate(*root_, detail::borrow(data));
   if (result.use_count() == 1) {
     // Nothing else shares what the search built, and it was created non-const (own()):

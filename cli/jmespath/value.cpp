@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
+#include <vector>
+
+#include "cli/jmespath/jmespath.h"
 
 namespace cachectl::jmespath::detail {
 
@@ -10,7 +14,83 @@ Value borrow(const Json& json) {
   return Value(Value(), &json);
 }
 
+namespace {
+
+thread_local BuildBudget* current_budget = nullptr;
+
+std::size_t cost_of_text(std::size_t bytes) { return bytes / 16; }
+
+// Walks the value without recursion (it may be deep) and stops at the first limit hit,
+// so the walk itself costs at most `limit`. Returns the cost, or throws.
+std::size_t measure(const Json& json, std::size_t limit, int max_depth) {
+  std::vector<std::pair<const Json*, int>> pending{{&json, 1}};
+  std::size_t cost = 0;
+  while (!pending.empty()) {
+    auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (depth > max_depth) {
+      throw Error(ErrorKind::InvalidValue, "the result would be nested more than " +
+                                               std::to_string(max_depth) + " levels deep");
+    }
+    cost += 1;
+    if (value->is_string()) cost += cost_of_text(value->get_ref<const Json::string_t&>().size());
+    if (value->is_object()) {
+      for (const auto& [key, member] : value->items()) {
+        cost += cost_of_text(key.size());
+        pending.emplace_back(&member, depth + 1);
+      }
+    } else if (value->is_array()) {
+      for (const Json& element : *value) pending.emplace_back(&element, depth + 1);
+    }
+    if (cost > limit) {
+      throw Error(ErrorKind::InvalidValue,
+                  "the expression builds more than " +
+                      std::to_string(current_budget ? current_budget->total() : limit) +
+                      " values; simplify it");
+    }
+  }
+  return cost;
+}
+
+// The number of values in the input, saturated at what makes the budget overflow.
+std::size_t input_size(const Json& json) {
+  constexpr std::size_t kCap =
+      (std::numeric_limits<std::size_t>::max() - kBaseBuiltValues) / kBuiltValuesPerInputValue;
+  std::vector<const Json*> pending{&json};
+  std::size_t count = 0;
+  while (!pending.empty() && count < kCap) {
+    const Json* value = pending.back();
+    pending.pop_back();
+    ++count;
+    if (value->is_structured()) {
+      for (const Json& element : *value) pending.push_back(&element);
+    }
+  }
+  return count;
+}
+
+void charge(const Json& json) {
+  if (!current_budget) {
+    measure(json, std::numeric_limits<std::size_t>::max(), kMaxBuiltDepth);
+    return;
+  }
+  std::size_t& remaining = current_budget->remaining();
+  remaining -= measure(json, remaining, kMaxBuiltDepth);
+}
+
+}  // namespace
+
+BuildBudget::BuildBudget(const Json& input)
+    : total_(kBaseBuiltValues + kBuiltValuesPerInputValue * input_size(input)),
+      remaining_(total_),
+      previous_(current_budget) {
+  current_budget = this;
+}
+
+BuildBudget::~BuildBudget() { current_budget = previous_; }
+
 Value own(Json json) {
+  charge(json);
   // Created non-const: Expression::search may move a result out of it.
   return std::make_shared<Json>(std::move(json));
 }

@@ -22,8 +22,37 @@ using Value = std::shared_ptr<const Json>;
 
 // Points into data that outlives the search (the input, the expression's literals).
 Value borrow(const Json& json);
-// A value the search built.
+// A value the search built. Throws Error (InvalidValue) when the value is nested deeper
+// than kMaxBuiltDepth, or when building it exhausts the current search's BuildBudget.
 Value own(Json json);
+
+// Bounds on what one search builds. A short expression can double its result at every
+// step ([@, @] | [@, @] | ...) or nest it one level deeper ([@] | [@] | ...): without
+// these it exhausts memory, or the stack of nlohmann::json's recursive copy and dump.
+inline constexpr int kMaxBuiltDepth = 512;
+inline constexpr std::size_t kBaseBuiltValues = std::size_t{1} << 20;
+inline constexpr std::size_t kBuiltValuesPerInputValue = 8;
+
+// While alive, own() charges every value it is given (each JSON value counts 1, strings
+// and keys 1 more per 16 bytes) against kBaseBuiltValues plus kBuiltValuesPerInputValue
+// for each value of the searched document: what a search copies, so the charge bounds
+// both its memory and its time, and stays linear in its input. One per search, per
+// thread.
+class BuildBudget {
+ public:
+  explicit BuildBudget(const Json& input);
+  ~BuildBudget();
+  BuildBudget(const BuildBudget&) = delete;
+  BuildBudget& operator=(const BuildBudget&) = delete;
+
+  std::size_t total() const { return total_; }
+  std::size_t& remaining() { return remaining_; }
+
+ private:
+  std::size_t total_;
+  std::size_t remaining_;
+  BuildBudget* previous_;
+};
 // A part of parent, keeping parent alive.
 Value child(const Value& parent, const Json& member);
 // Shared constants, so that filters and comparisons allocate nothing.

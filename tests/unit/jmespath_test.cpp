@@ -276,6 +276,48 @@ TEST(Jmespath, InvalidUtf8IsASyntaxError) {
   }
 }
 
+// Found by fuzz/fuzz_jmespath: a flat pipeline nests or doubles its result at every step;
+// 50,000 steps of [@] overflowed the stack (nlohmann::json copies recursively), 40 of
+// [@, @] or of a doubling join exhausted memory. Both are now an invalid-value error.
+TEST(Jmespath, ResultsThatGrowWithoutBoundAreAnError) {
+  auto repeat = [](const std::string& step, int times) {
+    std::string text;
+    for (int i = 0; i < times; ++i) text += step;
+    return text + "@";
+  };
+  EXPECT_EQ(error_kind(repeat("[@] | ", 50000)), ErrorKind::InvalidValue);
+  EXPECT_EQ(error_kind(repeat("{a: @} | ", 50000)), ErrorKind::InvalidValue);
+  EXPECT_EQ(error_kind(repeat("to_array([@]) | ", 50000)), ErrorKind::InvalidValue);
+  EXPECT_EQ(error_kind(repeat("[@, @] | ", 40)), ErrorKind::InvalidValue);
+  EXPECT_EQ(error_kind("'ab' | " + repeat("join('', [@, @]) | ", 40)), ErrorKind::InvalidValue);
+  // Far below the bounds, the same shapes work.
+  json nested = search(repeat("[@] | ", 100), json(1));
+  for (int i = 0; i < 100; ++i) nested = nested.at(0);
+  EXPECT_EQ(nested, 1);
+  EXPECT_EQ(search(repeat("[@, @] | ", 10) + " | length(@)", json(1)), 2);
+}
+
+TEST(Jmespath, LargeDocumentsStayWithinTheBudget) {
+  // 20,000 clusters of a few members each, projected and reshaped: what a big state home
+  // asks of --query, far from the limit.
+  json clusters = json::array();
+  for (int i = 0; i < 20000; ++i) {
+    clusters.push_back({{"CacheClusterId", "c" + std::to_string(i)},
+                        {"Engine", i % 2 ? "redis" : "memcached"},
+                        {"CacheNodes", json::array({{{"CacheNodeId", "0001"}}})}});
+  }
+  json data = {{"CacheClusters", clusters}};
+  json result = search(
+      "CacheClusters[?Engine == 'redis'].{id: CacheClusterId, nodes: CacheNodes[*].CacheNodeId}",
+      data);
+  ASSERT_EQ(result.size(), 10000u);
+  EXPECT_EQ(result[0], json::parse(R"({"id": "c1", "nodes": ["0001"]})"));
+  EXPECT_EQ(search("length(sort_by(CacheClusters, &CacheClusterId))", data), 20000);
+  // The budget grows with the document (here 120,000 values): copying it 4 times, and
+  // projecting the copies, is fine.
+  EXPECT_EQ(search("[@, @, @, @][*].CacheClusters | length(@)", data), 4);
+}
+
 TEST(Jmespath, LongFlatPathsAreFine) {
   // a.a.a... and a[0][0]... are flat sequences, not nesting.
   std::string path = "a";
