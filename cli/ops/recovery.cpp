@@ -92,6 +92,7 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
     if (auto err = teardown_cluster(ctx, r)) return *err;
     ctx.record_event(id, "Cache cluster deleted");
     out.done.push_back("finished deleting cache cluster " + id + who);
+    sweep_cluster_leftovers(ctx, id);
     out.deleted = true;
     return out;
   }
