@@ -71,7 +71,8 @@ ready() {
 kill_during() {
   local max_ms=$1 op=$2
   shift 2
-  cc "$@" >/dev/null 2>&1 &
+  # The binary itself (not the shell function), so that $! is cachectl's pid.
+  "$bin/cachectl" --state-dir "$home" "$@" >/dev/null 2>&1 &
   local pid=$!
   local ms=$((RANDOM % max_ms))
   sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
@@ -188,7 +189,8 @@ for p in /proc/[0-9]*; do
   cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
   case $cmd in
     *"$home/"* | *"$home "*) procs=$((procs + 1)); echo "leaked process: ${p#/proc/} $cmd" >&2 ;;
-    *"-l $prefix."*) [ -n "$prefix" ] && { procs=$((procs + 1)); echo "leaked process: ${p#/proc/} $cmd" >&2; } ;;
+    # engines: memcached -l ADDR, redis-server's title "redis-server ADDR:PORT"
+    *" $prefix."*) [ -n "$prefix" ] && { procs=$((procs + 1)); echo "leaked process: ${p#/proc/} $cmd" >&2; } ;;
   esac
 done
 # (a claim marked "in use outside this state home" is not ours: skipped)
