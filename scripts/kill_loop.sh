@@ -47,10 +47,13 @@ problem() { echo "PROBLEM: $*" >&2; problems=$((problems + 1)); }
 ready() {
   local id=$1 engine=$2
   if unfinished "$id"; then
-    if cc describe-cache-clusters --cache-cluster-id "$id" >/dev/null 2>&1 && ! unfinished "$id"; then
+    # (describe answers CacheClusterNotFound when it finished a delete)
+    local said
+    said=$(cc describe-cache-clusters --cache-cluster-id "$id" 2>&1 >/dev/null)
+    if ! unfinished "$id"; then
       recovered_next=$((recovered_next + 1))
     else
-      problem "describe did not settle $id"
+      problem "describe did not settle $id: $said; $(grep -A3 '^\[intent\]\|removing_nodes\|^lifecycle' "$home/clusters/$id.toml" | tr '\n' ' ')"
     fi
   fi
   if ! exists "$id"; then
@@ -97,10 +100,10 @@ while [ "$total_kills" -lt "$kills_wanted" ] && [ "$attempts" -lt $((4 * kills_w
       if exists "$id"; then cc delete-cache-cluster --cache-cluster-id "$id" >/dev/null 2>&1 ||
         { ready "$id" "$engine"; cc delete-cache-cluster --cache-cluster-id "$id" >/dev/null 2>&1; }; fi
       if [ "$engine" = redis ]; then
-        kill_during 150 create create-cache-cluster --cache-cluster-id "$id" --engine redis \
+        kill_during 80 create create-cache-cluster --cache-cluster-id "$id" --engine redis \
           --cache-node-type cache.t3.micro --num-cache-nodes 1
       else
-        kill_during 150 create create-cache-cluster --cache-cluster-id "$id" --engine memcached \
+        kill_during 80 create create-cache-cluster --cache-cluster-id "$id" --engine memcached \
           --cache-node-type cache.t3.micro --num-cache-nodes 2
       fi ;;
     1) # grow a Memcached cluster by one node
@@ -108,7 +111,7 @@ while [ "$total_kills" -lt "$kills_wanted" ] && [ "$attempts" -lt $((4 * kills_w
       ready "$id" memcached
       n=$(nodes_of "$id")
       [ -n "$n" ] && [ "$n" -lt 5 ] &&
-        kill_during 150 grow modify-cache-cluster --cache-cluster-id "$id" \
+        kill_during 40 grow modify-cache-cluster --cache-cluster-id "$id" \
           --num-cache-nodes $((n + 1)) --apply-immediately ;;
     2) # shrink a Memcached cluster by one node (a random one)
       id=${memcached_ids[RANDOM % 2]}
@@ -122,24 +125,24 @@ while [ "$total_kills" -lt "$kills_wanted" ] && [ "$attempts" -lt $((4 * kills_w
       victim=$(cc describe-cache-clusters --cache-cluster-id "$id" --show-cache-node-info \
         --query "CacheClusters[0].CacheNodes[$((RANDOM % ${n:-1}))].CacheNodeId" --output text 2>/dev/null)
       [ -n "$n" ] && [ "$n" -ge 2 ] &&
-        kill_during 150 shrink modify-cache-cluster --cache-cluster-id "$id" \
+        kill_during 50 shrink modify-cache-cluster --cache-cluster-id "$id" \
           --num-cache-nodes $((n - 1)) --cache-node-ids-to-remove "$victim" --apply-immediately ;;
     3) # delete
       id=${redis_ids[RANDOM % 3]}
       engine=redis
       if [ $((RANDOM % 2)) = 0 ]; then id=${memcached_ids[RANDOM % 2]}; engine=memcached; fi
       ready "$id" "$engine"
-      kill_during 150 delete delete-cache-cluster --cache-cluster-id "$id" ;;
+      kill_during 60 delete delete-cache-cluster --cache-cluster-id "$id" ;;
     4) # snapshot
       id=${redis_ids[RANDOM % 3]}
       ready "$id" redis
       snapshots=$((snapshots + 1))
-      kill_during 200 snapshot create-snapshot --cache-cluster-id "$id" --snapshot-name "s$snapshots" ;;
+      kill_during 60 snapshot create-snapshot --cache-cluster-id "$id" --snapshot-name "s$snapshots" ;;
     5) # delete with a final snapshot
       id=${redis_ids[RANDOM % 3]}
       ready "$id" redis
       snapshots=$((snapshots + 1))
-      kill_during 250 final-snapshot delete-cache-cluster --cache-cluster-id "$id" \
+      kill_during 100 final-snapshot delete-cache-cluster --cache-cluster-id "$id" \
         --final-snapshot-identifier "s$snapshots" ;;
   esac
 done
@@ -166,7 +169,7 @@ claims_unnamed=0
 for claim in "$home"/addresses/*; do
   [ -e "$claim" ] || continue
   a=$(basename "$claim")
-  grep -qs "\"$a\"" "$home"/clusters/*.toml || claims_unnamed=$((claims_unnamed + 1))
+  grep -qsF "'$a'" "$home"/clusters/*.toml || { claims_unnamed=$((claims_unnamed + 1)); echo "unnamed claim: $a" >&2; }
 done
 # ... and each deletable with one command.
 for f in "$home"/clusters/*.toml; do
@@ -186,7 +189,7 @@ done
 prefix=$(sed -n 's/^address_prefix = "\(.*\)"/\1/p' "$home/home.toml" 2>/dev/null)
 procs=0
 for p in /proc/[0-9]*; do
-  cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+  cmd=$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
   case $cmd in
     *"$home/"* | *"$home "*) procs=$((procs + 1)); echo "leaked process: ${p#/proc/} $cmd" >&2 ;;
     # engines: memcached -l ADDR, redis-server's title "redis-server ADDR:PORT"

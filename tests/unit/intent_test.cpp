@@ -126,6 +126,39 @@ TEST_F(OperationLockTest, AKilledHolderReleasesIt) {
   ::close(ready[1]);
 }
 
+// A command killed right after it forked (a node daemon on its way to exec)
+// must not leave its lock held by the child.
+TEST_F(OperationLockTest, AChildForkedByTheHolderDoesNotKeepItAfterTheHolderDies) {
+  StateHome home(root_);
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t holder = ::fork();
+  if (holder == 0) {
+    auto lock = OperationLock::try_take(home, "m");
+    pid_t child = ::fork();
+    if (child == 0) {
+      ::pause();  // the forked child lives on, until the test ends it
+      ::_exit(0);
+    }
+    int report[2] = {lock.ok() ? 1 : 0, static_cast<int>(child)};
+    (void)!::write(ready[1], report, sizeof report);
+    ::pause();
+    ::_exit(0);
+  }
+  int report[2] = {0, 0};
+  ASSERT_EQ(::read(ready[0], report, sizeof report), static_cast<ssize_t>(sizeof report));
+  ::close(ready[0]);
+  ::close(ready[1]);
+  ASSERT_EQ(report[0], 1);
+  EXPECT_FALSE(OperationLock::try_take(home, "m").ok());
+  ::kill(holder, SIGKILL);
+  int ws = 0;
+  ::waitpid(holder, &ws, 0);
+  EXPECT_EQ(::kill(report[1], 0), 0) << "the forked child is still alive";
+  EXPECT_TRUE(OperationLock::try_take(home, "m").ok());
+  ::kill(report[1], SIGKILL);
+}
+
 TEST_F(OperationLockTest, AnUnopenableLockFileIsABrokenConfiguration) {
   fs::remove_all(root_ / "locks");
   std::ofstream(root_ / "locks") << "not a directory";
