@@ -96,7 +96,8 @@ TEST_F(Intents, AShrinkKilledHalfWayIsFinishedByTheNextCommand) {
   RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "m"});
   EXPECT_EQ(w.exit_code, 0) << w.err;
   EXPECT_EQ(describe("m")["NumCacheNodes"], 2);
-  RunResult events = cachectl({"describe-events", "--source-identifier", "m"});
+  RunResult events =
+      cachectl({"describe-events", "--source-type", "cache-cluster", "--source-identifier", "m"});
   EXPECT_NE(events.out.find("Removed cache node 0003"), std::string::npos) << events.out;
   // And the cluster takes the next change and goes.
   ok("delete-cache-cluster", {"--cache-cluster-id", "m"});
@@ -161,7 +162,8 @@ TEST_F(Intents, ConcurrentGrowsOneWinsAndTheRecordStaysConsistent) {
   addresses.insert(c["ConfigurationEndpoint"]["Address"].get<std::string>());
   EXPECT_EQ(claims(), std::vector<std::string>(addresses.begin(), addresses.end()));
   // Exactly two nodes were added, once.
-  RunResult events = cachectl({"describe-events", "--source-identifier", "m"});
+  RunResult events =
+      cachectl({"describe-events", "--source-type", "cache-cluster", "--source-identifier", "m"});
   std::size_t added = 0;
   for (auto at = events.out.find("Added cache node"); at != std::string::npos;
        at = events.out.find("Added cache node", at + 1))
