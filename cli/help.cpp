@@ -304,7 +304,7 @@ std::vector<HelpItem> command_list() {
     items.push_back({name, find_handler(*api) ? "" : "not implemented yet"});
   }
   items.push_back({"wait", ""});
-  items.push_back({"resume", "local: every cluster back after a machine restart"});
+  items.push_back({"resume", ""});
   items.push_back({"help", ""});
   return items;
 }
