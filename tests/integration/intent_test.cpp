@@ -104,6 +104,57 @@ TEST_F(Intents, AShrinkKilledHalfWayIsFinishedByTheNextCommand) {
   EXPECT_TRUE(claims().empty());
 }
 
+// A create killed after writing its record (its daemons not started yet) is
+// finished by the next command that looks at the cluster.
+TEST_F(Intents, ACreateKilledBeforeItsDaemonsStartedIsFinishedByDescribe) {
+  create_memcached("m", 2);
+  for (int pid : running_pids()) ::kill(pid, SIGKILL);
+  ASSERT_TRUE(wait_until([&] { return running_pids().empty(); }, 10s));
+  core::Registry registry{core::StateHome(home_)};
+  int owner = dead_pid();
+  ASSERT_EQ(registry.update("m",
+                            [&](core::CacheClusterRecord& r) -> core::Status {
+                              r.intent.operation = "create";
+                              r.intent.pid = owner;
+                              r.intent.started = std::chrono::system_clock::now();
+                              return std::nullopt;
+                            }),
+            std::nullopt);
+  RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "m"});
+  EXPECT_EQ(w.exit_code, 0) << w.err;
+  EXPECT_TRUE(daemon_running("m", "0001"));
+  EXPECT_TRUE(daemon_running("m", "0002"));
+  EXPECT_TRUE(daemon_running("m", "cfg"));
+  EXPECT_EQ(record_text("m").find("[intent]"), std::string::npos) << record_text("m");
+  ok("delete-cache-cluster", {"--cache-cluster-id", "m"});
+}
+
+// delete-cache-cluster --final-snapshot-identifier killed while the snapshot
+// is taken: the delete is undone, the cluster stays and takes commands.
+TEST_F(Intents, ADeleteKilledDuringItsFinalSnapshotIsUndone) {
+  create_redis("r");
+  core::Registry registry{core::StateHome(home_)};
+  int owner = dead_pid();
+  std::string work = home_ + "/snapshots/.last.tmp." + std::to_string(owner);
+  fs::create_directories(work);
+  ASSERT_EQ(registry.update("r",
+                            [&](core::CacheClusterRecord& r) -> core::Status {
+                              r.intent.operation = "delete";
+                              r.intent.step = "final-snapshot";
+                              r.intent.snapshot = "last";
+                              r.intent.pid = owner;
+                              r.intent.started = std::chrono::system_clock::now();
+                              return std::nullopt;
+                            }),
+            std::nullopt);
+  json c = describe("r");
+  EXPECT_EQ(c["CacheClusterStatus"], "available");
+  EXPECT_FALSE(fs::exists(work));
+  EXPECT_EQ(record_text("r").find("[intent]"), std::string::npos) << record_text("r");
+  ok("delete-cache-cluster", {"--cache-cluster-id", "r", "--final-snapshot-identifier", "last"});
+  ok("describe-snapshots", {"--snapshot-name", "last"});
+}
+
 // An intent whose owner still holds the operation lock is not touched: the
 // other command is refused, and the record stays as the owner left it.
 TEST_F(Intents, AnOperationInProgressIsNotTouchedAndOthersAreRefused) {
