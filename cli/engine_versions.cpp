@@ -1,8 +1,6 @@
 #include "cli/engine_versions.h"
 
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -10,9 +8,9 @@
 #include <regex>
 #include <sstream>
 
+#include "cli/toml_input.h"
 #include "core/files.h"
-
-extern char** environ;
+#include "os/spawn.h"
 
 namespace cachectl::cli {
 namespace {
@@ -30,26 +28,9 @@ std::string find_on_path(const std::string& name) {
 }
 
 std::string run_capture(const std::string& binary, const char* flag) {
-  int fds[2];
-  if (::pipe(fds) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  char* argv[] = {const_cast<char*>(binary.c_str()), const_cast<char*>(flag), nullptr};
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string out;
-  char buf[512];
-  ssize_t n;
-  while (rc == 0 && (n = ::read(fds[0], buf, sizeof buf)) > 0)
-    out.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  if (rc == 0) ::waitpid(pid, nullptr, 0);
-  return out;
+  os::SpawnOptions options;
+  options.argv = {binary, flag};
+  return os::run(options, /*with_stderr=*/true, 64 * 1024).output;
 }
 
 struct Probe {
@@ -94,9 +75,10 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
     }
   }
   core::fs::path cache = home.root() / "engines.toml";
+  // A broken (or hostile) cache is just re-made.
   if (auto text = core::read_file(cache)) {
-    try {
-      toml::table t = toml::parse(*text);
+    if (auto parsed = parse_toml_bounded(*text)) {
+      toml::table& t = *parsed;
       if (t["key"].value_or(std::string()) == key) {
         std::vector<core::InstalledEngine> out;
         if (auto* arr = t["engines"].as_array()) {
@@ -109,8 +91,6 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
         }
         return out;
       }
-    } catch (const toml::parse_error&) {
-      // A broken cache is just re-made.
     }
   }
   std::vector<core::InstalledEngine> out;

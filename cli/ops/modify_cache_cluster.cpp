@@ -56,10 +56,11 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   // Everything is checked before anything changes.
   core::ModifyContext checks{installed_engines(ctx.home()), [&]() -> std::optional<std::int64_t> {
                                const auto& n = record.nodes.front();
-                               auto reply = ctx.admin().get(ctx.home().admin_socket(n.address),
-                                                            "/v1/memory");
-                               if (!reply.reached || reply.status != 200) return std::nullopt;
-                               return reply.body.value("used_memory", std::int64_t{0});
+                               auto reply = ctx.admin().call(ctx.home().admin_socket(n.address),
+                                                             core::admin::Route::kMemory);
+                               auto memory = core::admin::parse_memory_response(reply.body);
+                               if (!reply.ok() || !memory) return std::nullopt;
+                               return memory->used_memory;
                              }};
   auto changes = core::plan_modify(record, request, checks);
   if (!changes) return changes.error();

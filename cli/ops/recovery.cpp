@@ -144,7 +144,7 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
     if (intent.restart) {
       for (const auto& n : r.nodes)
         if (daemon_alive(ctx, id, n.id))
-          ctx.admin().post(ctx.home().admin_socket(n.address), "/v1/modify",
+          ctx.admin().call(ctx.home().admin_socket(n.address), core::admin::Route::kModify,
                            std::chrono::minutes(5));
       out.done.push_back("finished restarting the engines of " + id +
                          " for the new node type "
