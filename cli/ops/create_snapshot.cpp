@@ -24,6 +24,7 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
   sweep_temporary_files(ctx);
   auto op = begin_cluster_operation(ctx, *id);
   if (!op) return op.error();
+  id = op->record.id;
   auto name =
       core::normalize_name(opt_string(request, "SnapshotName").value_or(""), "SnapshotName", 255);
   if (!name) return name.error();

@@ -17,6 +17,7 @@ core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::
   std::string id = opt_string(request, "CacheClusterId").value_or("");
   auto op = begin_cluster_operation(ctx, id);
   if (!op) return op.error();
+  id = op->record.id;
   core::CacheClusterRecord& record = op->record;
   std::string status = core::cluster_status(record, live_node_statuses(ctx, record));
   if (status == "rebooting cache cluster nodes" || status == "modifying" ||

@@ -42,6 +42,7 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   // cluster at the same time gets InvalidCacheClusterState, nothing changed.
   auto op = begin_cluster_operation(ctx, id);
   if (!op) return op.error();
+  id = op->record.id;
   const core::CacheClusterRecord& record = op->record;
   std::string status = core::cluster_status(record, live_node_statuses(ctx, record));
   if (status != "available") {

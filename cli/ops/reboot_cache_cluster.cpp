@@ -16,6 +16,7 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   // cluster is refused) and with a killed command's work settled first.
   auto op = begin_cluster_operation(ctx, id);
   if (!op) return op.error();
+  id = op->record.id;
   std::optional<core::CacheClusterRecord> record = op->record;
   core::NodeStatuses statuses = live_node_statuses(ctx, *record);
   std::string status = core::cluster_status(*record, statuses);

@@ -175,15 +175,17 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
 core::Result<ClusterOperation> begin_cluster_operation(Context& ctx, const std::string& id) {
   auto record = ctx.registry.get(id);
   if (!record) return record.error();
-  auto lock = core::OperationLock::try_take(ctx.home(), id);
+  // The record's id from here on: the one every spelling of `id` means.
+  const std::string canonical = record->id;
+  auto lock = core::OperationLock::try_take(ctx.home(), canonical);
   if (!lock) return lock.error();
   if (core::has_unfinished_work(*record)) {
-    auto settled = settle(ctx, id);
+    auto settled = settle(ctx, canonical);
     if (!settled) return settled.error();
   } else {
-    sweep_cluster_leftovers(ctx, id);
+    sweep_cluster_leftovers(ctx, canonical);
   }
-  auto fresh = ctx.registry.get(id);
+  auto fresh = ctx.registry.get(canonical);
   if (!fresh) return fresh.error();
   return ClusterOperation{std::move(*lock), std::move(*fresh)};
 }
