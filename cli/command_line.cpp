@@ -217,7 +217,8 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
         inv.operation = model.waiters()[pascal]["operation"];
       }
     }
-  } else if (!inv.command.empty() && inv.command != "help" && inv.command != "version") {
+  } else if (!inv.command.empty() && inv.command != "help" && inv.command != "version" &&
+             inv.command != "resume") {
     auto op = model.operation_for(inv.command);
     if (!op)
       throw UsageError("argument operation: Invalid choice: '" + inv.command +

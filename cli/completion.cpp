@@ -372,6 +372,7 @@ std::vector<Completion> complete(const std::vector<std::string>& words) {
       out.push_back({name, find_handler(*api) ? "" : "not implemented yet"});
     }
     out.push_back({"wait", "wait until a condition holds"});
+    out.push_back({"resume", "start every cluster again after a machine restart"});
     out.push_back({"help", "the commands and global options"});
   } else if (line.command == "wait" && line.waiter.empty() && current.rfind("-", 0) != 0) {
     for (auto it = model.waiters().begin(); it != model.waiters().end(); ++it) {

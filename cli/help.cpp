@@ -5,6 +5,7 @@
 
 #include "cli/api_model.h"
 #include "cli/context.h"
+#include "cli/ops/resume.h"
 #include "cli/paging.h"
 
 namespace cachectl::cli {
@@ -306,6 +307,7 @@ std::vector<HelpItem> command_list() {
     items.push_back({name, find_handler(*api) ? "" : "not implemented yet"});
   }
   items.push_back({"wait", ""});
+  items.push_back({"resume", ""});
   items.push_back({"help", ""});
   return items;
 }
@@ -332,6 +334,7 @@ HelpDocument overview_document() {
        1,
        {example("cachectl [global options] <command> [parameters]\n"
                 "cachectl wait <waiter> [parameters]\n"
+                "cachectl resume\n"
                 "cachectl help | cachectl <command> help | cachectl wait help")}});
   doc.sections.push_back(
       {"DESCRIPTION",
@@ -382,6 +385,8 @@ HelpDocument man_document() {
                        find_handler(op) ? waiter_description(it.key())
                                         : "Not implemented yet: needs " + kebab_case(op) + "."});
   }
+  doc.sections.push_back(
+      {"resume", 2, {paragraph(std::string("cachectl resume: ") + resume_summary())}});
   doc.sections.push_back(
       {"WAITERS",
        1,

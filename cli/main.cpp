@@ -11,6 +11,7 @@
 #include "cli/completion.h"
 #include "cli/context.h"
 #include "cli/help.h"
+#include "cli/ops/resume.h"
 #include "cli/output.h"
 #include "cli/paging.h"
 #include "cli/skeleton.h"
@@ -97,6 +98,10 @@ int run(const std::vector<std::string>& args) {
     cli::print_wait_help(std::cout, inv.waiter);
     return 0;
   }
+  if (inv.help && inv.command == "resume") {
+    std::cout << "cachectl [--state-dir DIR] resume\n\n" << cli::resume_summary() << "\n";
+    return 0;
+  }
   if (inv.help) {
     if (!inv.waiter.empty()) {
       cli::print_wait_help(std::cout, inv.waiter);
@@ -146,6 +151,7 @@ int run(const std::vector<std::string>& args) {
   if (auto err = home->prepare()) return report(*err, inv.operation);
   cli::Context ctx(*home, inv.global, inv.global.region.value_or("us-east-1"));
 
+  if (inv.command == "resume") return cli::run_resume(ctx, std::cout);
   if (!inv.waiter.empty()) return cli::run_waiter(ctx, inv.waiter, inv.request);
   cli::Handler handler = cli::find_handler(inv.operation);
   if (!handler) {

@@ -90,6 +90,16 @@ std::string to_toml(const CacheClusterRecord& r) {
   }
   if (r.last_maintenance != TimePoint{})
     t.insert("last_maintenance", to_toml_time(r.last_maintenance));
+  if (!r.intent.empty()) {
+    toml::table i{{"operation", r.intent.operation},
+                  {"pid", r.intent.pid},
+                  {"started", to_toml_time(r.intent.started)},
+                  {"added", to_toml_array(r.intent.added)},
+                  {"restart", r.intent.restart}};
+    if (!r.intent.step.empty()) i.insert("step", r.intent.step);
+    if (!r.intent.snapshot.empty()) i.insert("snapshot", r.intent.snapshot);
+    t.insert("intent", std::move(i));
+  }
   std::ostringstream os;
   os << "# cachectl cache cluster; edit with care: every field is checked when read.\n"
      << t << "\n";
@@ -232,6 +242,20 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     if (pf.ok() && r.pending.engine_version.find_first_not_of("0123456789.") != std::string::npos)
       pf.fail("engine_version", "'" + r.pending.engine_version + "' is not a version number");
     if (!pf.ok()) return ApiError{kRegistryFileInvalid, pf.error()};
+  }
+  if (const toml::table* in = t["intent"].as_table()) {
+    TomlFields inf(*in, std::string(origin) + " [intent]");
+    r.intent.operation = inf.str("operation");
+    if (inf.ok() && r.intent.operation != "create" && r.intent.operation != "modify" &&
+        r.intent.operation != "snapshot" && r.intent.operation != "delete")
+      inf.fail("operation", "expected create, modify, snapshot or delete");
+    r.intent.step = inf.str("step", "");
+    r.intent.pid = static_cast<int>(inf.integer("pid", 0, 1LL << 30, 0));
+    r.intent.started = inf.time("started");
+    r.intent.added = inf.strings("added");
+    r.intent.restart = inf.boolean("restart", false);
+    r.intent.snapshot = inf.str("snapshot", "");
+    if (!inf.ok()) return ApiError{kRegistryFileInvalid, inf.error()};
   }
   if (static_cast<int>(r.nodes.size()) != r.num_cache_nodes) {
     return ApiError{kRegistryFileInvalid, std::string(origin) + ": num_cache_nodes is " +

@@ -47,6 +47,28 @@ struct PendingChanges {
   }
 };
 
+// A multi-step operation in progress, written into the record before its
+// first side effect and cleared after its last (docs/architecture.md,
+// "Intents and resume"). The process doing it holds the cluster's operation
+// lock (core/intent.h) meanwhile; an intent nobody's lock covers was left by
+// a killed process, and the next command on the cluster finishes or undoes it.
+struct Intent {
+  // create | modify | snapshot | delete ("" = none)
+  std::string operation;
+  // delete: "final-snapshot" (undone: the cluster stays) or "teardown".
+  std::string step;
+  int pid = 0;
+  TimePoint started{};
+  // modify: nodes added (their daemons are started) and whether the engines
+  // restart for a new node type or engine version. Removed nodes are the
+  // record's `removing`.
+  std::vector<std::string> added;
+  bool restart = false;
+  // snapshot, delete with a final snapshot: the snapshot being taken.
+  std::string snapshot;
+  bool empty() const { return operation.empty(); }
+};
+
 // The node id under which a Memcached cluster's configuration endpoint runs
 // (its own daemon and address; it is not a cache node).
 inline constexpr std::string_view kConfigEndpointId = "cfg";
@@ -101,6 +123,7 @@ struct CacheClusterRecord {
   // the cluster's parameter group to take effect (ParameterApplyStatus
   // pending-reboot); rebooting a node takes it off.
   std::vector<std::string> nodes_to_reboot;
+  Intent intent;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
 

@@ -11,6 +11,11 @@ using json = nlohmann::json;
 
 std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes) {
   if (record.lifecycle == Lifecycle::kDeleting) return "deleting";
+  // An operation in progress (its intent is cleared when it is done).
+  if (record.intent.operation == "delete") return "deleting";
+  if (record.intent.operation == "create") return "creating";
+  if (record.intent.operation == "modify") return "modifying";
+  if (record.intent.operation == "snapshot") return "snapshotting";
   auto any = [&](const char* s) { return std::find(nodes.begin(), nodes.end(), s) != nodes.end(); };
   if (any("restore-failed")) return "restore-failed";
   if (any("snapshotting")) return "snapshotting";

@@ -43,6 +43,14 @@ const std::vector<ParameterSpec>& redis7() {
        "The amount of effort that redis uses to expire items in the active expiration job."},
       {"activerehashing", "string", Allowed::kList, kYesNo, "yes", true, kNow, "activerehashing",
        "2.6.13", "Apply rehashing or not."},
+      // Persistence (append-only file in the node's data/ directory). Newer
+      // ElastiCache families leave AOF out; cachectl keeps it, because it is
+      // how a cluster's data survives a machine restart (cachectl resume).
+      {"appendfsync", "string", Allowed::kList, "always,everysec,no", "everysec", true, kNow,
+       "appendfsync", "2.6.13",
+       "The fsync policy of the append-only file: always, everysec or no."},
+      {"appendonly", "string", Allowed::kList, kYesNo, "no", true, kNow, "appendonly", "2.6.13",
+       "Enable the append-only file, so that data survives a restart of the node."},
       {"client-output-buffer-limit-normal-hard-limit", "integer", Allowed::kRange, "0-", "0", true,
        kNow, "", "2.6.13", "Normal client output buffer hard limit in bytes."},
       {"client-output-buffer-limit-pubsub-hard-limit", "integer", Allowed::kRange, "0-", "33554432",

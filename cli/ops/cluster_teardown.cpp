@@ -9,8 +9,6 @@
 #include "core/files.h"
 
 namespace cachectl::cli {
-namespace {
-
 using namespace std::chrono_literals;
 
 // A daemon that does not answer its socket is stopped through its pid file;
@@ -32,8 +30,6 @@ void kill_unresponsive(const core::fs::path& dir) {
   for (int i = 0; i < 100 && core::is_locked(dir / "daemon.lock"); ++i)
     std::this_thread::sleep_for(10ms);
 }
-
-}  // namespace
 
 void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
                  const std::string& address) {

@@ -14,6 +14,10 @@ namespace cachectl::cli {
 void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
                  const std::string& address);
 
+// Stops the daemon of node directory `dir` through its pid file (SIGTERM,
+// then SIGKILL), when it holds its lock; for daemons no record names.
+void kill_unresponsive(const core::fs::path& dir);
+
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record);
 
 }  // namespace cachectl::cli

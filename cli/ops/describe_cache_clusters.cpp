@@ -2,6 +2,7 @@
 // a page at a time; the Marker is the last id of the previous page.
 #include "cli/context.h"
 #include "cli/node_status.h"
+#include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 #include "core/identifiers.h"
 
@@ -16,6 +17,10 @@ core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohman
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto record = ctx.registry.get(lower);
     if (!record) return record.error();
+    // Work a killed command left (an intent nobody holds) is finished or
+    // undone first, so what is shown is what is.
+    record = settle_if_abandoned(ctx, *record);
+    if (!record) return record.error();
     clusters.push_back(live_cluster_json(ctx, *record, show_nodes));
   } else {
     auto limit = max_records(request);
@@ -25,6 +30,7 @@ core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohman
     auto it = marker.empty() ? ids.begin() : std::upper_bound(ids.begin(), ids.end(), marker);
     for (; it != ids.end() && static_cast<int>(clusters.size()) < *limit; ++it) {
       auto record = ctx.registry.get(*it);
+      if (record) record = settle_if_abandoned(ctx, *record);
       if (!record) {
         if (record.error().code == "CacheClusterNotFound") continue;  // deleted meanwhile
         return record.error();

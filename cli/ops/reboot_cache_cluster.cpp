@@ -5,14 +5,19 @@
 #include "cli/context.h"
 #include "cli/node_launcher.h"
 #include "cli/node_status.h"
+#include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 
 namespace cachectl::cli {
 
 core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::json& request) {
   std::string id = opt_string(request, "CacheClusterId").value_or("");
-  auto record = ctx.registry.get(id);
-  if (!record) return record.error();
+  // Holding the operation lock (a reboot during another change of the
+  // cluster is refused) and with a killed command's work settled first.
+  auto op = begin_cluster_operation(ctx, id);
+  if (!op) return op.error();
+  id = op->record.id;
+  std::optional<core::CacheClusterRecord> record = op->record;
   core::NodeStatuses statuses = live_node_statuses(ctx, *record);
   std::string status = core::cluster_status(*record, statuses);
   if (status != "available" && status != "failed") {
@@ -61,7 +66,7 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
       return std::nullopt;
     });
     if (err) return *err;
-    if (auto fresh = ctx.registry.get(id)) record = fresh;
+    if (auto fresh = ctx.registry.get(id)) record = *fresh;
   }
   return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
 }

@@ -184,7 +184,8 @@ TEST_F(Scripting, EveryImplementedOperationsResponseShapeRendersInEveryFormat) {
     if (!in_list || l.rfind("       o ", 0) != 0 || l.find("not implemented") != std::string::npos)
       continue;
     std::string name = l.substr(9);
-    if (name != "wait" && name != "help") implemented.push_back(name);
+    // wait, resume and help are local commands, not operations.
+    if (name != "wait" && name != "help" && name != "resume") implemented.push_back(name);
   }
   ASSERT_GE(implemented.size(), 5u) << help.out;
   std::vector<std::string> yamls;

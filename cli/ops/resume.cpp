@@ -1,0 +1,81 @@
+#include "cli/ops/resume.h"
+
+#include "cli/node_launcher.h"
+#include "cli/node_status.h"
+#include "cli/ops/recovery.h"
+#include "core/files.h"
+
+namespace cachectl::cli {
+
+const char* resume_summary() {
+  return "A local command (not an API operation): after the machine restarted, start every node "
+         "(and Memcached configuration endpoint) of every cluster that is not being deleted, on "
+         "the same endpoints; finish or undo operations that were interrupted; remove what killed "
+         "commands left behind; record events for the outage; print what was done as JSON. "
+         "Running it again does nothing. Nodes come back empty unless their parameter group has "
+         "appendonly yes. A systemd unit runs it at boot (README, 'Machine restart').";
+}
+
+int run_resume(Context& ctx, std::ostream& out) {
+  nlohmann::json started = nlohmann::json::array();
+  nlohmann::json finished = nlohmann::json::array();
+  nlohmann::json removed = nlohmann::json::array();
+  nlohmann::json skipped = nlohmann::json::array();
+  nlohmann::json failed = nlohmann::json::array();
+  for (const auto& id : clusters_with_traces(ctx)) {
+    auto lock = core::OperationLock::try_take(ctx.home(), id);
+    if (!lock) {
+      skipped.push_back({{"CacheClusterId", id}, {"Reason", lock.error().message}});
+      continue;
+    }
+    auto record = ctx.registry.get(id);
+    if (!record && record.error().code != "CacheClusterNotFound") {
+      skipped.push_back({{"CacheClusterId", id}, {"Reason", record.error().message}});
+      continue;
+    }
+    if (record && core::has_unfinished_work(*record)) {
+      auto settled = settle(ctx, id);
+      if (!settled) {
+        failed.push_back({{"CacheClusterId", id}, {"Reason", settled.error().message}});
+        continue;
+      }
+      for (const auto& d : settled->done)
+        finished.push_back({{"CacheClusterId", id}, {"Action", d}});
+      for (const auto& f : settled->failed)
+        failed.push_back({{"CacheClusterId", id}, {"Reason", f}});
+      if (settled->deleted) continue;
+      record = ctx.registry.get(id);
+    }
+    for (const auto& left : sweep_cluster_leftovers(ctx, id)) removed.push_back(left);
+    if (!record) continue;
+    for (const auto& d : daemons_of(*record)) {
+      auto dir = ctx.home().node_dir(id, d.id);
+      if (core::is_locked(dir / "daemon.lock")) continue;
+      auto err = launch_node(ctx.home(), id, d.id);
+      if (err && !core::is_locked(dir / "daemon.lock")) {
+        failed.push_back({{"CacheClusterId", id}, {"CacheNodeId", d.id}, {"Reason", err->message}});
+        continue;
+      }
+      bool endpoint = d.id == core::kConfigEndpointId;
+      ctx.record_event(id, endpoint ? "Configuration endpoint restarted after its daemon was "
+                                      "found stopped"
+                                    : "Cache node " + d.id +
+                                          " restarted after the node daemon was found stopped");
+      const auto* node = record->find_node(d.id);
+      started.push_back({{"CacheClusterId", id},
+                         {"CacheNodeId", d.id},
+                         {"Address", d.address},
+                         {"Port", node ? node->port : record->config_port}});
+    }
+  }
+  for (const auto& left : sweep_temporary_files(ctx)) removed.push_back(left);
+  nlohmann::json doc{{"StartedNodes", started},
+                     {"FinishedOperations", finished},
+                     {"RemovedLeftovers", removed},
+                     {"SkippedClusters", skipped},
+                     {"Failed", failed}};
+  out << doc.dump(4) << "\n";
+  return failed.empty() ? 0 : 254;
+}
+
+}  // namespace cachectl::cli
