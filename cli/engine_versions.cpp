@@ -6,11 +6,14 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 #include <sstream>
 
 #include "core/files.h"
+#include "core/toml_fields.h"
 
 extern char** environ;
 
@@ -65,7 +68,7 @@ const Probe kProbes[] = {
 
 }  // namespace
 
-std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home) {
+core::Result<std::vector<core::InstalledEngine>> installed_engines(const core::StateHome& home) {
   // What to probe: each engine's program, and the versioned programs of
   // $CACHECTL_ENGINES_DIR (which must report the version their name says).
   struct Candidate {
@@ -95,23 +98,23 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
   }
   core::fs::path cache = home.root() / "engines.toml";
   if (auto text = core::read_file(cache)) {
-    try {
-      toml::table t = toml::parse(*text);
-      if (t["key"].value_or(std::string()) == key) {
-        std::vector<core::InstalledEngine> out;
-        if (auto* arr = t["engines"].as_array()) {
-          for (const auto& e : *arr) {
-            if (auto* tbl = e.as_table()) {
-              out.push_back({(*tbl)["engine"].value_or(std::string()),
-                             (*tbl)["version"].value_or(std::string())});
-            }
-          }
-        }
-        return out;
-      }
-    } catch (const toml::parse_error&) {
-      // A broken cache is just re-made.
+    auto parsed = core::parse_state_file(*text, cache.string());
+    if (!parsed) return parsed.error();
+    core::TomlFields f(*parsed, cache.string());
+    std::string cached_key = f.str("key");
+    std::vector<core::InstalledEngine> out;
+    if (f.ok() && !parsed->contains("engines")) f.fail("engines", "missing (expected [[engines]])");
+    for (const toml::table* e : f.tables("engines")) {
+      core::TomlFields ef(*e, cache.string() + " [[engines]]");
+      out.push_back({ef.str("engine"), ef.str("version")});
+      if (ef.ok() && !core::is_known_engine(out.back().engine))
+        ef.fail("engine", "'" + out.back().engine + "' is not redis or memcached");
+      if (!ef.ok()) return core::ApiError{core::kRegistryFileInvalid, ef.error()};
     }
+    if (!f.ok()) return core::ApiError{core::kRegistryFileInvalid, f.error()};
+    if (cached_key == key) return out;
+  } else if (errno != ENOENT) {
+    return core::ApiError{core::kRegistryFileInvalid, cache.string() + ": " + std::strerror(errno)};
   }
   std::vector<core::InstalledEngine> out;
   toml::array engines;
@@ -131,7 +134,9 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
   toml::table t{{"key", key}, {"engines", engines}};
   std::ostringstream os;
   os << "# installed engines, re-probed when a binary changes\n" << t << "\n";
-  core::write_file_atomic(cache, os.str());
+  if (!core::write_file_atomic(cache, os.str()))
+    return core::ApiError{core::kInvalidConfiguration,
+                          "cannot write " + cache.string() + ": " + std::strerror(errno)};
   return out;
 }
 

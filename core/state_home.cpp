@@ -1,8 +1,11 @@
 #include "core/state_home.h"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <sstream>
 #include <system_error>
@@ -37,17 +40,34 @@ fs::path StateHome::admin_socket(std::string_view address) const {
 }
 
 Status StateHome::prepare() const {
-  // The common case (everything exists) costs one stat.
+  // The common case (everything exists) costs two stats. The home is the
+  // owner's only (0700): a home made by an older cachectl is fixed here.
   std::error_code ec;
+  struct stat st {};
+  if (::stat(root_.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+      ::chmod(root_.c_str(), 0700) != 0) {
+    return ApiError{kInvalidConfiguration,
+                    "cannot make " + root_.string() + " private (mode 0700): " + std::strerror(errno)};
+  }
   if (fs::exists(settings_file(), ec)) return std::nullopt;
-  for (const fs::path& dir :
-       {clusters_dir(), root_ / "locks", addresses_dir(), root_ / "nodes", root_ / "run"}) {
-    fs::create_directories(dir, ec);
-    if (ec) {
-      return ApiError{kInvalidConfiguration, "cannot create " + dir.string() + ": " + ec.message()};
+  if (!fs::exists(root_, ec)) {
+    fs::create_directories(root_.parent_path(), ec);
+    if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST) {
+      return ApiError{kInvalidConfiguration,
+                      "cannot create " + root_.string() + ": " + std::strerror(errno)};
+    }
+    if (::chmod(root_.c_str(), 0700) != 0) {
+      return ApiError{kInvalidConfiguration,
+                      "cannot make " + root_.string() + " private: " + std::strerror(errno)};
     }
   }
-  fs::permissions(root_ / "run", fs::perms::owner_all, ec);
+  for (const fs::path& dir : {clusters_dir(), root_ / "locks", addresses_dir(), root_ / "nodes",
+                              root_ / "run", root_ / "parameter-groups", root_ / "snapshots"}) {
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return ApiError{kInvalidConfiguration,
+                      "cannot create " + dir.string() + ": " + std::strerror(errno)};
+    }
+  }
   if ((root_ / "run" / "127.255.255.255.sock").string().size() >= 108) {
     return ApiError{kInvalidConfiguration,
                     "the state home path " + root_.string() +
@@ -60,14 +80,17 @@ Status StateHome::prepare() const {
   std::ostringstream os;
   os << "# cachectl state home settings\n" << t << "\n";
   if (create_file_exclusive(settings_file(), os.str()) == CreateResult::kFailed) {
-    return ApiError{kInvalidConfiguration, "cannot write " + settings_file().string()};
+    return ApiError{kInvalidConfiguration,
+                    "cannot write " + settings_file().string() + ": " + std::strerror(errno)};
   }
   return std::nullopt;
 }
 
 Result<std::string> StateHome::address_prefix() const {
   auto text = read_file(settings_file());
-  if (!text) return ApiError{kRegistryFileInvalid, settings_file().string() + ": cannot read"};
+  if (!text)
+    return ApiError{kRegistryFileInvalid,
+                    settings_file().string() + ": cannot read: " + std::strerror(errno)};
   auto parsed = parse_state_file(*text, settings_file().string());
   if (!parsed) return parsed.error();
   const toml::table& t = *parsed;

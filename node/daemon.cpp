@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -150,7 +151,9 @@ int run_daemon(const DaemonOptions& o) {
   const core::Clock& clock = *clock_owner;
   const bool fake_clock = std::getenv("CACHECTL_FAKE_CLOCK") != nullptr;
   auto record_event = [&](const std::string& message) {
-    events.append({o.cluster, "cache-cluster", message, clock.now()});
+    // An event that cannot be recorded goes to node.log (our stderr) instead.
+    if (auto err = events.append({o.cluster, "cache-cluster", message, clock.now()}))
+      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
   };
   core::SnapshotStore store(home);
 
@@ -159,11 +162,21 @@ int run_daemon(const DaemonOptions& o) {
   // (a modify), the engine restarts to catch up.
   std::string running_type = record->node_type;
   std::string running_version = record->engine_version;
-  // The cluster's parameter group's values, read at every engine start (a
-  // default group, or one that cannot be read, gives the family's defaults).
-  auto group_values = [&](const core::CacheClusterRecord& r) {
+  // The cluster's parameter group's values, read at every engine start. A
+  // group that cannot be read never means the family's defaults: the engine
+  // is not started (a program that cannot exist; the supervisor retries) and
+  // an event names the file.
+  std::string group_error;
+  auto launch_for = [&](const core::CacheClusterRecord& r, const core::CacheNodeRecord& n) {
     auto group = core::ParameterGroupStore(home).get(r.parameter_group);
-    return group ? group->values : GroupValues{};
+    if (!group) {
+      if (group.error().message != group_error)
+        record_event("Cannot start cache node " + n.id + ": " + group.error().message);
+      group_error = group.error().message;
+      return EngineLaunch{{"(unreadable parameter group)"}, {}, {}};
+    }
+    group_error.clear();
+    return engine_launch(r, n, dir, group->values);
   };
   SupervisorConfig config{
       engine, node->id, node->address, node->port, record->auth_token, dir, [&]() {
@@ -173,10 +186,10 @@ int run_daemon(const DaemonOptions& o) {
           if (auto* n = fresh->find_node(o.node)) {
             running_type = fresh->node_type;
             running_version = fresh->engine_version;
-            return engine_launch(*fresh, *n, dir, group_values(*fresh));
+            return launch_for(*fresh, *n);
           }
         }
-        return engine_launch(*record, *node, dir, group_values(*record));
+        return launch_for(*record, *node);
       }};
   Supervisor supervisor(config, record_event);
   auto started_at = clock.now();
