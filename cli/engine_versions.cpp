@@ -68,6 +68,25 @@ const Probe kProbes[] = {
 
 }  // namespace
 
+core::Result<EnginesCache> engines_cache_from_toml(std::string_view text, std::string_view origin) {
+  std::string where(origin);
+  auto parsed = core::parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  core::TomlFields f(*parsed, where);
+  EnginesCache out;
+  out.key = f.str("key");
+  if (f.ok() && !parsed->contains("engines")) f.fail("engines", "missing (expected [[engines]])");
+  for (const toml::table* e : f.tables("engines")) {
+    core::TomlFields ef(*e, where + " [[engines]]");
+    out.engines.push_back({ef.str("engine"), ef.str("version")});
+    if (ef.ok() && !core::is_known_engine(out.engines.back().engine))
+      ef.fail("engine", "'" + out.engines.back().engine + "' is not redis or memcached");
+    if (!ef.ok()) return core::ApiError{core::kRegistryFileInvalid, ef.error()};
+  }
+  if (!f.ok()) return core::ApiError{core::kRegistryFileInvalid, f.error()};
+  return out;
+}
+
 core::Result<std::vector<core::InstalledEngine>> installed_engines(const core::StateHome& home) {
   // What to probe: each engine's program, and the versioned programs of
   // $CACHECTL_ENGINES_DIR (which must report the version their name says).
@@ -98,21 +117,9 @@ core::Result<std::vector<core::InstalledEngine>> installed_engines(const core::S
   }
   core::fs::path cache = home.root() / "engines.toml";
   if (auto text = core::read_file(cache)) {
-    auto parsed = core::parse_state_file(*text, cache.string());
-    if (!parsed) return parsed.error();
-    core::TomlFields f(*parsed, cache.string());
-    std::string cached_key = f.str("key");
-    std::vector<core::InstalledEngine> out;
-    if (f.ok() && !parsed->contains("engines")) f.fail("engines", "missing (expected [[engines]])");
-    for (const toml::table* e : f.tables("engines")) {
-      core::TomlFields ef(*e, cache.string() + " [[engines]]");
-      out.push_back({ef.str("engine"), ef.str("version")});
-      if (ef.ok() && !core::is_known_engine(out.back().engine))
-        ef.fail("engine", "'" + out.back().engine + "' is not redis or memcached");
-      if (!ef.ok()) return core::ApiError{core::kRegistryFileInvalid, ef.error()};
-    }
-    if (!f.ok()) return core::ApiError{core::kRegistryFileInvalid, f.error()};
-    if (cached_key == key) return out;
+    auto cached = engines_cache_from_toml(*text, cache.string());
+    if (!cached) return cached.error();
+    if (cached->key == key) return cached->engines;
   } else if (errno != ENOENT) {
     return core::ApiError{core::kRegistryFileInvalid, cache.string() + ": " + std::strerror(errno)};
   }

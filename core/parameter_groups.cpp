@@ -78,6 +78,7 @@ RecordKind group_kind(const StateHome& home) {
   RecordKind k;
   k.dir = home.root() / "parameter-groups";
   k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
   k.lock_prefix = "pg.";  // a cluster id has no dot
   k.max_length = 255;
   k.not_found = group_not_found;

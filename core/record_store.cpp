@@ -17,6 +17,24 @@ ApiError cannot(const std::string& what, const fs::path& path) {
                   "cannot " + what + " " + path.string() + ": " + std::strerror(errno)};
 }
 
+// Runs `write`; when it fails for want of space, frees the reserve (if any)
+// and runs it once more.
+template <class Write>
+auto with_reserve(const fs::path& reserve, Write write) {
+  auto result = write();
+  if (!result.ok && (errno == ENOSPC || errno == EDQUOT) && !reserve.empty()) {
+    int saved = errno;
+    if (::unlink(reserve.c_str()) == 0) return write();
+    errno = saved;
+  }
+  return result;
+}
+
+struct Outcome {
+  bool ok;
+  CreateResult created;
+};
+
 }  // namespace
 
 std::optional<std::string> RecordFolder::key(std::string_view name) const {
@@ -91,7 +109,11 @@ Result<FileLock> RecordFolder::lock(std::string_view key) const {
 Status RecordFolder::create(std::string_view key, std::string_view text) const {
   std::error_code ec;
   fs::create_directories(kind_.dir, ec);
-  switch (create_file_exclusive(file(key), text)) {
+  auto outcome = with_reserve(kind_.reserve, [&] {
+    CreateResult r = create_file_exclusive(file(key), text);
+    return Outcome{r != CreateResult::kFailed, r};
+  });
+  switch (outcome.created) {
     case CreateResult::kCreated:
       return std::nullopt;
     case CreateResult::kExists:
@@ -103,7 +125,10 @@ Status RecordFolder::create(std::string_view key, std::string_view text) const {
 }
 
 Status RecordFolder::replace(std::string_view key, std::string_view text) const {
-  if (!write_file_atomic(file(key), text)) return cannot("write", file(key));
+  auto outcome = with_reserve(kind_.reserve, [&] {
+    return Outcome{write_file_atomic(file(key), text), CreateResult::kCreated};
+  });
+  if (!outcome.ok) return cannot("write", file(key));
   return std::nullopt;
 }
 

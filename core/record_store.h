@@ -32,6 +32,7 @@ struct RecordKind {
   std::string record_file;     // "" = NAME.toml; else NAME/ holds this file
   std::size_t max_length = 0;  // of a name
   std::string extra_chars;     // allowed beside [a-z0-9-] ("." for snapshots)
+  fs::path reserve;            // freed when a write finds the disk full (StateHome)
   std::function<ApiError(std::string_view name)> not_found;
   std::function<ApiError(std::string_view name)> already_exists;
 };

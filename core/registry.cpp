@@ -23,6 +23,7 @@ RecordKind cluster_kind(const StateHome& home) {
   RecordKind k;
   k.dir = home.clusters_dir();
   k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
   k.max_length = 50;
   k.not_found = [](std::string_view id) {
     return ApiError{"CacheClusterNotFound", "CacheCluster not found: " + std::string(id)};
@@ -44,10 +45,12 @@ bool is_node_id(std::string_view s) {
          s == kConfigEndpointId;
 }
 
-// Whether any text in `texts` mentions the address as a TOML string (without
-// parsing: a record that mentions it is taken as its owner, the safe side).
+// Whether a record's text mentions the address as a TOML string, quoted
+// either way (without parsing: a record that mentions it is taken as its
+// owner, the safe side).
 bool mentions(const std::string& text, const std::string& address) {
-  return text.find("\"" + address + "\"") != std::string::npos;
+  return text.find("'" + address + "'") != std::string::npos ||
+         text.find("\"" + address + "\"") != std::string::npos;
 }
 
 }  // namespace
@@ -153,7 +156,7 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
                          "'.");
   }
   {
-    auto existing = store_.folder().read(*key);
+    auto existing = store_.get(*key);
     if (existing) return store_.folder().kind().already_exists(*key);
     if (existing.error().code != "CacheClusterNotFound") return existing.error();
   }

@@ -117,6 +117,7 @@ RecordKind snapshot_kind(const StateHome& home) {
   RecordKind k;
   k.dir = home.root() / "snapshots";
   k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
   k.lock_prefix = "snap.";
   k.record_file = "snapshot.toml";
   k.max_length = 255;
@@ -167,7 +168,7 @@ Result<fs::path> SnapshotStore::begin(std::string_view name) const {
   fs::path snapshots = home_.root() / "snapshots";
   fs::create_directories(snapshots, ec);
   sweep_leftovers(snapshots);
-  auto existing = store_.folder().read(*key);
+  auto existing = store_.get(*key);
   if (existing) return store_.folder().kind().already_exists(*key);
   if (existing.error().code != "SnapshotNotFoundFault") return existing.error();
   fs::path work = snapshots / ("." + *key + ".tmp." + std::to_string(::getpid()));

@@ -1,6 +1,8 @@
 #include "core/state_home.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <toml++/toml.h>
 
 #include <cerrno>
@@ -14,6 +16,20 @@
 #include "core/toml_fields.h"
 
 namespace cachectl::core {
+
+namespace {
+
+// Best effort: on a disk already full there is simply no reserve.
+void make_reserve(const fs::path& file) {
+  constexpr off_t kReserve = 256 * 1024;
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = ::posix_fallocate(fd, 0, kReserve) == 0;
+  ::close(fd);
+  if (!ok) ::unlink(file.c_str());
+}
+
+}  // namespace
 
 Result<StateHome> StateHome::locate(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return StateHome(fs::absolute(*flag));
@@ -49,7 +65,10 @@ Status StateHome::prepare() const {
     return ApiError{kInvalidConfiguration,
                     "cannot make " + root_.string() + " private (mode 0700): " + std::strerror(errno)};
   }
-  if (fs::exists(settings_file(), ec)) return std::nullopt;
+  if (fs::exists(settings_file(), ec)) {
+    if (!fs::exists(reserve_file(), ec)) make_reserve(reserve_file());
+    return std::nullopt;
+  }
   if (!fs::exists(root_, ec)) {
     fs::create_directories(root_.parent_path(), ec);
     if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -79,6 +98,7 @@ Status StateHome::prepare() const {
   toml::table t{{"address_prefix", "127." + std::to_string(octet)}};
   std::ostringstream os;
   os << "# cachectl state home settings\n" << t << "\n";
+  make_reserve(reserve_file());
   if (create_file_exclusive(settings_file(), os.str()) == CreateResult::kFailed) {
     return ApiError{kInvalidConfiguration,
                     "cannot write " + settings_file().string() + ": " + std::strerror(errno)};
@@ -86,30 +106,28 @@ Status StateHome::prepare() const {
   return std::nullopt;
 }
 
+Result<std::string> address_prefix_from_toml(std::string_view text, std::string_view origin) {
+  auto parsed = parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
+  TomlFields f(t, std::string(origin));
+  std::string prefix = f.str("address_prefix");
+  int octet = -1;
+  if (f.ok() && prefix.rfind("127.", 0) == 0 && prefix.size() > 4 && prefix.size() <= 7 &&
+      prefix.find_first_not_of("0123456789", 4) == std::string::npos)
+    octet = std::stoi(prefix.substr(4));
+  if (f.ok() && (octet < 0 || octet > 255))
+    f.fail("address_prefix", "expected \"127.N\" with N in 0..255");
+  if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  return prefix;
+}
+
 Result<std::string> StateHome::address_prefix() const {
   auto text = read_file(settings_file());
   if (!text)
     return ApiError{kRegistryFileInvalid,
                     settings_file().string() + ": cannot read: " + std::strerror(errno)};
-  auto parsed = parse_state_file(*text, settings_file().string());
-  if (!parsed) return parsed.error();
-  const toml::table& t = *parsed;
-  TomlFields f(t, settings_file().string());
-  std::string prefix = f.str("address_prefix");
-  int octet = -1;
-  if (f.ok() && prefix.rfind("127.", 0) == 0) {
-    try {
-      std::size_t used = 0;
-      octet = std::stoi(prefix.substr(4), &used);
-      if (used != prefix.size() - 4) octet = -1;
-    } catch (...) {
-      octet = -1;
-    }
-  }
-  if (f.ok() && (octet < 0 || octet > 255))
-    f.fail("address_prefix", "expected \"127.N\" with N in 0..255");
-  if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
-  return prefix;
+  return address_prefix_from_toml(*text, settings_file().string());
 }
 
 }  // namespace cachectl::core

@@ -2,7 +2,9 @@
 // links and odd names: private modes, one normalisation of identifiers,
 // exclusive temporaries, and every broken state file reported (exit 253)
 // naming the file by every operation that reads it.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -289,6 +291,44 @@ TEST_F(StateFiles, ABrokenParameterGroupNeverRestartsTheEngineOnDefaults) {
       std::chrono::seconds(10));
   EXPECT_TRUE(named) << cachectl({"describe-events"}).out;
   EXPECT_NE(redis_cli(address, port, {"ping"}).out, "PONG\n");
+}
+
+// The state home on a small tmpfs of its own, filled to the last byte.
+class FullDisk : public StateFiles {
+ protected:
+  void SetUp() override {
+    CachectlTest::SetUp();
+    RunResult m = run_program({"mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", home_});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    mounted_ = true;
+  }
+  void TearDown() override {
+    CachectlTest::TearDown();  // stops every process first, whatever happened
+    if (mounted_) {
+      ::umount2(home_.c_str(), MNT_DETACH);
+      ::rmdir(home_.c_str());
+    }
+  }
+  void fill() {
+    int fd = ::open((home_ + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(fd, 0);
+    std::string block(1 << 16, 'x');
+    while (::write(fd, block.data(), block.size()) > 0) {
+    }
+    ASSERT_EQ(errno, ENOSPC);
+    ::close(fd);
+  }
+  bool mounted_ = false;
+};
+
+TEST_F(FullDisk, DeleteCacheClusterWorksWhenTheDiskIsFull) {
+  create_redis("alpha");
+  fill();
+  RunResult r = cachectl({"delete-cache-cluster", "--cache-cluster-id", "alpha"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_api_error({"describe-cache-clusters", "--cache-cluster-id", "alpha"},
+                   "CacheClusterNotFound");
+  EXPECT_TRUE(running_pids().empty());
 }
 
 }  // namespace

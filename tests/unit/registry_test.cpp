@@ -413,7 +413,7 @@ TEST_F(RegistryTest, WritersKilledAtAnyInstantNeverLeaveABrokenFile) {
     if (pid == 0) {
       Registry reg{StateHome(root_)};
       for (unsigned n = 0;; ++n) {
-        reg.update("victim", [n](CacheClusterRecord& r) -> Status {
+        auto err = reg.update("victim", [n](CacheClusterRecord& r) -> Status {
           r.snapshot_retention_limit = static_cast<int>(n % 36);
           // Vary the size so that a torn write would show.
           r.tags.clear();
@@ -421,6 +421,7 @@ TEST_F(RegistryTest, WritersKilledAtAnyInstantNeverLeaveABrokenFile) {
             r.tags.push_back({"key-" + std::to_string(t), std::string(100, 'v')});
           return std::nullopt;
         });
+        if (err) ::_exit(1);  // the parent expects to kill it
       }
     }
     ::usleep(static_cast<useconds_t>(pause_us(rng)));
