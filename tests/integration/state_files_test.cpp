@@ -78,7 +78,9 @@ TEST_F(StateFiles, IdentifiersAreOneWhateverTheirCase) {
                                       "--cache-parameter-group-family", "redis7",
                                       "--description", "mixed case"});
   ok("describe-cache-parameters", {"--cache-parameter-group-name", "MYGROUP"});
-  ok("delete-cache-parameter-group", {"--cache-parameter-group-name", "mygroup"});
+  EXPECT_EQ(cachectl({"delete-cache-parameter-group", "--cache-parameter-group-name", "mygroup"})
+                .exit_code,
+            0);
   ok("delete-snapshot", {"--snapshot-name", "NiGhTlY"});
   RunResult reboot = cachectl(
       {"reboot-cache-cluster", "--cache-cluster-id", "MyRedis", "--cache-node-ids-to-reboot", "0001"});
@@ -280,7 +282,8 @@ TEST_F(StateFiles, ABrokenParameterGroupNeverRestartsTheEngineOnDefaults) {
             "maxmemory-policy\nallkeys-lru\n");
   // The engine dies by itself: its daemon does not bring it back on defaults,
   // and says why in an event naming the file.
-  std::vector<int> engines = processes_mentioning(home_ + "/nodes/alpha/0001/redis.conf");
+  // redis-server titles itself "redis-server ADDRESS:PORT".
+  std::vector<int> engines = processes_mentioning(address + ":" + std::to_string(port));
   ASSERT_EQ(engines.size(), 1u);
   ::kill(engines[0], SIGKILL);
   bool named = wait_until(
