@@ -51,6 +51,11 @@ class Lexer {
   explicit Lexer(std::string_view text) : text_(text) {}
 
   std::vector<Token> run() {
+    // Raw strings are taken byte for byte: without this check a stray byte would become a
+    // string that no JSON printer accepts.
+    if (auto bad = first_invalid_utf8(text_)) {
+      throw_syntax_error(*bad, "the expression is not valid UTF-8");
+    }
     std::vector<Token> tokens;
     while (true) {
       while (pos_ < text_.size() && is_whitespace(text_[pos_])) ++pos_;
@@ -133,8 +138,15 @@ class Lexer {
         lex_json_literal(token);
         return token;
       default:
-        throw_syntax_error(pos_, "unexpected character '" + std::string(1, c) + "'");
+        throw_syntax_error(pos_, "unexpected character '" + character_at(pos_) + "'");
     }
+  }
+
+  // The whole UTF-8 sequence starting at `at`, so that messages stay valid UTF-8.
+  std::string character_at(std::size_t at) const {
+    std::size_t end = at + 1;
+    while (end < text_.size() && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+    return std::string(text_.substr(at, end - at));
   }
 
   char peek(std::size_t ahead) const {

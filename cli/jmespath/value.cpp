@@ -104,6 +104,41 @@ std::string reverse_code_points(std::string_view utf8) {
   return out;
 }
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    unsigned char lead = byte(i);
+    std::size_t length = 0;
+    // The range of the second byte narrows for E0, ED, F0 and F4 (Unicode table 3-7).
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (lead < 0x80) {
+      length = 1;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (length > text.size() - i) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      unsigned char next = byte(i + k);
+      bool ok = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+      if (!ok) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 bool is_json_number(std::string_view text) {
   std::size_t i = 0;
   auto digits = [&] {

@@ -45,6 +45,10 @@ std::optional<std::int64_t> as_int64(const Json& json);
 std::size_t code_point_count(std::string_view utf8);
 std::string reverse_code_points(std::string_view utf8);
 
+// Where the first byte that does not start a well-formed UTF-8 sequence is (overlong
+// forms, surrogates and code points beyond U+10FFFF included); nullopt when all is well.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+
 // Whether text is exactly a JSON number (the specification's json-number production).
 bool is_json_number(std::string_view text);
 

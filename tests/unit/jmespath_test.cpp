@@ -244,6 +244,38 @@ TEST(Jmespath, DeepNestingIsASyntaxErrorNotACrash) {
   EXPECT_EQ(error_kind(literal), ErrorKind::Syntax);
 }
 
+TEST(Jmespath, HundredThousandDeepIsASyntaxErrorNotACrash) {
+  for (const char* unit : {"(", "[", "{a:", "!"}) {
+    std::string text;
+    for (int i = 0; i < 100000; ++i) text += unit;
+    EXPECT_EQ(error_kind(text + "a"), ErrorKind::Syntax) << unit;
+  }
+  std::string path = "a";
+  for (int i = 0; i < 100000; ++i) path += ".b";
+  EXPECT_EQ(search(path, json::parse(R"({"a": {"b": 1}})")), nullptr);
+}
+
+// Found by fuzz/fuzz_jmespath (fuzz/regressions/jmespath/crash-9966...): a raw string
+// holding bytes that are not UTF-8 compiled, and printing the result threw
+// nlohmann::json::type_error out of --query.
+TEST(Jmespath, InvalidUtf8IsASyntaxError) {
+  for (std::string text :
+       {std::string("'\xe2\x9c\t\0\x93'", 7), std::string("'\xff'"), std::string("'\xc0\xaf'"),
+        std::string("'\xed\xa0\x80'"), std::string("'\xf4\x90\x80\x80'"), std::string("a.\x80")}) {
+    EXPECT_EQ(error_kind(text), ErrorKind::Syntax)
+        << json(text).dump(-1, ' ', true, json::error_handler_t::replace);
+  }
+  // Well-formed UTF-8 of every length still works, and where it cannot stand the
+  // message shows the whole character.
+  EXPECT_EQ(search("'\u00e9\u20ac\U0001f600'", json::object()), "\u00e9\u20ac\U0001f600");
+  try {
+    Expression::compile("a \u00e9");
+    FAIL() << "compiled";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("'\u00e9'"), std::string::npos) << error.what();
+  }
+}
+
 TEST(Jmespath, LongFlatPathsAreFine) {
   // a.a.a... and a[0][0]... are flat sequences, not nesting.
   std::string path = "a";
