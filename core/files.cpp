@@ -1,6 +1,7 @@
 #include "core/files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -85,6 +86,22 @@ int create_temporary(const fs::path& path, fs::path& name) {
   }
   errno = EEXIST;
   return -1;
+}
+
+void sweep_dead_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string n = e.path().filename().string();
+    std::size_t tmp = n.rfind(".tmp.");
+    if (n.empty() || n[0] != '.' || tmp == std::string::npos) continue;
+    std::size_t dot = n.find('.', tmp + 5);
+    if (dot == std::string::npos || dot == tmp + 5) continue;
+    std::string pid_text = n.substr(tmp + 5, dot - tmp - 5);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+      continue;
+    pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(e.path().c_str());
+  }
 }
 
 bool sync_directory(const fs::path& dir) {

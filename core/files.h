@@ -39,6 +39,10 @@ enum class CreateResult { kCreated, kExists, kFailed };
 // -1 with errno set on failure.
 [[nodiscard]] int create_temporary(const fs::path& path, fs::path& name);
 
+// Removes the temporaries (create_temporary's ".NAME.tmp.PID.N") in `dir`
+// whose process is gone: what writers killed half-way left behind.
+void sweep_dead_temporaries(const fs::path& dir);
+
 // fsync(2) of a directory, which makes the names created, renamed or removed
 // in it durable.
 [[nodiscard]] bool sync_directory(const fs::path& dir);

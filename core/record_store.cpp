@@ -83,6 +83,7 @@ Result<std::string> RecordFolder::read(std::string_view key) const {
 }
 
 std::vector<std::string> RecordFolder::list() const {
+  if (kind_.record_file.empty()) sweep_dead_temporaries(kind_.dir);
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(kind_.dir, ec)) {

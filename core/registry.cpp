@@ -111,6 +111,7 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
   std::string owner = std::string(cluster) + "/" + std::string(node);
   std::error_code ec;
   fs::create_directories(home_.addresses_dir(), ec);
+  sweep_dead_temporaries(home_.addresses_dir());
   for (int i = 0; i < 255 * 254; ++i) {
     std::string address =
         *prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);

@@ -23,7 +23,7 @@ class StateHome {
   explicit StateHome(fs::path root) : root_(std::move(root)) {}
 
   // Creates the directories and the home's settings on first use.
-  Status prepare() const;
+  [[nodiscard]] Status prepare() const;
 
   const fs::path& root() const { return root_; }
   fs::path clusters_dir() const { return root_ / "clusters"; }

@@ -335,5 +335,16 @@ TEST_F(RecordStoreTest, ABrokenParameterGroupIsInvalidNamingItAndCanBeDeleted) {
   EXPECT_EQ(groups.get("mine").error().code, "CacheParameterGroupNotFound");
 }
 
+TEST_F(RecordStoreTest, TemporariesOfKilledWritersAreSweptByTheNextListing) {
+  Create(MakeRecord("alpha"));
+  fs::path dead = home_.clusters_dir() / ".alpha.toml.tmp.4194305.0";  // above pid_max
+  fs::path live = home_.clusters_dir() / (".alpha.toml.tmp." + std::to_string(::getpid()) + ".7");
+  WriteText(dead, "half");
+  WriteText(live, "being written");
+  EXPECT_EQ(registry_->list_ids(), std::vector<std::string>{"alpha"});
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
+}
+
 }  // namespace
 }  // namespace cachectl::core
