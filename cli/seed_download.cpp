@@ -78,8 +78,8 @@ void download_seeds(const core::StateHome& home, const core::CacheClusterRecord&
       // Without seed.error the daemon would start the node empty: say so here.
       if (!core::write_file_atomic(core::seed_error_file(dir),
                                    "cannot download " + url + ": " + why + "\n"))
-        std::fprintf(stderr, "cachectl: cannot write %s: %s\n",
-                     core::seed_error_file(dir).c_str(), std::strerror(errno));
+        std::fprintf(stderr, "cachectl: cannot write %s: %s\n", core::seed_error_file(dir).c_str(),
+                     std::strerror(errno));
     }
   }
 }

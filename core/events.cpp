@@ -100,8 +100,7 @@ Result<std::vector<Event>> parse_events(std::string_view text, std::string_view 
         body, next == std::string::npos ? std::string::npos : next - body);
     // The line of the block's [[events]] header in the file (`all` has one
     // more newline in front than the file).
-    auto line =
-        std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(body), '\n') - 1;
+    auto line = std::count(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(body), '\n') - 1;
     std::string at = where + ": [[events]] at line " + std::to_string(line);
     pos = next;
     auto parsed = parse_state_file(block, at);

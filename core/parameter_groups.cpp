@@ -71,7 +71,8 @@ Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
 namespace {
 
 ApiError group_not_found(std::string_view name) {
-  return {"CacheParameterGroupNotFound", "CacheParameterGroup " + std::string(name) + " not found."};
+  return {"CacheParameterGroupNotFound",
+          "CacheParameterGroup " + std::string(name) + " not found."};
 }
 
 RecordKind group_kind(const StateHome& home) {
@@ -95,7 +96,8 @@ ParameterGroupStore::ParameterGroupStore(StateHome home)
     : home_(std::move(home)),
       store_(group_kind(home_),
              {[](const ParameterGroupRecord& g) { return to_toml(g); }, parameter_group_from_toml,
-              [](const ParameterGroupRecord& g) { return g.name; }, "cache_parameter_group_name"}) {}
+              [](const ParameterGroupRecord& g) { return g.name; }, "cache_parameter_group_name"}) {
+}
 
 fs::path ParameterGroupStore::file(std::string_view name) const {
   auto key = store_.folder().key(name);

@@ -55,7 +55,8 @@ bool mentions(const std::string& text, const std::string& address) {
 
 }  // namespace
 
-Registry::Registry(StateHome home) : home_(std::move(home)), store_(cluster_kind(home_), cluster_codec()) {}
+Registry::Registry(StateHome home)
+    : home_(std::move(home)), store_(cluster_kind(home_), cluster_codec()) {}
 
 Result<CacheClusterRecord> Registry::get(std::string_view id) const { return store_.get(id); }
 
@@ -65,7 +66,7 @@ std::vector<std::string> Registry::list_ids() const { return store_.list(); }
 // nothing listens on the address's admin socket. Whatever its content says,
 // a claim is never free while anything lives at the address.
 static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clusters,
-                           const fs::path& claim, const std::string& address) {
+                                  const fs::path& claim, const std::string& address) {
   auto owner = read_file(claim);
   if (!owner) {
     if (errno == ENOENT) return true;  // released meanwhile
@@ -77,9 +78,9 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
                  clusters.key(owner->substr(0, slash)) == owner->substr(0, slash) &&
                  is_node_id(owner->substr(slash + 1));
     if (!valid) {
-      return ApiError{kRegistryFileInvalid,
-                      claim.string() +
-                          ": expected CLUSTER/NODE (the cluster and node that own the address)"};
+      return ApiError{
+          kRegistryFileInvalid,
+          claim.string() + ": expected CLUSTER/NODE (the cluster and node that own the address)"};
     }
   }
   struct stat st {};

@@ -35,7 +35,8 @@ class Registry {
 
   // Read-modify-write under the cluster's lock; `change` may refuse with an
   // error, in which case nothing is written.
-  [[nodiscard]] Status update(std::string_view id, const std::function<Status(CacheClusterRecord&)>& change);
+  [[nodiscard]] Status update(std::string_view id,
+                              const std::function<Status(CacheClusterRecord&)>& change);
 
   // Removes the record and releases its nodes' addresses.
   [[nodiscard]] Status remove(std::string_view id);
@@ -45,8 +46,8 @@ class Registry {
   // the address's admin socket. A claim that cannot be read is an error
   // naming its file.
   // Claims a fresh address for a node added to an existing cluster.
-  [[nodiscard]] Result<std::string> claim_address(std::string_view cluster, std::string_view node, int port,
-                                    const AddressProbe& usable);
+  [[nodiscard]] Result<std::string> claim_address(std::string_view cluster, std::string_view node,
+                                                  int port, const AddressProbe& usable);
   void release_address(const std::string& address);
 
  private:

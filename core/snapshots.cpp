@@ -83,7 +83,8 @@ Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_vie
   std::string where(origin);
   // The [cluster] table is a cluster record; the top is the snapshot's own.
   std::size_t split = text.find("\n[cluster]\n");
-  if (split == std::string::npos) return ApiError{kRegistryFileInvalid, where + ": no [cluster] table"};
+  if (split == std::string::npos)
+    return ApiError{kRegistryFileInvalid, where + ": no [cluster] table"};
   SnapshotRecord s;
   auto cluster = cluster_from_toml(text.substr(split + 11), where + " [cluster]");
   if (!cluster) return cluster.error();
@@ -96,14 +97,15 @@ Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_vie
   s.source = f.str("source");
   if (f.ok() && s.source != "manual" && s.source != "system")
     f.fail("source", "expected \"manual\" or \"system\"");
-  if (f.ok() && !t["node_snapshots"]) f.fail("node_snapshots", "missing (expected [[node_snapshots]])");
+  if (f.ok() && !t["node_snapshots"])
+    f.fail("node_snapshots", "missing (expected [[node_snapshots]])");
   for (const toml::table* n : f.tables("node_snapshots")) {
     TomlFields nf(*n, where + " [[node_snapshots]]");
     s.nodes.push_back({nf.str("cache_node_id"), nf.integer("size_bytes", 0, 1LL << 50),
                        nf.time("cache_node_create_time"), nf.time("snapshot_create_time")});
-    if (nf.ok() && (s.nodes.back().cache_node_id.size() != 4 ||
-                    s.nodes.back().cache_node_id.find_first_not_of("0123456789") !=
-                        std::string::npos))
+    if (nf.ok() &&
+        (s.nodes.back().cache_node_id.size() != 4 ||
+         s.nodes.back().cache_node_id.find_first_not_of("0123456789") != std::string::npos))
       nf.fail("cache_node_id", "expected a node id such as \"0001\"");
     if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
   }

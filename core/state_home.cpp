@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -62,8 +62,8 @@ Status StateHome::prepare() const {
   struct stat st {};
   if (::stat(root_.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
       ::chmod(root_.c_str(), 0700) != 0) {
-    return ApiError{kInvalidConfiguration,
-                    "cannot make " + root_.string() + " private (mode 0700): " + std::strerror(errno)};
+    return ApiError{kInvalidConfiguration, "cannot make " + root_.string() +
+                                               " private (mode 0700): " + std::strerror(errno)};
   }
   if (fs::exists(settings_file(), ec)) {
     if (!fs::exists(reserve_file(), ec)) make_reserve(reserve_file());

@@ -9,8 +9,8 @@
 // line, printed only when stderr is a terminal.
 #include <curl/curl.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>

@@ -60,8 +60,8 @@ TEST_F(StateFiles, TheHomeIsPrivateAndASecondUserReadsNeitherTheTokenNorTheData)
   ASSERT_NE(read_text(conf).find("abcdefghijklmnop0123"), std::string::npos);
   ASSERT_TRUE(fs::exists(rdb));
   for (const fs::path& file : {conf, rdb}) {
-    RunResult r = run_program({"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                               "cat", file.string()});
+    RunResult r = run_program(
+        {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "cat", file.string()});
     EXPECT_NE(r.exit_code, 0) << file << " was read by nobody";
     EXPECT_TRUE(r.out.empty()) << file;
   }
@@ -74,19 +74,19 @@ TEST_F(StateFiles, IdentifiersAreOneWhateverTheirCase) {
   ok("create-snapshot", {"--cache-cluster-id", "MyRedis", "--snapshot-name", "Nightly"});
   json s = ok("describe-snapshots", {"--snapshot-name", "NIGHTLY"});
   EXPECT_EQ(s["Snapshots"][0]["SnapshotName"], "nightly");
-  ok("create-cache-parameter-group", {"--cache-parameter-group-name", "MyGroup",
-                                      "--cache-parameter-group-family", "redis7",
-                                      "--description", "mixed case"});
+  ok("create-cache-parameter-group",
+     {"--cache-parameter-group-name", "MyGroup", "--cache-parameter-group-family", "redis7",
+      "--description", "mixed case"});
   ok("describe-cache-parameters", {"--cache-parameter-group-name", "MYGROUP"});
   EXPECT_EQ(cachectl({"delete-cache-parameter-group", "--cache-parameter-group-name", "mygroup"})
                 .exit_code,
             0);
   ok("delete-snapshot", {"--snapshot-name", "NiGhTlY"});
-  RunResult reboot = cachectl(
-      {"reboot-cache-cluster", "--cache-cluster-id", "MyRedis", "--cache-node-ids-to-reboot", "0001"});
+  RunResult reboot = cachectl({"reboot-cache-cluster", "--cache-cluster-id", "MyRedis",
+                               "--cache-node-ids-to-reboot", "0001"});
   EXPECT_EQ(reboot.exit_code, 0) << reboot.err;
-  ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "MyRedis"}).exit_code,
-            0);
+  ASSERT_EQ(
+      cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "MyRedis"}).exit_code, 0);
   RunResult del = cachectl({"delete-cache-cluster", "--cache-cluster-id", "MyRedis"});
   EXPECT_EQ(del.exit_code, 0) << del.err;
 }
@@ -147,9 +147,9 @@ std::vector<Breakage> breakages(const std::string& key, const std::string& wrong
 
 TEST_F(StateFiles, EveryBrokenStateFileIsReportedNamingItByEveryOperationThatReadsIt) {
   create_redis("alpha", {"--cache-parameter-group-name", "default.redis7"});
-  ok("create-cache-parameter-group", {"--cache-parameter-group-name", "mine",
-                                      "--cache-parameter-group-family", "redis7",
-                                      "--description", "d"});
+  ok("create-cache-parameter-group",
+     {"--cache-parameter-group-name", "mine", "--cache-parameter-group-family", "redis7",
+      "--description", "d"});
   ok("create-snapshot", {"--cache-cluster-id", "alpha", "--snapshot-name", "snap"});
   ok("describe-cache-engine-versions", {});  // writes engines.toml
   // Events written by the operations above.
@@ -191,8 +191,8 @@ TEST_F(StateFiles, EveryBrokenStateFileIsReportedNamingItByEveryOperationThatRea
        // An empty events file is a valid one with no events.
        {breakages("date", "\"yesterday\"")[0], breakages("date", "\"yesterday\"")[1],
         breakages("date", "\"yesterday\"")[2]},
-       {{"describe-events"}, {"describe-events", "--source-identifier", "alpha", "--source-type",
-                              "cache-cluster"}}},
+       {{"describe-events"},
+        {"describe-events", "--source-identifier", "alpha", "--source-type", "cache-cluster"}}},
       {"engines.toml",
        breakages("key", "3"),
        {{"describe-cache-engine-versions"},
@@ -213,8 +213,8 @@ TEST_F(StateFiles, EveryBrokenStateFileIsReportedNamingItByEveryOperationThatRea
       write_text(file, broken);
       for (const auto& op : c.operations) {
         RunResult r = cachectl(op);
-        EXPECT_EQ(r.exit_code, 253) << c.file << " " << b.name << ": " << op[0] << "\n" << r.out
-                                    << r.err;
+        EXPECT_EQ(r.exit_code, 253) << c.file << " " << b.name << ": " << op[0] << "\n"
+                                    << r.out << r.err;
         EXPECT_NE(r.err.find(file.string()), std::string::npos)
             << c.file << " " << b.name << ": " << op[0] << ": " << r.err;
       }
@@ -239,8 +239,9 @@ TEST_F(StateFiles, AGarbledAddressClaimNeverHandsOutALiveNodesAddress) {
   // Garbage in the claim: the file is named, nothing is created.
   write_text(claim, "\x01garbage");
   ASSERT_EQ(run_program({"touch", "-d", "2 hours ago", claim.string()}).exit_code, 0);
-  RunResult r = cachectl({"create-cache-cluster", "--cache-cluster-id", "charlie", "--engine",
-                          "redis", "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "1"});
+  RunResult r =
+      cachectl({"create-cache-cluster", "--cache-cluster-id", "charlie", "--engine", "redis",
+                "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "1"});
   EXPECT_EQ(r.exit_code, 253) << r.err;
   EXPECT_NE(r.err.find(claim.string()), std::string::npos) << r.err;
   expect_api_error({"describe-cache-clusters", "--cache-cluster-id", "charlie"},
@@ -265,17 +266,17 @@ TEST_F(StateFiles, ABrokenSnapshotIsDeletedWithOneCommandEvenWithoutItsRecord) {
 }
 
 TEST_F(StateFiles, ABrokenParameterGroupNeverRestartsTheEngineOnDefaults) {
-  ok("create-cache-parameter-group", {"--cache-parameter-group-name", "mine",
-                                      "--cache-parameter-group-family", "redis7",
-                                      "--description", "d"});
+  ok("create-cache-parameter-group",
+     {"--cache-parameter-group-name", "mine", "--cache-parameter-group-family", "redis7",
+      "--description", "d"});
   ok("modify-cache-parameter-group",
      {"--cache-parameter-group-name", "mine", "--parameter-name-values",
       "ParameterName=maxmemory-policy,ParameterValue=allkeys-lru"});
   auto [address, port] = create_redis("alpha", {"--cache-parameter-group-name", "mine"});
   fs::path file = fs::path(home_) / "parameter-groups/mine.toml";
   write_text(file, read_text(file).substr(0, 30));
-  RunResult r = cachectl(
-      {"reboot-cache-cluster", "--cache-cluster-id", "alpha", "--cache-node-ids-to-reboot", "0001"});
+  RunResult r = cachectl({"reboot-cache-cluster", "--cache-cluster-id", "alpha",
+                          "--cache-node-ids-to-reboot", "0001"});
   EXPECT_EQ(r.exit_code, 253) << r.err;
   EXPECT_NE(r.err.find(file.string()), std::string::npos) << r.err;
   EXPECT_EQ(redis_cli(address, port, {"config", "get", "maxmemory-policy"}).out,

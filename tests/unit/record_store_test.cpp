@@ -142,11 +142,9 @@ TEST_F(RecordStoreTest, IdsThatCannotBeStoredAreNotFoundNotPaths) {
     ASSERT_TRUE(s.has_value());
     EXPECT_EQ(s->code, "CacheClusterNotFound");
   }
-  EXPECT_EQ(ParameterGroupStore(home_).get("../home").error().code,
-            "CacheParameterGroupNotFound");
+  EXPECT_EQ(ParameterGroupStore(home_).get("../home").error().code, "CacheParameterGroupNotFound");
   EXPECT_EQ(SnapshotStore(home_).get("../home").error().code, "SnapshotNotFoundFault");
-  EXPECT_EQ(SnapshotStore(home_).get(std::string(5000, 'a')).error().code,
-            "SnapshotNotFoundFault");
+  EXPECT_EQ(SnapshotStore(home_).get(std::string(5000, 'a')).error().code, "SnapshotNotFoundFault");
 }
 
 TEST_F(RecordStoreTest, AnUnopenableLockIsAnErrorNamingItAndNothingIsWritten) {
@@ -199,8 +197,8 @@ TEST_F(RecordStoreTest, CopyExclusiveRefusesALinkAtTheTargetAndSkipsPlantedTempo
   fs::remove(to);
   // Links planted at every temporary name this process would try first.
   for (int i = 0; i < 50; ++i)
-    fs::create_symlink(victim, root_ / (".to.tmp." + std::to_string(::getpid()) + "." +
-                                        std::to_string(i)));
+    fs::create_symlink(victim,
+                       root_ / (".to.tmp." + std::to_string(::getpid()) + "." + std::to_string(i)));
   EXPECT_EQ(copy_file_exclusive(from, to), CreateResult::kCreated);
   EXPECT_EQ(ReadText(victim), "precious");
   EXPECT_FALSE(fs::is_symlink(to));

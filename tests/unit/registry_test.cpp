@@ -354,7 +354,8 @@ TEST_F(RegistryTest, ConcurrentCreatesFromManyProcessesAllLandWithDistinctAddres
     }
     // A Memcached cluster's configuration endpoint has an address of its own.
     if (r->has_config_endpoint()) {
-      EXPECT_TRUE(addresses.insert(r->config_address).second) << r->config_address << " given twice";
+      EXPECT_TRUE(addresses.insert(r->config_address).second)
+          << r->config_address << " given twice";
     }
   }
   EXPECT_EQ(node_addresses, 4u * kProcesses);
