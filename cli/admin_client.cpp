@@ -20,14 +20,16 @@ namespace cachectl::cli {
 AdminClient::AdminClient() = default;
 AdminClient::~AdminClient() = default;
 
-AdminReply AdminClient::get(const std::filesystem::path& socket, const std::string& path,
-                            std::chrono::milliseconds timeout) {
-  return request(socket, "GET", path, timeout);
+AdminReply AdminClient::call(const std::filesystem::path& socket, core::admin::Route route,
+                             std::chrono::milliseconds timeout, const std::string& body) {
+  const auto& spec = core::admin::route_spec(route);
+  return request(socket, std::string(spec.method), std::string(spec.path), timeout, body);
 }
 
-AdminReply AdminClient::post(const std::filesystem::path& socket, const std::string& path,
-                             std::chrono::milliseconds timeout, const std::string& json_body) {
-  return request(socket, "POST", path, timeout, json_body);
+std::string AdminReply::why() const {
+  if (!reached) return error;
+  if (auto e = core::admin::parse_error_response(body)) return e->error;
+  return "refused (HTTP " + std::to_string(status) + ")";
 }
 
 namespace {
@@ -62,14 +64,9 @@ bool parse_reply(const std::string& data, bool closed, AdminReply& reply) {
   std::size_t body_start = end + 4;
   if (length != std::string::npos && data.size() < body_start + length && !closed) return false;
   if (length == std::string::npos && !closed) return false;
-  std::string body = data.substr(body_start, length);
   reply.reached = true;
   reply.status = status;
-  reply.body = nlohmann::json::parse(body, nullptr, false);
-  if (reply.body.is_discarded()) {
-    reply.body = nlohmann::json::object();
-    reply.error = "the daemon's answer is not JSON";
-  }
+  reply.body = data.substr(body_start, length);
   return true;
 }
 

@@ -1,20 +1,26 @@
 // The CLI's side of the admin socket: HTTP/1.1 + JSON over a node daemon's
-// Unix socket.
+// Unix socket. Routes and bodies are core/admin_api.h's, the contract the
+// daemon compiles against too.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
+
+#include "core/admin_api.h"
 
 namespace cachectl::cli {
 
 struct AdminReply {
   bool reached = false;  // false: no daemon answered on the socket
   long status = 0;
-  nlohmann::json body;
+  std::string body;   // the answer's JSON text; read it with core::admin::parse_*
   std::string error;  // why it was not reached
+
+  bool ok(long expected = 200) const { return reached && status == expected; }
+  // Why the request failed, for a message: the daemon's error, or why it
+  // could not be reached.
+  std::string why() const;
 };
 
 class AdminClient {
@@ -24,11 +30,11 @@ class AdminClient {
   AdminClient(const AdminClient&) = delete;
   AdminClient& operator=(const AdminClient&) = delete;
 
-  AdminReply get(const std::filesystem::path& socket, const std::string& path,
-                 std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
-  AdminReply post(const std::filesystem::path& socket, const std::string& path,
+  // `body`: the request's JSON (core::admin::to_json of its request type),
+  // empty for routes that take none.
+  AdminReply call(const std::filesystem::path& socket, core::admin::Route route,
                   std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
-                  const std::string& json_body = "");
+                  const std::string& body = "");
 
  private:
   AdminReply request(const std::filesystem::path& socket, const std::string& method,

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace cachectl::cli {
 namespace {
@@ -69,10 +71,17 @@ std::optional<core::ApiError> apply_config(GlobalOptions& options) {
   std::optional<std::string> named = options.profile ? options.profile : env("CACHECTL_PROFILE");
   std::string path = config_file_path();
   std::map<std::string, std::string> file;
-  std::ifstream in(path);
+  // A file that is there but cannot be read is named, never taken as empty.
+  std::error_code ec;
+  bool present = std::filesystem::exists(path, ec);
+  if (present && !std::filesystem::is_regular_file(path, ec))
+    return bad("The config file " + path + " is not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (present && !in) return bad("The config file " + path + " cannot be read");
   if (in) {
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) return bad("The config file " + path + " cannot be read");
     auto section = ini_profile(text.str(), named.value_or("default"));
     if (section) {
       file = *section;

@@ -3,11 +3,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
+#include <system_error>
+
+#include "cli/json_input.h"
+#include "cli/model_params.h"
+#include "cli/shorthand.h"
 
 namespace cachectl::cli {
 namespace {
@@ -29,199 +35,144 @@ const std::set<std::string> kGlobalFlags = {
 const std::set<std::string> kParamfileDisabled = {"CreateCacheCluster.SnapshotArns",
                                                   "CreateReplicationGroup.SnapshotArns"};
 
-std::string read_value(const std::string& text, const std::string& option) {
-  if (text.rfind("file://", 0) != 0) return text;
-  std::string path = text.substr(7);
+// A request is small; a paramfile larger than this is a mistake (or /dev/zero).
+constexpr std::size_t kMaxParamfile = 16u << 20;
+
+// file://PATH (and fileb://): the file's contents, as aws-cli's paramfiles.
+core::Result<std::string> paramfile(const std::string& text) {
+  std::size_t skip = text.rfind("file://", 0) == 0 ? 7 : text.rfind("fileb://", 0) == 0 ? 8 : 0;
+  if (skip == 0) return text;
+  std::string path = text.substr(skip);
   // aws-cli expands ~ in paramfile paths (os.path.expanduser).
   if (path.rfind("~/", 0) == 0) {
     const char* home = std::getenv("HOME");
     if (home) path = home + path.substr(1);
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return core::ApiError{"Paramfile", "Unable to load paramfile " + text + ": it is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw UsageError("Error parsing parameter '" + option + "': Unable to load paramfile " + text +
-                     ": cannot read the file");
-  std::ostringstream os;
-  os << in.rdbuf();
-  std::string s = os.str();
-  return s;
+    return core::ApiError{"Paramfile",
+                          "Unable to load paramfile " + text + ": cannot read the file"};
+  // Bounded, so that file:///dev/zero is an error rather than a hang.
+  std::string contents;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    contents.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (contents.size() > kMaxParamfile)
+      return core::ApiError{"Paramfile", "Unable to load paramfile " + text + ": larger than " +
+                                             std::to_string(kMaxParamfile >> 20) + " MiB"};
+  }
+  if (in.bad())
+    return core::ApiError{"Paramfile",
+                          "Unable to load paramfile " + text + ": cannot read the file"};
+  return contents;
 }
 
-json scalar_from_text(const std::string& text, const ModelJson& shape, const std::string& option) {
-  std::string type = shape["type"];
-  if (type == "integer" || type == "long") {
-    try {
-      std::size_t used = 0;
-      long long v = std::stoll(text, &used);
-      if (used != text.size()) throw std::invalid_argument("trailing");
-      return v;
-    } catch (const std::exception&) {
-      throw UsageError("invalid value for " + option + ": '" + text + "' is not an integer");
-    }
-  }
-  if (type == "boolean") {
-    if (text == "true" || text == "True") return true;
-    if (text == "false" || text == "False") return false;
-    throw UsageError("invalid value for " + option + ": '" + text + "' is not true or false");
-  }
-  if (type == "double" || type == "float") {
-    try {
-      return std::stod(text);
-    } catch (const std::exception&) {
-      throw UsageError("invalid value for " + option + ": '" + text + "' is not a number");
-    }
-  }
-  if (shape.contains("enum")) {
-    bool found = false;
-    for (const auto& e : shape["enum"]) found = found || e == text;
-    if (!found) {
-      std::string values;
-      for (const auto& e : shape["enum"])
-        values += (values.empty() ? "" : ", ") + e.get<std::string>();
-      throw UsageError("invalid value for " + option + ": '" + text + "' (choose from " + values +
-                       ")");
-    }
-  }
-  return text;
+std::string read_value(const std::string& text, const std::string& option) {
+  if (text.rfind("file://", 0) != 0) return text;
+  auto contents = paramfile(text);
+  if (!contents)
+    throw UsageError("Error parsing parameter '" + option + "': " + contents.error().message);
+  return *contents;
 }
 
-// Shorthand: Key=a,Value=b  (aws-cli's syntax for flat structures).
-json parse_shorthand(const std::string& text, const ModelJson& shape, const std::string& option) {
-  const ApiModel& model = ApiModel::get();
-  json out = json::object();
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t eq = text.find('=', pos);
-    if (eq == std::string::npos) {
-      throw UsageError("Error parsing parameter '" + option +
-                       "': Expected: '=', received: end of input for input: " + text);
-    }
-    std::string key = text.substr(pos, eq - pos);
-    std::size_t comma = text.find(',', eq + 1);
-    // A comma followed by something without '=' belongs to the value.
-    while (comma != std::string::npos) {
-      std::size_t next_eq = text.find('=', comma + 1);
-      std::size_t next_comma = text.find(',', comma + 1);
-      if (next_eq != std::string::npos && (next_comma == std::string::npos || next_eq < next_comma))
-        break;
-      comma = next_comma;
-    }
-    std::string value =
-        text.substr(eq + 1, comma == std::string::npos ? std::string::npos : comma - eq - 1);
-    const ModelJson& members = shape["members"];
-    if (!members.contains(key)) {
-      std::string valid;
-      for (auto it = members.begin(); it != members.end(); ++it)
-        valid += (valid.empty() ? "" : ", ") + it.key();
-      throw UsageError("Unknown parameter in " + option + ": \"" + key +
-                       "\", must be one of: " + valid);
-    }
-    const ModelJson& member_shape = model.shape(members[key]["shape"]);
-    out[key] = scalar_from_text(value, member_shape, option + " " + key);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
+// A conversion's error as aws-cli words it.
+UsageError usage_error(const core::ApiError& e, const std::string& option) {
+  if (e.code == "ParamValidation") return UsageError("Parameter validation failed:\n" + e.message);
+  return UsageError("Error parsing parameter '" + option + "': " + e.message);
 }
 
-json check_json_against(const json& value, const ModelJson& shape, const std::string& option);
+json plain(const nlohmann::ordered_json& v) { return json(v); }
+
+// Input echoed in a message: a huge one cut short.
+std::string echoed(const std::string& text) {
+  return text.size() > 1000
+             ? text.substr(0, 1000) + "... (" + std::to_string(text.size()) + " bytes)"
+             : text;
+}
+
+bool starts_like_json(const std::string& text) {
+  std::size_t first = text.find_first_not_of(" \t\r\n\v\f");
+  return first != std::string::npos && (text[first] == '{' || text[first] == '[');
+}
+
+// Shorthand applies to structures, maps and lists of those (aws-cli's
+// _supports_shorthand_syntax); a list of scalars takes its items as words.
+bool takes_shorthand(const ModelJson& shape) {
+  const std::string type = shape.value("type", "");
+  if (type == "structure" || type == "map") return true;
+  if (type != "list") return false;
+  std::string item = ApiModel::get().shape(shape["member"].value("shape", "")).value("type", "");
+  return item == "structure" || item == "map" || item == "list";
+}
+
+// A scalar option's text in its member's type (checked later with the rest).
+json scalar_value(const std::string& raw, const ModelJson& shape, const std::string& option,
+                  const std::string& name) {
+  auto v = scalar_from_text(read_value(raw, option), shape, name);
+  if (!v) throw usage_error(v.error(), option);
+  return *v;
+}
 
 }  // namespace
 
 json parse_structure_value(const std::string& raw, const ModelJson& shape,
-                           const std::string& option) {
+                           const std::string& option, const std::string& name) {
   std::string text = read_value(raw, option);
-  std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && (text[first] == '{' || text[first] == '[')) {
-    json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded())
-      throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " + text);
-    return check_json_against(parsed, shape, option);
+  if (starts_like_json(text)) {
+    auto parsed = parse_json_input(text);
+    if (!parsed)
+      throw UsageError("Error parsing parameter '" + option + "': Invalid JSON: " +
+                       parsed.error().message + "\nJSON received: " + echoed(text));
+    return plain(*parsed);
   }
-  if (shape["type"] == "structure") return parse_shorthand(text, shape, option);
-  throw UsageError("Error parsing parameter '" + option + "': expected JSON for this option");
+  if (!takes_shorthand(shape))
+    throw UsageError("Error parsing parameter '" + option + "': expected JSON for this option");
+  auto parsed = shorthand::parse(text, paramfile);
+  if (!parsed) throw usage_error(parsed.error(), option);
+  auto typed = shorthand_to_model(*parsed, shape, name);
+  if (!typed) throw usage_error(typed.error(), option);
+  return *typed;
 }
 
 namespace {
-
-json check_json_against(const json& v, const ModelJson& shape, const std::string& option) {
-  const ApiModel& model = ApiModel::get();
-  std::string type = shape["type"];
-  auto wrong = [&](const char* what) {
-    return UsageError("Invalid type for parameter " + option + ", value: " + v.dump() +
-                      ", valid types: " + what);
-  };
-  if (type == "structure") {
-    if (!v.is_object()) throw wrong("<class 'dict'>");
-    json out = json::object();
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      if (!shape["members"].contains(it.key()))
-        throw UsageError("Unknown parameter in " + option + ": \"" + it.key() + "\"");
-      out[it.key()] = check_json_against(
-          it.value(), model.shape(shape["members"][it.key()]["shape"]), option + "." + it.key());
-    }
-    return out;
-  }
-  if (type == "list") {
-    if (!v.is_array()) throw wrong("<class 'list'>, <class 'tuple'>");
-    json out = json::array();
-    for (const auto& item : v)
-      out.push_back(check_json_against(item, model.shape(shape["member"]["shape"]), option));
-    return out;
-  }
-  if (type == "map") {
-    if (!v.is_object()) throw wrong("<class 'dict'>");
-    return v;
-  }
-  if (type == "integer" || type == "long") {
-    if (!v.is_number_integer()) throw wrong("<class 'int'>");
-    return v;
-  }
-  if (type == "boolean") {
-    if (!v.is_boolean()) throw wrong("<class 'bool'>");
-    return v;
-  }
-  if (!v.is_string()) throw wrong("<class 'str'>");
-  return scalar_from_text(v.get<std::string>(), shape, option);
-}
 
 struct MemberSlot {
   std::string member;
   ModelJson shape;
   std::string text;
   std::vector<std::string> texts;
-  bool flag_on = false;
-  bool flag_off = false;
   CLI::Option* option = nullptr;
   CLI::Option* negated = nullptr;
 };
 
 // --cli-input-json: the request as JSON (or file://PATH); members given as
-// options win, as in aws-cli; the rest is checked against the model.
+// options win, as in aws-cli. The whole request is checked afterwards.
 void merge_cli_input_json(Invocation& inv, const std::string& raw) {
-  const ApiModel& model = ApiModel::get();
   std::string text = read_value(raw, "--cli-input-json");
-  json input = json::parse(text, nullptr, false);
-  if (input.is_discarded() || !input.is_object())
-    throw UsageError(
-        "Error parsing parameter 'cli-input-json': Invalid JSON: expected a JSON object\nJSON "
-        "received: " +
-        text);
-  const ModelJson& op = model.operation(inv.operation);
-  const ModelJson& members =
-      op.contains("input") ? model.shape(op["input"]["shape"])["members"] : ModelJson::object();
-  for (auto it = input.begin(); it != input.end(); ++it) {
-    if (!members.contains(it.key())) {
-      std::string valid;
-      for (auto m = members.begin(); m != members.end(); ++m)
-        valid += (valid.empty() ? "" : ", ") + m.key();
-      throw UsageError("Parameter validation failed:\nUnknown parameter in input: \"" + it.key() +
-                       "\", must be one of: " + valid);
-    }
-    if (inv.request.contains(it.key())) continue;
-    inv.request[it.key()] =
-        check_json_against(it.value(), model.shape(members[it.key()]["shape"]), it.key());
-  }
+  auto input = parse_json_input(text);
+  if (!input || !input->is_object())
+    throw UsageError("Error parsing parameter 'cli-input-json': Invalid JSON: " +
+                     (input ? std::string("expected a JSON object") : input.error().message) +
+                     "\nJSON received: " + echoed(text));
+  for (auto it = input->begin(); it != input->end(); ++it)
+    if (!inv.request.contains(it.key())) inv.request[it.key()] = plain(it.value());
+}
+
+// --max-items, --page-size: integers of the limit key's type (aws-cli's
+// PageArgument), so 32-bit here.
+std::optional<long long> paging_integer(CLI::Option* option, const std::string& text) {
+  if (!option || option->count() == 0) return std::nullopt;
+  IntText n = parse_int_text(text);
+  IntRange range = int_range("integer");
+  if (n.status == IntText::kOk && n.value >= range.min && n.value <= range.max) return n.value;
+  std::string why = n.status == IntText::kNotAnInteger
+                        ? ""
+                        : " (valid range: " + std::to_string(range.min) + " to " +
+                              std::to_string(range.max) + ", a " + range.what + ")";
+  throw UsageError("argument " + option->get_name() + ": invalid int value: '" + text + "'" + why);
 }
 
 }  // namespace
@@ -356,13 +307,15 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
         std::string name = "--" + kebab_case(it.key());
         std::string type = s.shape["type"];
         if (type == "boolean") {
-          s.option = app.add_flag(name, s.flag_on);
-          s.negated = app.add_flag("--no-" + kebab_case(it.key()), s.flag_off);
+          s.option = app.add_flag(name);
+          s.negated = app.add_flag("--no-" + kebab_case(it.key()));
         } else if (type == "list") {
           // No allow_extra_args: CLI11 would split a JSON array value at its commas.
           s.option = app.add_option(name, s.texts)->expected(1, 1 << 20)->allow_extra_args(false);
         } else {
-          s.option = app.add_option(name, s.text);
+          // Given twice, the last one counts (argparse's "store", as in aws-cli).
+          s.option =
+              app.add_option(name, s.text)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         }
       }
     }
@@ -389,70 +342,71 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
     std::string name = "--" + kebab_case(s.member);
     std::string type = s.shape["type"];
     if (type == "boolean") {
-      if (s.flag_on && s.flag_off)
-        throw UsageError("cannot specify both '" + name + "' and '--no-" + kebab_case(s.member) +
-                         "'");
-      if (s.flag_on) inv.request[s.member] = true;
-      if (s.flag_off) inv.request[s.member] = false;
+      // --x and --no-x: the last one on the line wins, as in aws-cli.
+      for (const CLI::Option* given : app.parse_order()) {
+        if (given == s.option) inv.request[s.member] = true;
+        if (given == s.negated) inv.request[s.member] = false;
+      }
     } else if (type == "list") {
       if (s.option->count() == 0) continue;
       const ModelJson& item_shape = model.shape(s.shape["member"]["shape"]);
       if (kParamfileDisabled.count(inv.operation + "." + s.member)) {
         // Still a JSON list when given as one; each item taken as it is.
-        const std::string& first = s.texts[0];
-        std::size_t at = first.find_first_not_of(" \t\r\n");
-        bool json_list = s.texts.size() == 1 && at != std::string::npos && first[at] == '[';
+        bool json_list = s.texts.size() == 1 && starts_like_json(s.texts[0]);
         inv.request[s.member] =
-            json_list ? parse_structure_value(first, s.shape, name) : json(s.texts);
+            json_list ? parse_structure_value(s.texts[0], s.shape, name, s.member) : json(s.texts);
         continue;
       }
       // A single JSON array (or file://) gives the whole list.
       if (s.texts.size() == 1) {
         std::string text = read_value(s.texts[0], name);
-        std::size_t first = text.find_first_not_of(" \t\r\n");
+        std::size_t first = text.find_first_not_of(" \t\r\n\v\f");
         if (first != std::string::npos && text[first] == '[') {
-          inv.request[s.member] = parse_structure_value(text, s.shape, name);
+          inv.request[s.member] = parse_structure_value(text, s.shape, name, s.member);
           continue;
         }
       }
+      // Else one item per word: shorthand or JSON for structures, text for scalars.
       json list = json::array();
-      for (const auto& t : s.texts) {
-        if (item_shape["type"] == "structure") {
-          list.push_back(parse_structure_value(t, item_shape, name));
-        } else {
-          list.push_back(scalar_from_text(read_value(t, name), item_shape, name));
-        }
+      for (std::size_t i = 0; i < s.texts.size(); ++i) {
+        std::string item_name = s.member + "[" + std::to_string(i) + "]";
+        list.push_back(takes_shorthand(item_shape) || starts_like_json(s.texts[i])
+                           ? parse_structure_value(s.texts[i], item_shape, name, item_name)
+                           : scalar_value(s.texts[i], item_shape, name, item_name));
       }
       inv.request[s.member] = list;
     } else if (s.option->count() > 0) {
       if (type == "structure" || type == "map") {
-        inv.request[s.member] = parse_structure_value(s.text, s.shape, name);
+        inv.request[s.member] = parse_structure_value(s.text, s.shape, name, s.member);
       } else {
-        inv.request[s.member] = scalar_from_text(read_value(s.text, name), s.shape, name);
+        inv.request[s.member] = scalar_value(s.text, s.shape, name, s.member);
       }
     }
   }
   for (auto it = inv.request.begin(); it != inv.request.end(); ++it)
     inv.option_members.push_back(it.key());
 
-  auto integer_option = [](CLI::Option* option,
-                           const std::string& text) -> std::optional<long long> {
-    if (!option || option->count() == 0) return std::nullopt;
-    try {
-      std::size_t used = 0;
-      long long v = std::stoll(text, &used);
-      if (used == text.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw UsageError("argument " + option->get_name() + ": invalid int value: '" + text + "'");
-  };
-  inv.paging.max_items = integer_option(max_items_option, max_items);
-  inv.paging.page_size = integer_option(page_size_option, page_size);
+  inv.paging.max_items = paging_integer(max_items_option, max_items);
+  inv.paging.page_size = paging_integer(page_size_option, page_size);
   if (starting_token_option && starting_token_option->count() > 0)
     inv.paging.starting_token = starting_token;
 
   const bool from_json = cli_input_option && cli_input_option->count() > 0;
   if (from_json) merge_cli_input_json(inv, cli_input_json);
+
+  // Every member, from the line or the JSON, in the model's types and bounds
+  // before anything runs (botocore's ParamValidator).
+  if (!inv.operation.empty()) {
+    const ModelJson& op = model.operation(inv.operation);
+    std::vector<std::string> problems =
+        validate_request(inv.request, op.contains("input") ? model.shape(op["input"]["shape"])
+                                                           : ModelJson::object());
+    if (!problems.empty()) {
+      std::string report = "Parameter validation failed:";
+      for (const auto& p : problems) report += "\n" + p;
+      throw UsageError(report);
+    }
+  }
 
   // aws-cli does not ask for required members when printing an input
   // skeleton; with --cli-input-json they may come from the JSON.

@@ -47,9 +47,12 @@ struct Invocation {
 
 Invocation parse_command_line(const std::vector<std::string>& args);
 
-// The values an option of `shape` accepts, parsed from the command line text
-// (shorthand Key=Value,..., JSON, or file://PATH contents).
+// The value of an option of a complex `shape` (structure, map, list of
+// them) from its text: JSON when it starts with '{' or '[', else aws-cli's
+// shorthand (cli/shorthand.h) in the model's types; file://PATH reads a
+// file. `option` ("--tags") and `name` (the member's path, "Tags[0]") name it
+// in messages. Types and bounds are checked later, with the whole request.
 json parse_structure_value(const std::string& text, const ModelJson& shape,
-                           const std::string& option);
+                           const std::string& option, const std::string& name);
 
 }  // namespace cachectl::cli

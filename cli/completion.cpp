@@ -13,7 +13,9 @@
 #include "cli/cli_config.h"
 #include "cli/context.h"
 #include "cli/paging.h"
+#include "cli/toml_input.h"
 #include "core/engines.h"
+#include "core/files.h"
 #include "core/identifiers.h"
 #include "core/node_types.h"
 #include "core/state_home.h"
@@ -40,7 +42,7 @@ const GlobalOption kGlobalOptions[] = {
     {"--profile", true, "config file profile"},
     {"--color", true, "colours in tables"},
     {"--no-paginate", false, "one call, the first page"},
-    {"--debug", false, "accepted, ignored"},
+    {"--debug", false, "print the parsed request"},
     {"--endpoint-url", true, "accepted, ignored"},
     {"--no-verify-ssl", false, "accepted, ignored"},
     {"--no-sign-request", false, "accepted, ignored"},
@@ -179,18 +181,18 @@ std::vector<core::InstalledEngine> cached_engines(const Line& line) {
   std::vector<core::InstalledEngine> out;
   auto home = core::StateHome::locate(line.state_dir);
   if (!home) return out;
-  try {
-    toml::table t = toml::parse_file((home->root() / "engines.toml").string());
-    if (const toml::array* engines = t["engines"].as_array()) {
-      for (const auto& e : *engines) {
-        const toml::table* entry = e.as_table();
-        if (!entry) continue;
-        auto engine = (*entry)["engine"].value<std::string>();
-        auto version = (*entry)["version"].value<std::string>();
-        if (engine && version) out.push_back({*engine, *version});
-      }
+  // No cache yet, or a broken one: nothing to offer.
+  auto text = core::read_file(home->root() / "engines.toml");
+  auto t = text ? parse_toml_bounded(*text) : std::nullopt;
+  if (!t) return out;
+  if (const toml::array* engines = (*t)["engines"].as_array()) {
+    for (const auto& e : *engines) {
+      const toml::table* entry = e.as_table();
+      if (!entry) continue;
+      auto engine = (*entry)["engine"].value<std::string>();
+      auto version = (*entry)["version"].value<std::string>();
+      if (engine && version) out.push_back({*engine, *version});
     }
-  } catch (const toml::parse_error&) {  // no cache yet, or a broken one: nothing to offer
   }
   return out;
 }

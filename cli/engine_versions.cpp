@@ -1,8 +1,6 @@
 #include "cli/engine_versions.h"
 
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -12,10 +10,10 @@
 #include <regex>
 #include <sstream>
 
+#include "cli/toml_input.h"
 #include "core/files.h"
 #include "core/toml_fields.h"
-
-extern char** environ;
+#include "os/spawn.h"
 
 namespace cachectl::cli {
 namespace {
@@ -33,26 +31,9 @@ std::string find_on_path(const std::string& name) {
 }
 
 std::string run_capture(const std::string& binary, const char* flag) {
-  int fds[2];
-  if (::pipe(fds) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  char* argv[] = {const_cast<char*>(binary.c_str()), const_cast<char*>(flag), nullptr};
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  std::string out;
-  char buf[512];
-  ssize_t n;
-  while (rc == 0 && (n = ::read(fds[0], buf, sizeof buf)) > 0)
-    out.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  if (rc == 0) ::waitpid(pid, nullptr, 0);
-  return out;
+  os::SpawnOptions options;
+  options.argv = {binary, flag};
+  return os::run(options, /*with_stderr=*/true, 64 * 1024).output;
 }
 
 struct Probe {
@@ -70,6 +51,8 @@ const Probe kProbes[] = {
 
 core::Result<EnginesCache> engines_cache_from_toml(std::string_view text, std::string_view origin) {
   std::string where(origin);
+  if (!toml_nesting_within(text))
+    return core::ApiError{core::kRegistryFileInvalid, where + ": nested too deeply"};
   auto parsed = core::parse_state_file(text, origin);
   if (!parsed) return parsed.error();
   core::TomlFields f(*parsed, where);
@@ -116,6 +99,7 @@ core::Result<std::vector<core::InstalledEngine>> installed_engines(const core::S
     }
   }
   core::fs::path cache = home.root() / "engines.toml";
+  // A broken (or hostile) cache is an error naming it, never silently re-made.
   if (auto text = core::read_file(cache)) {
     auto cached = engines_cache_from_toml(*text, cache.string());
     if (!cached) return cached.error();

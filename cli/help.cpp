@@ -182,7 +182,10 @@ HelpSection global_options() {
            "Colours in --output table; auto: when stdout is a terminal."},
           {"--no-paginate",
            "Make one call of a paginated operation: its first page, with its Marker."},
-          {"--debug, --endpoint-url, --no-verify-ssl, --no-sign-request, --no-cli-pager, ...",
+          {"--debug",
+           "Print the request as parsed to stderr, on one JSON line: {\"debug\":\"request\", "
+           "\"operation\":..., \"parameters\":{...}}."},
+          {"--endpoint-url, --no-verify-ssl, --no-sign-request, --no-cli-pager, ...",
            "aws-cli's other global options are accepted and ignored, so that aws-cli scripts run "
            "unchanged."},
       })}};

@@ -43,6 +43,23 @@ int report(const core::ApiError& e, const std::string& operation) {
 int run_operation(cli::Context& ctx, const cli::Invocation& inv,
                   const std::optional<cli::Paginator>& paginator, bool paginate);
 
+// --debug: the request the operation receives, as parsed, on one JSON line
+// of its own (docs/scripting.md), as aws-cli logs the parameters it sends.
+void print_request_line(const cli::Invocation& inv, std::ostream& err) {
+  nlohmann::ordered_json line = {
+      {"debug", "request"}, {"operation", inv.operation}, {"parameters", inv.request}};
+  if (!inv.waiter.empty()) line["waiter"] = inv.waiter;
+  if (inv.paging.any()) {
+    nlohmann::ordered_json paging = nlohmann::ordered_json::object();
+    if (inv.paging.max_items) paging["MaxItems"] = *inv.paging.max_items;
+    if (inv.paging.page_size) paging["PageSize"] = *inv.paging.page_size;
+    if (inv.paging.starting_token) paging["StartingToken"] = *inv.paging.starting_token;
+    line["paging"] = paging;
+  }
+  err << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n"
+      << std::flush;
+}
+
 int run(const std::vector<std::string>& args) {
   // Hidden commands for the build (the man page) and the shells' completion.
   if (!args.empty() && args[0] == "__man") {
@@ -125,6 +142,8 @@ int run(const std::vector<std::string>& args) {
       std::cerr
           << "warning: Non-positive values for --max-items may result in undefined behavior.\n";
   }
+
+  if (inv.global.debug) print_request_line(inv, std::cerr);
 
   auto home = core::StateHome::locate(inv.global.state_dir);
   if (!home) return report(home.error(), inv.operation);

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "core/files.h"
+#include "os/spawn.h"
 
 namespace cachectl::cli {
 
@@ -33,39 +33,22 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   std::vector<std::string> argv = {binary,      "--state-dir", home.root().string(),
                                    "--cluster", cluster,       "--node",
                                    node,        "--ready-fd",  "3"};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) != 0)
     return core::ApiError{"InternalFailure", std::strerror(errno)};
-  pid_t child = ::fork();
-  if (child < 0) {
-    ::close(ready[0]);
-    ::close(ready[1]);
-    return core::ApiError{"InternalFailure", std::string("fork: ") + std::strerror(errno)};
-  }
-  if (child == 0) {
-    // Detach: new session, then fork again so the daemon is not a session
-    // leader and is re-parented away from us.
-    ::setsid();
-    if (::fork() != 0) ::_exit(0);
-    int devnull = ::open("/dev/null", O_RDWR);
-    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(devnull, 0);
-    ::dup2(out >= 0 ? out : devnull, 1);
-    ::dup2(out >= 0 ? out : devnull, 2);
-    ::dup2(ready[1], 3);  // dup2 clears FD_CLOEXEC on the copy
-    ::close_range(4, ~0U, 0);
-    ::execvp(args[0], args.data());
-    std::string msg = "error: cannot run " + binary + ": " + std::strerror(errno) + "\n";
-    (void)!::write(3, msg.data(), msg.size());
-    ::_exit(127);
-  }
+  // Detached (new session, re-parented away from us), output to node.log;
+  // the daemon reports on descriptor 3.
+  os::SpawnOptions options;
+  options.argv = argv;
+  options.log = log;
+  options.fds = {{3, ready[1]}};
+  options.detach = true;
+  os::Spawned daemon = os::spawn(options);
   ::close(ready[1]);
-  int ws = 0;
-  while (::waitpid(child, &ws, 0) < 0 && errno == EINTR) {
+  if (!daemon) {
+    ::close(ready[0]);
+    return core::ApiError{"InternalFailure", "the node daemon for " + cluster + "/" + node +
+                                                 " did not start: " + daemon.what};
   }
   // Read the daemon's first line: "ok" or "error: ...".
   std::string line;

@@ -33,11 +33,13 @@ core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterReco
       out.push_back("deleting");
       continue;
     }
-    AdminReply reply = ctx.admin().get(ctx.home().admin_socket(d.address), "/v1/status");
-    if (reply.reached && reply.status == 200 && reply.body.contains("status") &&
-        reply.body["status"].is_string()) {
-      out.push_back(reply.body["status"]);
-      continue;
+    AdminReply reply =
+        ctx.admin().call(ctx.home().admin_socket(d.address), core::admin::Route::kStatus);
+    if (reply.ok()) {
+      if (auto s = core::admin::parse_status_response(reply.body)) {
+        out.push_back(s->status);
+        continue;
+      }
     }
     // No answer. A live daemon holds its lock (it may be busy); a daemon
     // that ran and died left its pid file; neither means not started yet.

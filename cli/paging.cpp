@@ -6,6 +6,8 @@
 
 #include "cli/api_model.h"
 #include "cli/jmespath/jmespath.h"
+#include "cli/json_input.h"
+#include "cli/model_params.h"
 
 namespace cachectl::cli {
 namespace {
@@ -98,6 +100,10 @@ std::string python_dumps(const ordered& v) {
     // A UTF-8 sequence (the JSON library guarantees it is valid): \uXXXX,
     // as a surrogate pair beyond the BMP.
     int extra = (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : 3;
+    if (i + static_cast<std::size_t>(extra) >= s.size()) {
+      out += "\\ufffd";  // cut short (tokens are checked to be UTF-8: never in practice)
+      break;
+    }
     char32_t cp = c & (extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07);
     for (int k = 1; k <= extra; ++k)
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
@@ -162,54 +168,6 @@ std::optional<std::string> base64_decode(const std::string& in) {
   return out;
 }
 
-struct StartingPoint {
-  json tokens = json::object();  // input token -> value (null: from the start)
-  long long skip = 0;            // items of the first page already seen
-};
-
-// botocore's _parse_starting_token: our own token, else the older
-// "TOKEN___INDEX" form, else the service's own marker as it is.
-core::Result<StartingPoint> parse_starting_token(const Paginator& p, const std::string& token) {
-  StartingPoint start;
-  if (auto decoded = decode_token(token); decoded && decoded->is_object()) {
-    for (auto it = decoded->begin(); it != decoded->end(); ++it) {
-      if (it.key() == "boto_truncate_amount") {
-        if (!it.value().is_number_integer())
-          return pagination_error("Bad starting token: " + token);
-        start.skip = it.value().get<long long>();
-      } else if (std::find(p.input_tokens.begin(), p.input_tokens.end(), it.key()) !=
-                 p.input_tokens.end()) {
-        start.tokens[it.key()] = json::parse(it.value().dump());
-      } else {
-        return pagination_error("Bad starting token: " + token);
-      }
-    }
-    return start;
-  }
-  std::vector<std::string> parts;
-  for (std::size_t from = 0;;) {
-    std::size_t at = token.find("___", from);
-    parts.push_back(token.substr(from, at == std::string::npos ? std::string::npos : at - from));
-    if (at == std::string::npos) break;
-    from = at + 3;
-  }
-  if (parts.size() == p.input_tokens.size() + 1) {
-    try {
-      std::size_t used = 0;
-      start.skip = std::stoll(parts.back(), &used);
-      if (used != parts.back().size()) throw std::invalid_argument("index");
-      parts.pop_back();
-    } catch (const std::exception&) {
-      parts = {token};
-    }
-  }
-  if (parts.size() > p.input_tokens.size()) return pagination_error("Bad starting token: " + token);
-  for (std::size_t i = 0; i < p.input_tokens.size(); ++i)
-    start.tokens[p.input_tokens[i]] =
-        i < parts.size() && parts[i] != "None" ? json(parts[i]) : json(nullptr);
-  return start;
-}
-
 void inject_tokens(json& request, const json& tokens) {
   for (auto it = tokens.begin(); it != tokens.end(); ++it) {
     if (!it.value().is_null() && it.value() != "None") {
@@ -224,7 +182,7 @@ void inject_tokens(json& request, const json& tokens) {
 ordered resume_token_of(const Paginator& p, const json& tokens, std::optional<long long> truncate) {
   ordered out = ordered::object();
   for (const auto& name : p.input_tokens)
-    out[name] = tokens.contains(name) ? ordered::parse(tokens[name].dump()) : ordered();
+    out[name] = tokens.contains(name) ? ordered(tokens[name]) : ordered();
   if (truncate) out["boto_truncate_amount"] = *truncate;
   return out;
 }
@@ -257,14 +215,69 @@ std::optional<Paginator> find_paginator(const std::string& api_operation) {
   return p;
 }
 
+// botocore's _parse_starting_token: our own token, else the older
+// "TOKEN___INDEX" form, else the service's own marker as it is. Whatever the
+// text, the answer is a starting point or "Bad starting token".
+core::Result<StartingPoint> parse_starting_token(const Paginator& p, const std::string& token) {
+  auto bad = [&] {
+    std::string shown = token.size() > 200 ? token.substr(0, 200) + "..." : token;
+    return pagination_error("Bad starting token: " + shown);
+  };
+  StartingPoint start;
+  if (auto decoded = decode_token(token); decoded && decoded->is_object()) {
+    for (auto it = decoded->begin(); it != decoded->end(); ++it) {
+      if (it.key() == "boto_truncate_amount") {
+        // How many items of the first page were printed already: at most a page.
+        const auto& n = it.value();
+        if (!n.is_number_integer() || n.get<long long>() < 0 || n.get<long long>() > kMaxTruncate)
+          return bad();
+        start.skip = n.get<long long>();
+      } else if (std::find(p.input_tokens.begin(), p.input_tokens.end(), it.key()) !=
+                 p.input_tokens.end()) {
+        // Markers are strings (null: from the start), whatever else the JSON holds.
+        if (!it.value().is_string() && !it.value().is_null()) return bad();
+        start.tokens[it.key()] =
+            it.value().is_string() ? json(it.value().get<std::string>()) : json();
+      } else {
+        return bad();
+      }
+    }
+    return start;
+  }
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    std::size_t at = token.find("___", from);
+    parts.push_back(token.substr(from, at == std::string::npos ? std::string::npos : at - from));
+    if (at == std::string::npos) break;
+    from = at + 3;
+  }
+  if (parts.size() == p.input_tokens.size() + 1) {
+    IntText index = parse_int_text(parts.back());
+    if (index.status == IntText::kOk && index.value >= 0 && index.value <= kMaxTruncate) {
+      start.skip = index.value;
+      parts.pop_back();
+    } else {
+      parts = {token};
+    }
+  }
+  if (parts.size() > p.input_tokens.size()) return bad();
+  // A marker goes into requests and back out in NextToken: it must be text.
+  for (const auto& part : parts)
+    if (!is_valid_utf8(part)) return bad();
+  for (std::size_t i = 0; i < p.input_tokens.size(); ++i)
+    start.tokens[p.input_tokens[i]] =
+        i < parts.size() && parts[i] != "None" ? json(parts[i]) : json(nullptr);
+  return start;
+}
+
 std::string encode_token(const ordered& token) { return base64_encode(python_dumps(token)); }
 
 std::optional<ordered> decode_token(const std::string& token) {
   auto text = base64_decode(token);
   if (!text) return std::nullopt;
-  ordered parsed = ordered::parse(*text, nullptr, false);
-  if (parsed.is_discarded()) return std::nullopt;
-  return parsed;
+  auto parsed = parse_json_input(*text);  // nesting bounded: a token is untrusted text
+  if (!parsed) return std::nullopt;
+  return std::move(*parsed);
 }
 
 core::Result<Pages> fetch_pages(const Paginator& p, const PagingOptions& options, json request,
@@ -348,7 +361,7 @@ core::Result<Pages> fetch_pages(const Paginator& p, const PagingOptions& options
     }
     if (previous_token && *previous_token == next_token) {
       return pagination_error("The same next token was received twice: " +
-                              python_dumps(ordered::parse(next_token.dump())));
+                              python_dumps(ordered(next_token)));
     }
     inject_tokens(request, next_token);
     previous_token = next_token;

@@ -63,6 +63,22 @@ nlohmann::json full_result(const Paginator& paginator, const Pages& pages);
 // {"NextToken": ...}} when there is one.
 std::vector<nlohmann::json> text_pages(const Paginator& paginator, const Pages& pages);
 
+// Where --starting-token resumes: the input tokens (Marker -> value, null:
+// from the start) and how many items of the first page were already printed.
+struct StartingPoint {
+  nlohmann::json tokens = nlohmann::json::object();
+  long long skip = 0;
+};
+
+// A page holds at most 100 items (MaxRecords); the bound only keeps the
+// arithmetic of a hostile token in range.
+inline constexpr long long kMaxTruncate = 1LL << 31;
+
+// botocore's token (base64 JSON), its "TOKEN___INDEX" form, or a service
+// marker as it is. Any other text is a PaginationError "Bad starting token".
+core::Result<StartingPoint> parse_starting_token(const Paginator& paginator,
+                                                 const std::string& token);
+
 // The token format of botocore's TokenEncoder/TokenDecoder.
 std::string encode_token(const nlohmann::ordered_json& token);
 std::optional<nlohmann::ordered_json> decode_token(const std::string& token);

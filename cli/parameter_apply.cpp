@@ -21,7 +21,7 @@ std::vector<std::string> clusters_using_group(Context& ctx, const std::string& g
 core::Status apply_parameter_changes(Context& ctx, const std::string& cluster_id,
                                      const std::string& family, const ParameterValues& before,
                                      const ParameterValues& after) {
-  nlohmann::json immediate = nlohmann::json::object();
+  std::map<std::string, std::string> immediate;
   bool needs_reboot = false;
   for (const auto& [name, value] : after) {
     auto old = before.find(name);
@@ -48,15 +48,16 @@ core::Status apply_parameter_changes(Context& ctx, const std::string& cluster_id
     if (err) return err;
   }
   if (immediate.empty() || record->engine != "redis") return std::nullopt;
-  std::string body = nlohmann::json{{"parameters", immediate}}.dump();
+  std::string body = core::admin::to_json(core::admin::ConfigRequest{immediate});
   for (const auto& node : record->nodes) {
-    AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/config",
-                                        std::chrono::milliseconds(5000), body);
+    AdminReply reply =
+        ctx.admin().call(ctx.home().admin_socket(node.address), core::admin::Route::kConfig,
+                         std::chrono::milliseconds(5000), body);
     // A node whose daemon does not answer, or whose engine is not up, reads
     // the group when its engine next starts: nothing is lost.
     if (reply.reached && reply.status == 500) {
       ctx.record_event(cluster_id, "Failed to apply parameter changes to cache node " + node.id +
-                                       ": " + reply.body.value("error", "error"));
+                                       ": " + reply.why());
     }
   }
   return std::nullopt;

@@ -1,9 +1,5 @@
 #include "cli/seed_download.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +8,7 @@
 
 #include "core/files.h"
 #include "core/seed_source.h"
+#include "os/spawn.h"
 
 namespace cachectl::cli {
 
@@ -22,45 +19,16 @@ std::string fetch_binary() {
 std::string fetch(const std::string& url, const core::fs::path& dest) {
   std::string binary = fetch_binary();
   std::vector<std::string> argv = {binary, url, dest.string()};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
-  pid_t child = ::fork();
-  if (child < 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    return std::string("fork: ") + std::strerror(errno);
-  }
-  if (child == 0) {
-    // stdout carries the reason of a failure; stderr stays ours (progress).
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    ::dup2(out[1], 1);
-    ::execvp(args[0], args.data());
-    std::string msg = "cannot run " + binary + ": " + std::strerror(errno) + "\n";
-    (void)!::write(1, msg.data(), msg.size());
-    ::_exit(127);
-  }
-  ::close(out[1]);
-  std::string said;
-  char buf[512];
-  ssize_t n;
-  while ((n = ::read(out[0], buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    if (said.size() < 4096) said.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(out[0]);
-  int ws = 0;
-  while (::waitpid(child, &ws, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(ws) && WEXITSTATUS(ws) == 0) return {};
-  std::string why = said.substr(0, said.find('\n'));
+  // stdout carries the reason of a failure; stderr stays ours (progress).
+  os::SpawnOptions options;
+  options.argv = argv;
+  options.inherit = {2};
+  os::Finished done = os::run(options, /*with_stderr=*/false, 4096);
+  if (!done.started) return done.what;
+  if (done.succeeded()) return {};
+  std::string why = done.output.substr(0, done.output.find('\n'));
   if (!why.empty()) return why;
-  if (WIFSIGNALED(ws)) return binary + " was killed by signal " + std::to_string(WTERMSIG(ws));
-  return binary + " exited with status " + std::to_string(WEXITSTATUS(ws));
+  return binary + " " + os::describe_wait_status(done.wait_status);
 }
 
 void download_seeds(const core::StateHome& home, const core::CacheClusterRecord& record) {

@@ -29,11 +29,15 @@ std::vector<std::string> get_strings(const json& req, const char* key) {
 
 bool has(const json& req, const char* key) { return req.contains(key) && !req[key].is_null(); }
 
-// Printable ASCII without space, '/', '"' or '@', 16-128 long (ElastiCache's AUTH rule).
+// ElastiCache's AuthToken rule: 16 to 128 printable ASCII characters, and
+// the only characters that are not letters or digits are ! & # $ ^ < > -.
+// (So no quote, backslash or space ever reaches redis.conf.)
 bool valid_auth_token(const std::string& t) {
   if (t.size() < 16 || t.size() > 128) return false;
-  return std::all_of(t.begin(), t.end(),
-                     [](char c) { return c > 32 && c < 127 && c != '/' && c != '"' && c != '@'; });
+  return std::all_of(t.begin(), t.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("!&#$^<>-").find(c) != std::string_view::npos;
+  });
 }
 
 Status check_snapshot_source(const std::string& s) {
@@ -312,8 +316,8 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
     }
     if (!valid_auth_token(r.auth_token)) {
       return invalid_value(
-          "Invalid AuthToken: it must be 16 to 128 printable characters with no "
-          "spaces, '/', '\"' or '@'.");
+          "Invalid AuthToken: it must be 16 to 128 printable ASCII characters, and the only "
+          "characters other than letters and digits allowed are !, &, #, $, ^, <, > and -.");
     }
   }
 

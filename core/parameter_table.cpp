@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 
 namespace cachectl::core {
@@ -239,8 +240,16 @@ bool parse_number(std::string_view text, bool integer, double& out) {
   if (text.empty()) return false;
   std::string s(text);
   char* end = nullptr;
+  // Integers in the one form Redis's string2ll and memcached both read:
+  // an optional '-', then no leading zero ("+5", "05" and "-0" are
+  // refused, as the engine would refuse to start with them).
+  if (integer && !(s == "0" || (s.size() > (s[0] == '-' ? 1u : 0u) &&
+                                s[s[0] == '-' ? 1 : 0] >= '1' && s[s[0] == '-' ? 1 : 0] <= '9')))
+    return false;
+  errno = 0;
   if (integer) {
     long long v = std::strtoll(s.c_str(), &end, 10);
+    if (errno == ERANGE) return false;
     out = static_cast<double>(v);
   } else {
     out = std::strtod(s.c_str(), &end);
@@ -297,6 +306,9 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
         "Value '" + value + "' is not allowed for parameter " + std::string(spec.name) +
         " (allowed: " + (spec.allowed.empty() ? "any string" : std::string(spec.allowed)) + ").");
   };
+  // Engines keep settings as C strings (and argv is C strings): a NUL byte
+  // would cut the value short, so it is never allowed.
+  if (value.find('\0') != std::string::npos) return refuse();
   switch (spec.check) {
     case Allowed::kAny:
       return std::nullopt;
@@ -318,6 +330,12 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
       bool integer = spec.data_type == "integer";
       double v = 0;
       if (!parse_number(value, integer, v) || !in_ranges(spec.allowed, v, integer)) return refuse();
+      // ElastiCache lists 1-2, but memcached will not start with a growth
+      // factor of 1 ("Factor must be greater than 1").
+      if (spec.name == "chunk_size_growth_factor" && v <= 1)
+        return invalid_value("Value '" + value +
+                             "' is not allowed for parameter chunk_size_growth_factor (it must be "
+                             "greater than 1).");
       return std::nullopt;
     }
   }

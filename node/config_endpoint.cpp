@@ -3,27 +3,45 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/registry.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
+#include "node/config_endpoint_protocol.h"
 #include "node/discovery.h"
 
 namespace cachectl::node {
+
+ConfigEndpointLimits config_endpoint_limits(const char* idle_ms) {
+  ConfigEndpointLimits limits;
+  if (idle_ms && *idle_ms) {
+    char* end = nullptr;
+    errno = 0;
+    long long ms = std::strtoll(idle_ms, &end, 10);
+    if (errno == 0 && *end == '\0' && ms > 0) limits.idle_timeout = std::chrono::milliseconds(ms);
+  }
+  return limits;
+}
+
 namespace {
 
 using json = nlohmann::json;
-
-constexpr std::size_t kMaxLine = 64 * 1024;
+using Clock = std::chrono::steady_clock;
 
 int listen_tcp(const std::string& address, int port, std::string& error) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -42,8 +60,11 @@ int listen_tcp(const std::string& address, int port, std::string& error) {
   return fd;
 }
 
+// Loopback connects are answered at once (accepted or refused), so a
+// blocking connect does not hold up the loop.
 int connect_tcp(const std::string& address, int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(static_cast<uint16_t>(port));
@@ -56,24 +77,133 @@ int connect_tcp(const std::string& address, int port) {
   return fd;
 }
 
-// One client: lines are read until the first command that is not auto
-// discovery; from then on bytes flow both ways to a node untouched.
+// Two descriptors per connection (client and node), and some for the
+// listener, the admin socket and its clients. The soft limit is raised to
+// the hard one first.
+std::size_t connection_cap(std::size_t wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  if (rl.rlim_cur == RLIM_INFINITY) return wanted;
+  auto fds = static_cast<std::size_t>(rl.rlim_cur);
+  return std::clamp<std::size_t>(fds > 64 ? (fds - 64) / 2 : 1, 1, wanted);
+}
+
+// One client connection. Lines are read until the first request that is not
+// auto discovery; from then on bytes flow both ways to a node untouched.
 struct Session {
   int upstream = -1;
-  std::string from_client;  // not yet handled (before the upstream exists)
+  std::string from_client;  // not handled yet (before the upstream exists)
   std::string to_client;
   std::string to_upstream;
-  bool client_done = false;
-  bool upstream_done = false;
+  bool client_eof = false;     // the client will send nothing more
+  bool upstream_eof = false;   // the node will send nothing more (or is gone)
+  bool upstream_shut = false;  // the node has been told the client finished
+  bool broken = false;         // the client cannot be written to: close
+  Clock::time_point last_activity;
+
+  bool passing() const { return upstream >= 0; }
+  // What to poll for: reading stops while `bound` bytes wait for the other
+  // side (backpressure); 0 means "do not poll at all".
+  short client_events(std::size_t bound) const;
+  short upstream_events(std::size_t bound) const;
+  // Moves the bytes the poll results allow; `answer` handles requests while
+  // the connection is not passing through yet. Updates last_activity.
+  void pump(int client, short client_revents, short upstream_revents, std::size_t bound,
+            Clock::time_point now, const std::function<void(Session&)>& answer);
+  // Nothing more can happen on this connection.
+  bool finished() const;
 };
 
-bool flush(int fd, std::string& out) {
+// Sends what it can; false when the peer is gone.
+bool flush(int fd, std::string& out, bool& moved) {
   while (!out.empty()) {
     ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
-    if (n < 0) return errno == EAGAIN;
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     out.erase(0, static_cast<std::size_t>(n));
+    moved = true;
   }
   return true;
+}
+
+// An emptied buffer gives its memory back: idle connections cost nothing.
+void release_if_empty(std::string& s) {
+  if (s.empty() && s.capacity() > 4096) std::string().swap(s);
+}
+
+enum class ReadResult { kData, kNone, kEof };
+
+// Reads at most `room` bytes into `into`.
+ReadResult read_some(int fd, std::string& into, std::size_t room) {
+  char buf[16384];
+  ssize_t n = ::recv(fd, buf, std::min(room, sizeof buf), 0);
+  if (n > 0) {
+    into.append(buf, static_cast<std::size_t>(n));
+    return ReadResult::kData;
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return ReadResult::kNone;
+  return ReadResult::kEof;
+}
+
+short Session::client_events(std::size_t bound) const {
+  bool want = !client_eof && !upstream_eof &&
+              (passing() ? to_upstream.size() < bound
+                         : from_client.size() < bound && to_client.size() < bound);
+  return static_cast<short>((want ? POLLIN : 0) | (to_client.empty() ? 0 : POLLOUT));
+}
+
+short Session::upstream_events(std::size_t bound) const {
+  if (!passing() || upstream_eof) return 0;
+  return static_cast<short>((to_client.size() < bound ? POLLIN : 0) |
+                            (to_upstream.empty() ? 0 : POLLOUT));
+}
+
+void Session::pump(int client, short cr, short ur, std::size_t bound, Clock::time_point now,
+                   const std::function<void(Session&)>& answer) {
+  constexpr short kReadable = POLLIN | POLLHUP | POLLERR;
+  bool moved = false;
+  if ((cr & kReadable) && (client_events(bound) & POLLIN)) {
+    std::string& into = passing() ? to_upstream : from_client;
+    ReadResult r = read_some(client, into, bound - std::min(bound, into.size()));
+    if (r == ReadResult::kData) moved = true;
+    if (r == ReadResult::kEof) client_eof = true;
+  }
+  if ((ur & kReadable) && (upstream_events(bound) & POLLIN)) {
+    ReadResult r = read_some(upstream, to_client, bound - std::min(bound, to_client.size()));
+    if (r == ReadResult::kData) moved = true;
+    if (r == ReadResult::kEof) upstream_eof = true;
+  }
+  if (!passing()) answer(*this);
+  if (passing() && !upstream_eof) {
+    if (!flush(upstream, to_upstream, moved)) upstream_eof = true;
+    // The client finished sending: so does the node's side, and the node
+    // closes once it has answered.
+    if (client_eof && to_upstream.empty() && !upstream_shut) {
+      ::shutdown(upstream, SHUT_WR);
+      upstream_shut = true;
+    }
+  }
+  if (upstream_eof) to_upstream.clear();
+  if (!flush(client, to_client, moved)) broken = true;
+  if (!passing()) answer(*this);  // room was made for more answers
+  if (moved) last_activity = now;
+  release_if_empty(to_client);
+  release_if_empty(to_upstream);
+  release_if_empty(from_client);
+}
+
+bool Session::finished() const {
+  if (broken) return true;
+  if (passing()) return upstream_eof && to_client.empty();
+  // Before passing through: done once the client has stopped sending and
+  // every answer is out (answers are made until the bound or half a line, so
+  // with none pending only half a discovery line can be left).
+  return client_eof && to_client.empty();
 }
 
 }  // namespace
@@ -99,6 +229,9 @@ int run_config_endpoint(const DaemonOptions& o) {
   if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     return fail("a daemon is already running for " + o.cluster + "/cfg");
   }
+  ConfigEndpointLimits limits =
+      config_endpoint_limits(std::getenv("CACHECTL_CONFIG_ENDPOINT_IDLE_MS"));
+  limits.max_connections = connection_cap(limits.max_connections);
   sigset_t mask;
   sigemptyset(&mask);
   for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
@@ -114,11 +247,31 @@ int run_config_endpoint(const DaemonOptions& o) {
   bool stopping = false;
   std::vector<int> waiting;
   auto started = core::SystemClock().now();
+  std::map<int, Session> sessions;  // by client fd
+  std::uint64_t accepted = 0, evicted = 0, idle_closed = 0;
+  const std::size_t bound = limits.max_pending;
+  // Connections whose reading is paused because the other side is behind.
+  auto paused = [&] {
+    return std::count_if(sessions.begin(), sessions.end(), [&](const auto& entry) {
+      const Session& s = entry.second;
+      return s.to_client.size() >= bound || s.to_upstream.size() >= bound ||
+             s.from_client.size() >= bound;
+    });
+  };
   auto status = [&] {
     return json{{"cluster", o.cluster},
                 {"node", "cfg"},
                 {"status", stopping ? "deleting" : "available"},
                 {"endpoint", {{"address", address}, {"port", port}}},
+                {"connections",
+                 {{"open", sessions.size()},
+                  {"accepted", accepted},
+                  {"evicted", evicted},
+                  {"idle_closed", idle_closed},
+                  {"paused", paused()},
+                  {"max_connections", limits.max_connections},
+                  {"max_pending_bytes", limits.max_pending},
+                  {"idle_timeout_ms", limits.idle_timeout.count()}}},
                 {"daemon", {{"pid", ::getpid()}, {"started", core::to_iso8601(started)}}}};
   };
   AdminServer admin([&](int id, const HttpRequest& req, int& code, std::string& body) {
@@ -151,25 +304,22 @@ int run_config_endpoint(const DaemonOptions& o) {
     ::close(o.ready_fd);
   }
 
-  std::map<int, Session> sessions;  // by client fd
-  auto handle_lines = [&](int client, Session& s) {
-    for (;;) {
-      std::size_t eol = s.from_client.find('\n');
-      if (eol == std::string::npos) {
-        if (s.from_client.size() > kMaxLine) s.client_done = true;
-        return;
-      }
-      std::string line = s.from_client.substr(0, eol);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line == "config get cluster" || line == "get AmazonElastiCache:cluster") {
+  // Answers the discovery requests at the front of from_client while the
+  // answers fit; at the first other request, connects to a node.
+  auto handle_requests = [&](Session& s) {
+    while (s.upstream < 0 && !s.from_client.empty() && s.to_client.size() < bound) {
+      ClientRequest r = parse_client_request(s.from_client);
+      if (r.kind == ClientRequestKind::kNeedMore) return;
+      if (r.kind != ClientRequestKind::kForward) {
         auto fresh = registry.get(o.cluster);
         if (!fresh) {
           s.to_client += "SERVER_ERROR " + fresh.error().message + "\r\n";
         } else {
-          s.to_client +=
-              line[0] == 'c' ? config_get_cluster_reply(*fresh) : legacy_get_cluster_reply(*fresh);
+          s.to_client += r.kind == ClientRequestKind::kConfigGetCluster
+                             ? config_get_cluster_reply(*fresh)
+                             : legacy_get_cluster_reply(*fresh);
         }
-        s.from_client.erase(0, eol + 1);
+        s.from_client.erase(0, r.length);
         continue;
       }
       // Anything else goes to a node: the first one that accepts.
@@ -182,97 +332,116 @@ int run_config_endpoint(const DaemonOptions& o) {
       }
       if (s.upstream < 0) {
         s.to_client += "SERVER_ERROR no cache node of " + o.cluster + " is reachable\r\n";
-        s.client_done = true;
+        s.from_client.clear();
+        s.client_eof = true;  // nothing more is read; the error is sent, then the close
         return;
       }
-      s.to_upstream += s.from_client;
+      s.to_upstream.swap(s.from_client);
       s.from_client.clear();
-      (void)client;
-      return;
     }
   };
+  auto close_session = [&](std::map<int, Session>::iterator it) {
+    ::close(it->first);
+    if (it->second.upstream >= 0) ::close(it->second.upstream);
+    return sessions.erase(it);
+  };
+  auto longest_idle = [&] {
+    return std::min_element(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
+      return a.second.last_activity < b.second.last_activity;
+    });
+  };
+  // Set when accept(2) ran out of descriptors with no connection to give
+  // up: the listener is left alone for a moment instead of polled hot.
+  Clock::time_point accept_paused_until{};
 
-  auto next_home_check = std::chrono::steady_clock::now();
+  auto next_home_check = Clock::now();
   for (;;) {
     if (stopping && admin.busy() == false && waiting.empty()) break;
     if (stopping && !waiting.empty()) {
       for (int& s : std::vector<int>(waiting)) admin.respond(s, 200, status().dump());
       waiting.clear();
     }
-    std::vector<pollfd> fds{{sig_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
+    Clock::time_point now = Clock::now();
+    std::vector<pollfd> fds{{sig_fd, POLLIN, 0},
+                            {now >= accept_paused_until ? listen_fd : -1, POLLIN, 0}};
     std::size_t admin_begin = fds.size();
     admin.collect(fds);
     std::size_t admin_end = fds.size();
+    // Only descriptors with something asked of them are polled: a hung-up
+    // peer reports POLLHUP even for no events, which would make us spin.
+    struct Slot {
+      int client;
+      std::size_t client_index = SIZE_MAX, upstream_index = SIZE_MAX;
+    };
+    std::vector<Slot> slots;
+    slots.reserve(sessions.size());
+    Clock::time_point next_expiry = now + std::chrono::milliseconds(500);
     for (auto& [fd, s] : sessions) {
-      fds.push_back(
-          {fd,
-           static_cast<short>((s.client_done ? 0 : POLLIN) | (s.to_client.empty() ? 0 : POLLOUT)),
-           0});
-      if (s.upstream >= 0)
-        fds.push_back({s.upstream,
-                       static_cast<short>((s.upstream_done ? 0 : POLLIN) |
-                                          (s.to_upstream.empty() ? 0 : POLLOUT)),
-                       0});
+      Slot slot{fd};
+      if (short ce = s.client_events(bound)) {
+        slot.client_index = fds.size();
+        fds.push_back({fd, ce, 0});
+      }
+      if (short ue = s.upstream_events(bound)) {
+        slot.upstream_index = fds.size();
+        fds.push_back({s.upstream, ue, 0});
+      }
+      next_expiry = std::min(next_expiry, s.last_activity + limits.idle_timeout);
+      slots.push_back(slot);
     }
-    ::poll(fds.data(), fds.size(), 500);
+    if (accept_paused_until > now) next_expiry = std::min(next_expiry, accept_paused_until);
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_expiry - now).count();
+    ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(wait, 0, 500)));
+    now = Clock::now();
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo si;
       while (::read(sig_fd, &si, sizeof si) == sizeof si) stopping = true;
     }
-    if (fds[1].revents & POLLIN) {
-      for (;;) {
-        int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (c < 0) break;
-        sessions[c];
-      }
-    }
     std::vector<pollfd> admin_fds(fds.begin() + static_cast<std::ptrdiff_t>(admin_begin),
                                   fds.begin() + static_cast<std::ptrdiff_t>(admin_end));
     admin.handle(admin_fds);
-    std::map<int, short> revents;
-    for (std::size_t i = admin_end; i < fds.size(); ++i) revents[fds[i].fd] |= fds[i].revents;
-    char buf[16384];
-    for (auto it = sessions.begin(); it != sessions.end();) {
-      int client = it->first;
+
+    for (const Slot& slot : slots) {
+      auto it = sessions.find(slot.client);
       Session& s = it->second;
-      short cr = revents.count(client) ? revents[client] : 0;
-      if (cr & (POLLIN | POLLHUP)) {
-        ssize_t n = ::recv(client, buf, sizeof buf, 0);
-        if (n > 0) {
-          if (s.upstream >= 0) {
-            s.to_upstream.append(buf, static_cast<std::size_t>(n));
-          } else {
-            s.from_client.append(buf, static_cast<std::size_t>(n));
-            handle_lines(client, s);
-          }
-        } else if (n == 0 || errno != EAGAIN) {
-          s.client_done = true;
-        }
-      }
-      if (s.upstream >= 0) {
-        short ur = revents.count(s.upstream) ? revents[s.upstream] : 0;
-        if (ur & (POLLIN | POLLHUP)) {
-          ssize_t n = ::recv(s.upstream, buf, sizeof buf, 0);
-          if (n > 0) {
-            s.to_client.append(buf, static_cast<std::size_t>(n));
-          } else if (n == 0 || errno != EAGAIN) {
-            s.upstream_done = true;
-          }
-        }
-        if (!flush(s.upstream, s.to_upstream)) s.upstream_done = true;
-      }
-      bool client_ok = flush(client, s.to_client);
-      bool finished = !client_ok || (s.client_done && (s.upstream < 0 || s.to_upstream.empty())) ||
-                      (s.upstream_done && s.to_client.empty());
-      if (finished && s.to_client.empty()) {
-        ::close(client);
-        if (s.upstream >= 0) ::close(s.upstream);
-        it = sessions.erase(it);
-      } else {
-        ++it;
+      short cr = slot.client_index == SIZE_MAX ? 0 : fds[slot.client_index].revents;
+      short ur = slot.upstream_index == SIZE_MAX ? 0 : fds[slot.upstream_index].revents;
+      s.pump(it->first, cr, ur, bound, now, handle_requests);
+      bool done = s.finished();
+      if (done) {
+        close_session(it);
+      } else if (now - s.last_activity >= limits.idle_timeout) {
+        ++idle_closed;
+        close_session(it);
       }
     }
-    auto now = std::chrono::steady_clock::now();
+
+    if (fds[1].revents & POLLIN) {
+      for (;;) {
+        int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (c < 0) {
+          if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            // Out of descriptors: give up the longest-idle connection (it
+            // has both a client's and a node's), or wait a moment.
+            if (!sessions.empty()) {
+              close_session(longest_idle());
+              ++evicted;
+              continue;
+            }
+            accept_paused_until = now + std::chrono::milliseconds(100);
+          }
+          break;
+        }
+        // At the cap the longest-idle connection makes room: holding many
+        // connections open must not keep new clients from auto discovery.
+        while (sessions.size() >= limits.max_connections) {
+          close_session(longest_idle());
+          ++evicted;
+        }
+        ++accepted;
+        sessions[c].last_activity = now;
+      }
+    }
     if (now >= next_home_check) {
       next_home_check = now + std::chrono::seconds(1);
       if (!core::fs::exists(dir)) stopping = true;

@@ -9,20 +9,36 @@
 #include "core/engines.h"
 #include "core/node_types.h"
 #include "core/parameter_table.h"
+#include "core/restricted_commands.h"
 
 namespace cachectl::node {
 
 std::string redis_conf_quote(const std::string& value) {
+  // Redis splits each line of redis.conf with sdssplitargs: inside double
+  // quotes, \xHH is a byte and \n \r \t \b \a \\ \" are escapes, and a
+  // raw line break would end the line. Everything that is not plain
+  // printable ASCII is therefore written as \xHH.
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
   for (char ch : value) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
+    auto byte = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (byte < 0x20 || byte > 0x7e) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += ch;
+    }
   }
   return out + "\"";
 }
 
 EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                          const std::filesystem::path& dir, const GroupValues& group_values) {
+                          const std::filesystem::path& dir, const GroupValues& group_values,
+                          const std::string& command_key) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.config_file = dir / "redis.conf";
@@ -35,7 +51,7 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   conf += "protected-mode no\n";
   conf += "daemonize no\n";
   conf += "supervised no\n";
-  conf += "dir " + (dir / "data").string() + "\n";
+  conf += "dir " + redis_conf_quote((dir / "data").string()) + "\n";
   conf += "dbfilename dump.rdb\n";
   // No persistence by default, as on ElastiCache: data lives in memory;
   // snapshots are taken on request.
@@ -53,7 +69,16 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     }
   }
   conf += "logfile \"\"\n";
-  if (!c.auth_token.empty()) conf += "requirepass \"" + c.auth_token + "\"\n";
+  if (!c.auth_token.empty()) conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
+  // Clients may not stop, reconfigure or replicate the node
+  // (core/restricted_commands.h); the daemon reaches the commands it needs
+  // under secret names. This file is 0600 (node/engine_host.cpp).
+  for (const auto& r : core::restricted_commands()) {
+    std::string to = r.used_by_daemon && !command_key.empty()
+                         ? core::renamed_command(r.name, command_key)
+                         : std::string();
+    conf += "rename-command " + std::string(r.name) + " " + redis_conf_quote(to) + "\n";
+  }
   l.config_text = conf;
   l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
   return l;
@@ -98,9 +123,10 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
 }
 
 EngineLaunch engine_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
-                           const std::filesystem::path& dir, const GroupValues& group_values) {
+                           const std::filesystem::path& dir, const GroupValues& group_values,
+                           const std::string& command_key) {
   return c.engine == "memcached" ? memcached_launch(c, n, group_values)
-                                 : redis_launch(c, n, dir, group_values);
+                                 : redis_launch(c, n, dir, group_values, command_key);
 }
 
 }  // namespace cachectl::node

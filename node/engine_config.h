@@ -22,17 +22,26 @@ struct EngineLaunch {
 // name) go to the engine with the family's defaults for the rest, for the
 // parameters that reach the engine (core/parameter_table.cpp).
 using GroupValues = std::map<std::string, std::string>;
+// `command_key`: the node's secret for the restricted commands the daemon
+// uses (core/restricted_commands.h); every restricted command is renamed,
+// to "" when it is unused or no key is given.
 EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
                           const core::CacheNodeRecord& node, const std::filesystem::path& dir,
-                          const GroupValues& group_values = {});
+                          const GroupValues& group_values = {},
+                          const std::string& command_key = {});
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
                               const core::CacheNodeRecord& node,
                               const GroupValues& group_values = {});
 EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const core::CacheNodeRecord& node, const std::filesystem::path& dir,
-                           const GroupValues& group_values = {});
+                           const GroupValues& group_values = {},
+                           const std::string& command_key = {});
 
-// A value as redis.conf reads it: double-quoted, with \ and " escaped.
+// `value` as one argument of a redis.conf line: double-quoted, `\` and `"`
+// escaped, every other byte outside printable ASCII as \xHH, so Redis's
+// parser (sdssplitargs) reads back exactly `value`. Redis keeps string
+// settings as C strings: a value holding a NUL byte cannot be represented,
+// and callers refuse such values before they get here.
 std::string redis_conf_quote(const std::string& value);
 
 }  // namespace cachectl::node

@@ -2,8 +2,13 @@
 // Started by cachectl (detached); not meant to be run by hand, though it
 // can be, in the foreground, for debugging.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include "core/cluster.h"
 #include "node/config_endpoint.h"
@@ -22,6 +27,14 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--ready-fd", o.ready_fd, "descriptor to report readiness on");
   CLI11_PARSE(app, argc, argv);
+  // A daemon keeps no directory busy (a mount it was started from can be
+  // unmounted): it works from / with absolute paths.
+  std::error_code ec;
+  o.state_dir = std::filesystem::absolute(o.state_dir, ec).string();
+  if (ec || ::chdir("/") != 0) {
+    std::fprintf(stderr, "cachectl-node: cannot work from /: %s\n", std::strerror(errno));
+    return 1;
+  }
   if (o.node == cachectl::core::kConfigEndpointId) return cachectl::node::run_config_endpoint(o);
   return cachectl::node::run_daemon(o);
 }

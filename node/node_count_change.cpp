@@ -1,8 +1,6 @@
 #include "node/node_count_change.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
+#include "os/spawn.h"
 
 namespace cachectl::node {
 
@@ -18,25 +16,13 @@ int start_node_count_change(const std::string& state_dir, const std::string& clu
   std::string ids;
   for (const auto& id : remove) ids += (ids.empty() ? "" : " ") + id;
   const std::string n = std::to_string(count);
-  pid_t pid = ::fork();
-  if (pid != 0) return pid;
-  // The child: its own session (a signal to the daemon's group is not for
-  // it), output to the log, nothing else of the daemon's.
-  ::setsid();
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::signal(SIGPIPE, SIG_DFL);
-  int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  int in = ::open("/dev/null", O_RDONLY);
-  if (out >= 0) {
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-  }
-  if (in >= 0) ::dup2(in, 0);
-  ::execl("/bin/sh", "sh", "-c", script, cachectl.c_str(), state_dir.c_str(), cluster.c_str(),
-          n.c_str(), ids.c_str(), static_cast<char*>(nullptr));
-  ::_exit(127);
+  // Its own session (a signal to the daemon's group is not for it), output
+  // to the log, nothing else of the daemon's.
+  os::SpawnOptions o;
+  o.argv = {"/bin/sh", "-c", script, cachectl, state_dir, cluster, n, ids};
+  o.log = log;
+  o.new_session = true;
+  return os::spawn(o).pid;
 }
 
 }  // namespace cachectl::node

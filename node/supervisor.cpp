@@ -8,8 +8,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "node/engine_probe.h"
-#include "node/process.h"
+#include "os/spawn.h"
 
 namespace cachectl::node {
 namespace {
@@ -17,7 +16,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto kProbeInterval = 2ms;
-constexpr auto kProbeTimeout = 200ms;
 constexpr auto kStopGrace = 5s;
 constexpr auto kQuickFailure = 1s;  // an engine that dies sooner is failing to start
 constexpr auto kMaxBackoff = 5s;
@@ -30,24 +28,19 @@ std::string binary_name(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-std::string describe_wait_status(int ws) {
-  if (WIFSIGNALED(ws)) return "was killed by signal " + std::to_string(WTERMSIG(ws));
-  if (WIFEXITED(ws)) return "exited with status " + std::to_string(WEXITSTATUS(ws));
-  return "stopped";
-}
+using os::describe_wait_status;
 
-Supervisor::Supervisor(SupervisorConfig config, EventSink events)
-    : config_(std::move(config)), events_(std::move(events)) {}
+Supervisor::Supervisor(SupervisorConfig config, EngineHost& host, EventSink events)
+    : config_(std::move(config)), host_(host), events_(std::move(events)) {}
 
 void Supervisor::spawn(SteadyTime now) {
   EngineLaunch launch = config_.launch();
-  if (!launch.config_file.empty()) {
-    std::ofstream(launch.config_file, std::ios::trunc) << launch.config_text;
-  }
-  pid_ = spawn_engine(launch.argv, config_.dir, config_.dir / "engine.log");
+  std::string error;
+  pid_ = host_.start(launch, error);
   started_at_ = now;
+  ++starts_;
   if (pid_ < 0) {
-    last_error_ = "cannot start " + launch.argv[0] + ": " + std::strerror(errno);
+    last_error_ = error;
     state_ = State::kBackoff;
     next_action_ = now + std::min<std::chrono::steady_clock::duration>(
                              100ms * (1 << std::min(quick_failures_, 6)), kMaxBackoff);
@@ -84,7 +77,9 @@ void Supervisor::on_exit(pid_t pid, int ws, SteadyTime now) {
   std::string what = binary_name(config_.launch().argv) + " (pid " + std::to_string(pid) + ") " +
                      describe_wait_status(ws);
   last_error_ = what;
-  if (state_ != State::kBackoff) {
+  // One event per episode, however many attempts it takes (an engine that
+  // cannot start must not flood the event log).
+  if (why_ != Why::kRecovery) {
     events_("Recovering cache nodes " + config_.node_id + ": " + what);
   }
   why_ = Why::kRecovery;
@@ -107,8 +102,7 @@ void Supervisor::tick(SteadyTime now) {
   if (now < next_action_) return;
   switch (state_) {
     case State::kStarting:
-      if (engine_answers(config_.engine, config_.address, config_.port, config_.auth_token,
-                         kProbeTimeout)) {
+      if (host_.answers()) {
         state_ = State::kAvailable;
         quick_failures_ = 0;
         if (why_ == Why::kRecovery) {
@@ -127,7 +121,7 @@ void Supervisor::tick(SteadyTime now) {
       break;
     case State::kStopping:
       // The engine ignored SIGTERM for too long.
-      if (now >= stop_deadline_ && pid_ > 0) ::kill(pid_, SIGKILL);
+      if (now >= stop_deadline_ && pid_ > 0) host_.signal(pid_, SIGKILL);
       next_action_ = now + 100ms;
       break;
     case State::kAvailable:
@@ -155,23 +149,27 @@ void Supervisor::reboot(SteadyTime now) {
   why_ = Why::kReboot;
   ++restarts_;
   if (pid_ > 0) {
-    state_ = State::kStopping;
-    stop_deadline_ = now + kStopGrace;
-    next_action_ = stop_deadline_;
-    ::kill(pid_, SIGTERM);
+    terminate(now);
   } else {
     spawn(now);
   }
 }
 
-void Supervisor::stop() {
+void Supervisor::terminate(SteadyTime now) {
+  // An answering engine stops by its own immediate shutdown; one that is
+  // starting, loading or stuck gets SIGTERM; SIGKILL after the grace.
+  bool asked = state_ == State::kAvailable && host_.ask_to_stop();
+  state_ = State::kStopping;
+  stop_deadline_ = now + kStopGrace;
+  next_action_ = stop_deadline_;
+  if (!asked) host_.signal(pid_, SIGTERM);
+}
+
+void Supervisor::stop(SteadyTime now) {
   stop_requested_ = true;
   if (state_ == State::kRestoreFailed) state_ = State::kStopped;
   if (pid_ > 0) {
-    state_ = State::kStopping;
-    stop_deadline_ = std::chrono::steady_clock::now() + kStopGrace;
-    next_action_ = stop_deadline_;
-    ::kill(pid_, SIGTERM);
+    if (state_ != State::kStopping) terminate(now);
   } else {
     state_ = State::kStopped;
   }

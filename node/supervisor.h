@@ -15,12 +15,26 @@ namespace cachectl::node {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// What the supervisor does to the world, behind one small interface so that
+// its restart, backoff and restore-failed logic is tested with a fake
+// (tests/unit/supervisor_test.cpp), as ninja tests its builder against a
+// fake disk. The daemon's implementation is node/engine_host.cpp.
+class EngineHost {
+ public:
+  virtual ~EngineHost() = default;
+  // Writes the launch's configuration file and starts the engine: its pid,
+  // or -1 with `error` set.
+  virtual pid_t start(const EngineLaunch& launch, std::string& error) = 0;
+  virtual void signal(pid_t pid, int signal) = 0;
+  // Asks an answering engine to stop at once by its own means (Redis: the
+  // renamed SHUTDOWN NOSAVE); false when it cannot be asked (then SIGTERM).
+  virtual bool ask_to_stop() = 0;
+  // Does the engine answer (a PING)? Called while it starts.
+  virtual bool answers() = 0;
+};
+
 struct SupervisorConfig {
-  std::string engine;  // "redis" | "memcached"
   std::string node_id;
-  std::string address;
-  int port = 0;
-  std::string auth_token;
   std::filesystem::path dir;  // the node's directory
   // Called before every start, so that a reboot picks up a changed record.
   std::function<EngineLaunch()> launch;
@@ -29,7 +43,7 @@ struct SupervisorConfig {
 class Supervisor {
  public:
   using EventSink = std::function<void(const std::string& message)>;
-  Supervisor(SupervisorConfig config, EventSink events);
+  Supervisor(SupervisorConfig config, EngineHost& host, EventSink events);
 
   void start(SteadyTime now);
   // The first start loads data given by the user (a snapshot or an RDB file):
@@ -45,13 +59,16 @@ class Supervisor {
   SteadyTime next_deadline(SteadyTime now) const;
 
   void reboot(SteadyTime now);
-  void stop();  // for shutdown: the engine is stopped and not restarted
+  void stop(SteadyTime now);  // for shutdown: the engine is stopped and not restarted
 
   // The API's CacheNodeStatus: creating, available, rebooting or deleting.
   std::string node_status() const;
   bool stopped() const { return state_ == State::kStopped; }
   pid_t engine_pid() const { return pid_; }
   int restarts() const { return restarts_; }
+  // Every start so far (a new engine process: the daemon's engine
+  // connection must reconnect).
+  int starts() const { return starts_; }
   const std::string& last_error() const { return last_error_; }
 
  private:
@@ -59,8 +76,10 @@ class Supervisor {
   enum class Why { kNone, kReboot, kRecovery };
 
   void spawn(SteadyTime now);
+  void terminate(SteadyTime now);
 
   SupervisorConfig config_;
+  EngineHost& host_;
   EventSink events_;
   State state_ = State::kStopped;
   Why why_ = Why::kNone;  // why the engine is (re)starting
@@ -69,14 +88,12 @@ class Supervisor {
   bool restoring_ = false;
   pid_t pid_ = -1;
   int restarts_ = 0;
+  int starts_ = 0;
   int quick_failures_ = 0;
   SteadyTime started_at_{};
   SteadyTime next_action_{};
   SteadyTime stop_deadline_{};
   std::string last_error_;
 };
-
-// "killed by signal 9", "exited with status 1".
-std::string describe_wait_status(int wait_status);
 
 }  // namespace cachectl::node

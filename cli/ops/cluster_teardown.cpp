@@ -38,7 +38,8 @@ void kill_unresponsive(const core::fs::path& dir) {
 void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
                  const std::string& address) {
   core::fs::path dir = ctx.home().node_dir(cluster, id);
-  AdminReply reply = ctx.admin().post(ctx.home().admin_socket(address), "/v1/shutdown", 15s);
+  AdminReply reply =
+      ctx.admin().call(ctx.home().admin_socket(address), core::admin::Route::kShutdown, 15s);
   if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
   // The daemon lets go of its lock as it exits.
   for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i)

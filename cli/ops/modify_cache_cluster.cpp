@@ -130,10 +130,11 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
   if (!installed) return installed.error();
   core::ModifyContext checks{*installed, [&]() -> std::optional<std::int64_t> {
                                const auto& n = record->nodes.front();
-                               auto reply = ctx.admin().get(ctx.home().admin_socket(n.address),
-                                                            "/v1/memory");
-                               if (!reply.reached || reply.status != 200) return std::nullopt;
-                               return reply.body.value("used_memory", std::int64_t{0});
+                               auto reply = ctx.admin().call(ctx.home().admin_socket(n.address),
+                                                             core::admin::Route::kMemory);
+                               auto memory = core::admin::parse_memory_response(reply.body);
+                               if (!reply.ok() || !memory) return std::nullopt;
+                               return memory->used_memory;
                              }};
   auto changes = core::plan_modify(*record, request, checks);
   if (!changes) return changes.error();
@@ -166,7 +167,8 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
     // Each node's daemon restarts its engine for the new record (Redis keeps
     // its data through an RDB); the cluster is "modifying" meanwhile.
     for (const auto& n : record->nodes)
-      ctx.admin().post(ctx.home().admin_socket(n.address), "/v1/modify", std::chrono::minutes(5));
+      ctx.admin().call(ctx.home().admin_socket(n.address), core::admin::Route::kModify,
+                       std::chrono::minutes(5));
   }
   bool now = opt_bool(request, "ApplyImmediately", false);
   int current = record->num_cache_nodes;

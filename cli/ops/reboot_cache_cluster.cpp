@@ -44,12 +44,12 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
       if (auto err = launch_node(ctx.home(), record->id, node.id)) return *err;
       continue;
     }
-    AdminReply reply = ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/reboot");
-    if (!reply.reached || reply.status != 202) {
+    AdminReply reply =
+        ctx.admin().call(ctx.home().admin_socket(node.address), core::admin::Route::kReboot);
+    if (!reply.ok(202)) {
       return core::ApiError{
           "InvalidCacheClusterState",
-          "Cache node " + node.id + " of " + id + " could not be rebooted: " +
-              (reply.reached ? reply.body.value("error", "refused") : reply.error)};
+          "Cache node " + node.id + " of " + id + " could not be rebooted: " + reply.why()};
     }
   }
   // A configuration endpoint whose daemon is gone comes back with the nodes.

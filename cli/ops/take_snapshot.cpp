@@ -35,18 +35,18 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::Cache
   s.cluster = c;
   for (const auto& node : c.nodes) {
     std::string target = (*work / (node.id + ".rdb")).string();
-    AdminReply reply =
-        ctx.admin().post(ctx.home().admin_socket(node.address), "/v1/snapshot",
-                         std::chrono::minutes(30), nlohmann::json{{"path", target}}.dump());
-    if (!reply.reached || reply.status != 200) {
+    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(node.address),
+                                        core::admin::Route::kSnapshot, std::chrono::minutes(30),
+                                        core::admin::to_json(core::admin::SnapshotRequest{target}));
+    auto saved = core::admin::parse_snapshot_response(reply.body);
+    if (!reply.ok() || !saved) {
       store.discard(*work);
       return core::ApiError{
           "InvalidCacheClusterState",
-          "Cache node " + node.id + " of " + c.id + " could not be snapshotted: " +
-              (reply.reached ? reply.body.value("error", "refused") : reply.error)};
+          "Cache node " + node.id + " of " + c.id +
+              " could not be snapshotted: " + (reply.ok() ? saved.error().message : reply.why())};
     }
-    s.nodes.push_back(
-        {node.id, reply.body.value("size", std::int64_t{0}), node.create_time, ctx.clock.now()});
+    s.nodes.push_back({node.id, saved->size, node.create_time, ctx.clock.now()});
   }
   if (auto err = store.publish(*work, s)) return *err;
   ctx.record_event(c.id, "Snapshot succeeded for snapshot named " + s.name);

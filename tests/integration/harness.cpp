@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/restricted_commands.h"
+
 extern char** environ;
 
 namespace cachectl::testing {
@@ -163,6 +165,50 @@ RunResult CachectlTest::redis_cli(const std::string& address, int port,
                                   std::vector<std::string> args) {
   args.insert(args.begin(), {"redis-cli", "-h", address, "-p", std::to_string(port)});
   return run_program(args);
+}
+
+RunResult CachectlTest::redis_admin_cli(const std::string& address, int port,
+                                        std::vector<std::string> args) {
+  // The node whose redis.conf binds this address and port.
+  std::error_code ec;
+  std::string key;
+  for (const auto& cluster : std::filesystem::directory_iterator(home_ + "/nodes", ec)) {
+    for (const auto& node : std::filesystem::directory_iterator(cluster.path(), ec)) {
+      std::ifstream conf(node.path() / "redis.conf");
+      std::string text((std::istreambuf_iterator<char>(conf)), std::istreambuf_iterator<char>());
+      if (text.find("\nbind " + address + "\n") == std::string::npos ||
+          text.find("\nport " + std::to_string(port) + "\n") == std::string::npos)
+        continue;
+      auto k = core::load_or_create_command_key(node.path());
+      if (k) key = *k;
+    }
+  }
+  EXPECT_FALSE(key.empty()) << "no node binds " << address << ":" << port;
+  if (!args.empty()) {
+    std::string upper;
+    for (char c : args[0]) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const auto& r : core::restricted_commands())
+      if (r.name == upper && r.used_by_daemon) args[0] = core::renamed_command(upper, key);
+  }
+  return redis_cli(address, port, std::move(args));
+}
+
+nlohmann::json CachectlTest::node_status(const std::string& address) {
+  RunResult r = run_program({"curl", "-s", "--unix-socket", home_ + "/run/" + address + ".sock",
+                             "http://node/v1/status"});
+  return nlohmann::json::parse(r.out, nullptr, false);
+}
+
+bool CachectlTest::wait_for_schedule_check(const std::string& address) {
+  auto checks = [&]() -> std::int64_t {
+    nlohmann::json s = node_status(address);
+    if (!s.is_object() || !s["daemon"]["schedule_checks"].is_number_integer()) return -1;
+    return s["daemon"]["schedule_checks"].get<std::int64_t>();
+  };
+  std::int64_t before = checks();
+  EXPECT_GE(before, 0) << "the daemon at " << address << " does not answer";
+  // The check counted next began after our request was answered.
+  return wait_until([&] { return checks() > before; }, std::chrono::seconds(10));
 }
 
 void CachectlTest::write_keys(const std::string& address, int port, int count) {

@@ -35,6 +35,17 @@ class CachectlTest : public ::testing::Test {
   void expect_shape(const std::string& op, const std::string& json_text);
 
   RunResult redis_cli(const std::string& address, int port, std::vector<std::string> args);
+  // redis-cli as the node daemon: a restricted command (CONFIG, SHUTDOWN, ...)
+  // in args[0] is sent under the node's secret name
+  // (core/restricted_commands.h), which clients do not know.
+  RunResult redis_admin_cli(const std::string& address, int port, std::vector<std::string> args);
+  // GET /v1/status of the node daemon at `address` (curl), parsed; null if
+  // it does not answer.
+  nlohmann::json node_status(const std::string& address);
+  // Waits until the node daemon at `address` has looked at its schedule
+  // (backups, maintenance, the record) once more, entirely after this call:
+  // what a test wants to prove did not happen has then had its chance to.
+  bool wait_for_schedule_check(const std::string& address);
   // Writes `count` keys key:N -> value-N through redis-cli --pipe.
   void write_keys(const std::string& address, int port, int count);
 

@@ -50,7 +50,7 @@ class Modify : public CachectlTest {
   }
 
   std::string maxmemory(const std::string& address, int port) {
-    return redis_cli(address, port, {"config", "get", "maxmemory"}).out;
+    return redis_admin_cli(address, port, {"config", "get", "maxmemory"}).out;
   }
   static std::string expected_maxmemory(const char* type) {
     return "maxmemory\n" + std::to_string(core::redis_maxmemory(*core::find_node_type(type))) +
@@ -92,7 +92,7 @@ TEST_F(Modify, PendingNodeTypeIsAppliedWhenTheClockEntersTheWindowAndTheKeysStay
               {"--cache-cluster-id", "pend", "--cache-node-type", "cache.m5.large"});
   EXPECT_EQ(m["CacheCluster"]["CacheNodeType"], "cache.t3.micro");
   EXPECT_EQ(m["CacheCluster"]["PendingModifiedValues"]["CacheNodeType"], "cache.m5.large");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_schedule_check(address));
   EXPECT_EQ(cluster("pend")["PendingModifiedValues"]["CacheNodeType"], "cache.m5.large");
   EXPECT_EQ(maxmemory(address, port), expected_maxmemory("cache.t3.micro")) << "not before";
 
@@ -281,7 +281,7 @@ TEST_F(Modify, EngineVersionsInstalledUpgradesAndAutoMinorVersionUpgrade) {
   EXPECT_TRUE(has_event("auto",
                         "Applying modifications in the maintenance window: auto minor version "
                         "upgrade to engine version 7.0.99"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_schedule_check(m_address));
   EXPECT_EQ(cluster("manual")["EngineVersion"], old);
 
   json up = ok("modify-cache-cluster", {"--cache-cluster-id", "manual", "--engine-version",
@@ -357,7 +357,11 @@ TEST_F(ModifyNodeCount, PendingMemcachedNodeCountIsAppliedInTheWindow) {
   json m = ok("modify-cache-cluster", {"--cache-cluster-id", "grow", "--num-cache-nodes", "1",
                                        "--cache-node-ids-to-remove", "0001"});
   EXPECT_EQ(m["CacheCluster"]["PendingModifiedValues"]["NumCacheNodes"], 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  json nodes =
+      ok("describe-cache-clusters", {"--cache-cluster-id", "grow", "--show-cache-node-info"});
+  // Node 0001, the cluster's first, runs the maintenance schedule.
+  ASSERT_TRUE(wait_for_schedule_check(
+      nodes["CacheClusters"][0]["CacheNodes"][0]["Endpoint"]["Address"].get<std::string>()));
   EXPECT_EQ(cluster("grow")["NumCacheNodes"], 2) << "not before the window";
 
   set_clock("2026-12-01T10:05:00Z");

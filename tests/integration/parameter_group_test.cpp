@@ -15,7 +15,7 @@ using json = nlohmann::json;
 class ParameterGroupTest : public CachectlTest {
  protected:
   std::string config_get(const std::pair<std::string, int>& ep, const std::string& name) {
-    RunResult r = redis_cli(ep.first, ep.second, {"CONFIG", "GET", name});
+    RunResult r = redis_admin_cli(ep.first, ep.second, {"CONFIG", "GET", name});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     // "name\nvalue\n"
     std::string out = r.out;
@@ -236,8 +236,8 @@ TEST_F(ParameterGroupTest, RedisAcceptsEveryEngineParameterOfTheTable) {
     std::string name = p["ParameterName"].get<std::string>();
     EXPECT_EQ(config_get(ep, name), p["ParameterValue"].get<std::string>()) << name;
     if (p["ChangeType"] == "immediate" && p["IsModifiable"] == true) {
-      RunResult r = redis_cli(ep.first, ep.second,
-                              {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
+      RunResult r = redis_admin_cli(
+          ep.first, ep.second, {"CONFIG", "SET", name, p["ParameterValue"].get<std::string>()});
       EXPECT_EQ(r.out, "OK\n") << name << ": " << r.out << r.err;
     }
   }

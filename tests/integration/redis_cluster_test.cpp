@@ -66,7 +66,8 @@ TEST_F(RedisCluster, WalkthroughCreateWaitDescribeServesRedis) {
   EXPECT_EQ(redis_cli(address, port, {"set", "k", "v"}).out, "OK\n");
   EXPECT_EQ(redis_cli(address, port, {"get", "k"}).out, "v\n");
   // maxmemory: cache.t1.micro's documented 142606336 less 25% reserved.
-  EXPECT_EQ(redis_cli(address, port, {"config", "get", "maxmemory"}).out, "maxmemory\n106954752\n");
+  EXPECT_EQ(redis_admin_cli(address, port, {"config", "get", "maxmemory"}).out,
+            "maxmemory\n106954752\n");
 }
 
 TEST_F(RedisCluster, RebootRestartsTheEngineAndRecordsAnEvent) {

@@ -164,12 +164,12 @@ TEST_F(AutomaticBackups, OneADayInTheWindowAndTheExpiredOnesGo) {
       create_redis("daily", {"--snapshot-retention-limit", "3", "--snapshot-window", "05:00-06:00",
                              "--preferred-maintenance-window", "sun:10:00-sun:11:00"});
   ASSERT_EQ(redis_cli(address, port, {"set", "k", "v"}).out, "OK\n");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_schedule_check(address));
   EXPECT_TRUE(system_snapshots().empty()) << "nothing before the window";
   set_clock("2026-12-01T05:10:00Z");
   ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00"}))
       << ::testing::PrintToString(system_snapshots());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(wait_for_schedule_check(address));
   EXPECT_EQ(system_snapshots().size(), 1u) << "one per window";
   set_clock("2026-12-02T05:30:00Z");
   ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00", "automatic.daily-2026-12-02-05-00"}));

@@ -124,5 +124,31 @@ TEST(IniProfile, ReadsAwsClisFormat) {
   EXPECT_FALSE(ini_profile(text, "y"));
 }
 
+TEST_F(CliConfig, AConfigFileThatCannotBeReadIsNamed) {
+  std::filesystem::create_directories(dir_ / "config");  // a directory where the file goes
+  GlobalOptions g;
+  auto err = apply_config(g);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->code, core::kInvalidConfiguration);
+  EXPECT_NE(err->message.find((dir_ / "config").string()), std::string::npos) << err->message;
+}
+
+TEST_F(CliConfig, HostileConfigFilesAreReadWithoutACrash) {
+  // Deep brackets, binary bytes, a NUL, a huge line: sections or nothing, never a crash.
+  std::string hostile = std::string(100000, '[') + std::string(100000, ']') + "\n" +
+                        std::string("[default]\x00\xff\n", 12) + "output = text\n" +
+                        std::string(1 << 20, '=') + "\n[" + std::string(100000, '{') + "\n";
+  WriteConfig(hostile);
+  GlobalOptions g;
+  auto err = apply_config(g);
+  EXPECT_FALSE(err.has_value()) << err->message;
+  EXPECT_EQ(g.output, "json");
+  GlobalOptions named;
+  named.profile = std::string(100000, '[');
+  err = apply_config(named);
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->code, core::kInvalidConfiguration);
+}
+
 }  // namespace
 }  // namespace cachectl::cli

@@ -75,6 +75,81 @@ TEST(ParseCommandLine, IntegerOptionsRejectNonIntegers) {
   ExpectUsageError(With(kCreate, {"--num-cache-nodes", "two"}), "--num-cache-nodes");
   ExpectUsageError(With(kCreate, {"--port", "63 79"}));
   ExpectUsageError(With(kCreate, {"--port", "6379x"}));
+  ExpectUsageError(With(kCreate, {"--port", "6379.0"}));
+  ExpectUsageError(With(kCreate, {"--port", ""}));
+}
+
+TEST(ParseCommandLine, IntegersAre32BitAsTheModelSays) {
+  // The issue's example: these wrapped around to 1 node, port 6380, limit 5.
+  Args wrapped = With(kCreate, {"--num-cache-nodes", "4294967297", "--port", "4294973676",
+                                "--snapshot-retention-limit", "4294967301"});
+  ExpectUsageError(wrapped,
+                   "Parameter validation failed:\n"
+                   "Invalid value for parameter NumCacheNodes, value: 4294967297, valid "
+                   "range: -2147483648 to 2147483647 (a 32-bit integer)\n"
+                   "Invalid value for parameter Port, value: 4294973676");
+  ExpectUsageError(wrapped, "SnapshotRetentionLimit, value: 4294967301");
+  ExpectUsageError(With(kCreate, {"--port", "2147483648"}), "Port, value: 2147483648");
+  ExpectUsageError(With(kCreate, {"--port", "-2147483649"}), "Port, value: -2147483649");
+  ExpectUsageError(With(kCreate, {"--port", "99999999999999999999999"}),
+                   "Port, value: 99999999999999999999999");
+  EXPECT_EQ(Parse(With(kCreate, {"--port", "2147483647"})).request["Port"], 2147483647);
+  EXPECT_EQ(Parse(With(kCreate, {"--port", "-2147483648"})).request["Port"], -2147483648LL);
+  // Python's int() also takes spaces around, a sign and digit groups.
+  EXPECT_EQ(Parse(With(kCreate, {"--port", " +6_379 "})).request["Port"], 6379);
+}
+
+TEST(ParseCommandLine, CliInputJsonIntegersAre32BitToo) {
+  ExpectUsageError({"create-cache-cluster", "--cli-input-json",
+                    R"({"CacheClusterId": "x", "NumCacheNodes": 4294967297})"},
+                   "Invalid value for parameter NumCacheNodes, value: 4294967297");
+  ExpectUsageError({"create-cache-cluster", "--cli-input-json",
+                    R"({"CacheClusterId": "x", "Port": 18446744073709551617})"},
+                   "Invalid type for parameter Port");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": 6379.5})"},
+      "Invalid type for parameter Port, value: 6379.5, type: <class 'float'>");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": true})"},
+      "Invalid type for parameter Port");
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Port": "6379"})"},
+      "Invalid type for parameter Port, value: 6379, type: <class 'str'>");
+}
+
+TEST(ParseCommandLine, TheModelsMinAndMaxAreChecked) {
+  // DescribeUsers' Filters: each Values list has min 1; UserId min length 1.
+  ExpectUsageError({"describe-users", "--filters", "Name=engine,Values=[]"},
+                   "Invalid length for parameter Filters[0].Values, value: 0, valid min length: 1");
+  ExpectUsageError({"describe-users", "--user-id", ""},
+                   "Invalid length for parameter UserId, value: 0, valid min length: 1");
+  // BatchApplyUpdateAction's ReplicationGroupIds: at most 20.
+  Args batch = {"batch-apply-update-action", "--service-update-name", "u",
+                "--replication-group-ids"};
+  for (int i = 0; i < 21; ++i) batch.push_back("g" + std::to_string(i));
+  ExpectUsageError(batch,
+                   "Invalid length for parameter ReplicationGroupIds, value: 21, valid max "
+                   "length: 20");
+  batch.pop_back();
+  EXPECT_EQ(Parse(batch).request["ReplicationGroupIds"].size(), 20u);
+}
+
+TEST(ParseCommandLine, StringsMustBeUtf8) {
+  ExpectUsageError(With(kCreate, {"--engine-version", "7\xff"}),
+                   "Invalid value for parameter EngineVersion: the value is not valid UTF-8");
+}
+
+TEST(ParseCommandLine, CliInputJsonNestedDeeplyIsAnErrorNotACrash) {
+  std::string deep = R"({"Tags": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  ExpectUsageError({"create-cache-cluster", "--cli-input-json", deep}, "nested deeper than");
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += R"({"a":)";
+  ExpectUsageError({"create-cache-cluster", "--cli-input-json", objects}, "Invalid JSON");
+  ExpectUsageError(With(kCreate, {"--tags", std::string(100000, '[')}), "Invalid JSON");
+  // Within the bound, a wrong shape is a type error.
+  ExpectUsageError(
+      {"create-cache-cluster", "--cli-input-json", R"({"CacheClusterId": "x", "Tags": [[[]]]})"},
+      "Invalid type for parameter Tags[0]");
 }
 
 TEST(ParseCommandLine, BooleanFlagsAndTheirNegations) {
@@ -86,8 +161,27 @@ TEST(ParseCommandLine, BooleanFlagsAndTheirNegations) {
   EXPECT_EQ(off.request["AutoMinorVersionUpgrade"], false);
   Invocation neither = Parse(kCreate);
   EXPECT_FALSE(neither.request.contains("AutoMinorVersionUpgrade"));
-  ExpectUsageError(
-      With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
+}
+
+TEST(ParseCommandLine, TheLastOfAFlagAndItsNegationWins) {
+  // As aws-cli (argparse) does: --apply-immediately --no-apply-immediately is false.
+  const Args modify = {"modify-cache-cluster", "--cache-cluster-id", "x"};
+  Invocation off = Parse(With(modify, {"--apply-immediately", "--no-apply-immediately"}));
+  ASSERT_TRUE(off.request["ApplyImmediately"].is_boolean());
+  EXPECT_EQ(off.request["ApplyImmediately"], false);
+  Invocation on = Parse(With(modify, {"--no-apply-immediately", "--apply-immediately"}));
+  EXPECT_EQ(on.request["ApplyImmediately"], true);
+  Invocation many = Parse(With(modify, {"--apply-immediately", "--no-apply-immediately",
+                                        "--num-cache-nodes", "2", "--apply-immediately"}));
+  EXPECT_EQ(many.request["ApplyImmediately"], true);
+  Invocation create =
+      Parse(With(kCreate, {"--auto-minor-version-upgrade", "--no-auto-minor-version-upgrade"}));
+  EXPECT_EQ(create.request["AutoMinorVersionUpgrade"], false);
+}
+
+TEST(ParseCommandLine, TheLastOfARepeatedOptionWins) {
+  Invocation inv = Parse(With(kCreate, {"--port", "6379", "--port", "6380"}));
+  EXPECT_EQ(inv.request["Port"], 6380);
 }
 
 TEST(ParseCommandLine, ListOptionsTakeSeveralValues) {
@@ -107,9 +201,67 @@ TEST(ParseCommandLine, ListOfStructuresFromShorthand) {
   EXPECT_EQ(inv.request["Tags"], expected);
 }
 
-TEST(ParseCommandLine, ShorthandValueMayContainACommaOrEquals) {
-  Invocation inv = Parse(With(kCreate, {"--tags", "Key=team,Value=a,b"}));
+TEST(ParseCommandLine, ShorthandValueMayContainAQuotedOrEscapedComma) {
+  Invocation inv = Parse(With(kCreate, {"--tags", "Key=team,Value='a,b'"}));
   EXPECT_EQ(inv.request["Tags"], json::parse(R"([{"Key":"team","Value":"a,b"}])"));
+  inv = Parse(With(kCreate, {"--tags", "Key=team,Value=a\\,b=c"}));
+  EXPECT_EQ(inv.request["Tags"], json::parse(R"([{"Key":"team","Value":"a,b=c"}])"));
+  // Unquoted, "a,b" is a list (aws-cli's grammar), and a list is no string.
+  ExpectUsageError(With(kCreate, {"--tags", "Key=team,Value=a,b"}),
+                   "Invalid type for parameter Tags[0].Value");
+}
+
+TEST(ParseCommandLine, ShorthandFollowsAwsCliGrammar) {
+  const Args modify = {"modify-cache-parameter-group", "--cache-parameter-group-name", "g"};
+  // Quotes do not stay in values; whitespace around tokens goes.
+  Invocation inv =
+      Parse(With(modify, {"--parameter-name-values",
+                          "ParameterName = 'maxmemory-policy' , ParameterValue=\"allkeys-lru\"",
+                          "ParameterName=timeout,ParameterValue="}));
+  EXPECT_EQ(inv.request["ParameterNameValues"],
+            json::parse(R"([{"ParameterName":"maxmemory-policy","ParameterValue":"allkeys-lru"},
+                            {"ParameterName":"timeout","ParameterValue":""}])"));
+  // The issue's example: a name can never swallow ",ParameterValue".
+  ExpectUsageError(
+      With(modify, {"--parameter-name-values", "ParameterName=timeout,ParameterValue"}),
+      "Invalid type for parameter ParameterNameValues[0].ParameterName");
+  // A key without '=' is aws-cli's syntax error, naming the option.
+  ExpectUsageError(With(modify, {"--parameter-name-values", "ParameterName"}),
+                   "Error parsing parameter '--parameter-name-values': Expected: '=', received: "
+                   "'EOF' for input:\nParameterName\n             ^");
+  ExpectUsageError(With(modify, {"--parameter-name-values", "ParameterName=a,ParameterName=b"}),
+                   "Second instance of key \"ParameterName\"");
+}
+
+TEST(ParseCommandLine, NestedShorthandBecomesTheModelsTypes) {
+  // CreateServerlessCache's CacheUsageLimits nests structures of integers.
+  Invocation inv =
+      Parse({"create-serverless-cache", "--serverless-cache-name", "s", "--engine", "redis",
+             "--cache-usage-limits",
+             "DataStorage={Maximum=10,Minimum=1,Unit=GB},ECPUPerSecond={Maximum=5000}"});
+  EXPECT_EQ(inv.request["CacheUsageLimits"],
+            json::parse(R"({"DataStorage":{"Maximum":10,"Minimum":1,"Unit":"GB"},
+                            "ECPUPerSecond":{"Maximum":5000}})"));
+  ExpectUsageError({"create-serverless-cache", "--serverless-cache-name", "s", "--engine", "redis",
+                    "--cache-usage-limits", "DataStorage={Maximum=ten}"},
+                   "'ten' is not an integer");
+  ExpectUsageError({"create-serverless-cache", "--serverless-cache-name", "s", "--engine", "redis",
+                    "--cache-usage-limits", "DataStorage={Maximum=4294967297}"},
+                   "Invalid value for parameter CacheUsageLimits.DataStorage.Maximum, value: "
+                   "4294967297");
+  // Lists inside structures, and a single value where a list is wanted.
+  Invocation users = Parse(
+      {"describe-users", "--filters", "Name=user-id,Values=[a,b]", "Name=engine,Values=redis"});
+  EXPECT_EQ(users.request["Filters"], json::parse(R"([{"Name":"user-id","Values":["a","b"]},
+                            {"Name":"engine","Values":["redis"]}])"));
+  // Booleans as aws-cli reads them: true/false in any case.
+  Invocation logs = Parse(With(kCreate, {"--log-delivery-configurations",
+                                         "LogType=slow-log,Enabled=TRUE,DestinationDetails={"
+                                         "CloudWatchLogsDetails={LogGroup=g}}"}));
+  EXPECT_EQ(logs.request["LogDeliveryConfigurations"][0]["Enabled"], true);
+  EXPECT_EQ(logs.request["LogDeliveryConfigurations"][0]["DestinationDetails"]
+                        ["CloudWatchLogsDetails"]["LogGroup"],
+            "g");
 }
 
 TEST(ParseCommandLine, ListOfStructuresFromOneJsonObjectEach) {
@@ -152,6 +304,12 @@ TEST(ParseCommandLine, ValuesMayComeFromFiles) {
   ::unlink(path);
   EXPECT_EQ(inv.request["Tags"], json::parse(R"([{"Key":"from","Value":"file"}])"));
   ExpectUsageError(With(kCreate, {"--tags", std::string("file://") + path}), path);
+}
+
+TEST(ParseCommandLine, ParamfilesAreBounded) {
+  // file:///dev/zero never ends: an error, not a hang.
+  ExpectUsageError(With(kCreate, {"--tags", "file:///dev/zero"}), "larger than 16 MiB");
+  ExpectUsageError(With(kCreate, {"--engine", "file:///tmp"}), "it is a directory");
 }
 
 TEST(ParseCommandLine, SnapshotArnsKeepFileUrlsAsTheyAre) {
@@ -251,6 +409,16 @@ TEST(ParseCommandLine, WaitNamesAWaiterAndItsOperation) {
   EXPECT_EQ(deleted.waiter, "CacheClusterDeleted");
   ExpectUsageError({"wait", "cache-cluster-exploded", "--cache-cluster-id", "x"},
                    "cache-cluster-exploded");
+}
+
+// Inputs the fuzz targets (fuzz/) found crashing, each kept as a test.
+TEST(ParseCommandLine, FuzzFoundInvalidUtf8InShorthandIsAUsageError) {
+  // fuzz_shorthand: a byte 0xff in a shorthand value threw from the JSON
+  // library (invalid UTF-8) instead of exiting 252.
+  ExpectUsageError({"describe-users", "--filters=Name=en\xffgine,Values=[redilistmcached]"},
+                   "Invalid value for parameter Filters[0].Name: the value is not valid UTF-8");
+  ExpectUsageError(With(kCreate, {"--tags", "Key=\xff,Value=b"}), "not valid UTF-8");
+  ExpectUsageError(With(kCreate, {"--tags", "Colour=\xff"}), "Colour");
 }
 
 }  // namespace

@@ -366,6 +366,32 @@ TEST_F(PlanNewCluster, AuthTokenNeedsTransitEncryption) {
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
 }
 
+// ElastiCache's rule: 16-128 characters, letters, digits and ! & # $ ^ < > -
+// only. Anything else (a backslash Redis would read as an escape, a quote,
+// a space, a control character) is refused before anything is written.
+TEST_F(PlanNewCluster, AuthTokenCharactersAreElastiCaches) {
+  json req = Redis();
+  req["TransitEncryptionEnabled"] = true;
+  for (std::string ok : {std::string("abcdefghijklmnop"), std::string(128, 'x'),
+                         std::string("Ab1!&#$^<>-Ab1!&#$^<>-")}) {
+    req["AuthToken"] = ok;
+    EXPECT_EQ(ErrorOf(req), "") << ok;
+  }
+  std::vector<std::string> refused = {
+      "abcdefghijklmno",       std::string(129, 'x'),
+      "abcdefghijklmnop\\x41", "abcdefghijklmnop\\",
+      "abcdefghijklmnop\"",    "abcdefghijklmnop'",
+      "abcdefghijklmnop@",     "abcdefghijklmnop/",
+      "abcdefghijklmnop ",     "abcdefghijklmnop%",
+      "abcdefghijklmnop\n",    "abcdefghijklmnop\t",
+      "abcdefghijklmnop\x7f",  "abcdefghijklmnop\xc3\xa9",
+      "abcdefghijklmnop*",     std::string("abcdefghijklmnop\0q", 18)};
+  for (const std::string& bad : refused) {
+    req["AuthToken"] = bad;
+    EXPECT_EQ(ErrorOf(req), "InvalidParameterValue") << bad;
+  }
+}
+
 TEST_F(PlanNewCluster, ReplicationGroupsDoNotExist) {
   json req = Redis();
   req["ReplicationGroupId"] = "my-group";

@@ -175,5 +175,98 @@ TEST(Tokens, EncodeAsPythonsJsonDumpsAndDecodeBack) {
   EXPECT_FALSE(decode_token("c40").has_value());
 }
 
+TEST(StartingToken, OurTokenTheIndexFormAndAServiceMarker) {
+  Paginator p = ClustersPaginator();
+  auto ours = parse_starting_token(
+      p, "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMn0=");  // c10, 2
+  ASSERT_TRUE(ours.ok());
+  EXPECT_EQ(ours->tokens["Marker"], "c10");
+  EXPECT_EQ(ours->skip, 2);
+  auto indexed = parse_starting_token(p, "c10___5");
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(indexed->tokens["Marker"], "c10");
+  EXPECT_EQ(indexed->skip, 5);
+  auto marker = parse_starting_token(p, "exampleredis");
+  ASSERT_TRUE(marker.ok());
+  EXPECT_EQ(marker->tokens["Marker"], "exampleredis");
+  EXPECT_EQ(marker->skip, 0);
+  // An index too large to be one is part of the marker, as in botocore.
+  auto huge = parse_starting_token(p, "c10___99999999999999999999");
+  ASSERT_TRUE(huge.ok());
+  EXPECT_EQ(huge->tokens["Marker"], "c10___99999999999999999999");
+}
+
+TEST(StartingToken, GarbageIsABadStartingTokenNeverAnException) {
+  Paginator p = ClustersPaginator();
+  const std::vector<std::string> bad = {
+      "eyJNYXJrZXIiOiB7IngiOiAxfX0=",                                  // {"Marker": {"x": 1}}
+      "eyJNYXJrZXIiOiA1fQ==",                                          // {"Marker": 5}
+      "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogLTF9",  // truncate -1
+      "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMTg0NDY3NDQwNzM3MDk1NTE2MTV9",
+      "eyJNYXJrZXIiOiAiYzEwIiwgImJvdG9fdHJ1bmNhdGVfYW1vdW50IjogMWUzMH0=",  // 1e30
+      "eyJDb2xvdXIiOiAicmVkIn0=",                                          // {"Colour": "red"}
+      "a___b___c",
+  };
+  for (const auto& token : bad) {
+    auto start = parse_starting_token(p, token);
+    ASSERT_FALSE(start.ok()) << token;
+    EXPECT_EQ(start.error().code, kPaginationError);
+    EXPECT_EQ(start.error().message.rfind("Bad starting token: ", 0), 0u);
+    // And through fetch_pages: the same error, and no call made.
+    FakeClusters fake;
+    auto pages = fetch_pages(p, {.starting_token = token}, json::object(),
+                             [&](const json& r) { return fake(r); });
+    ASSERT_FALSE(pages.ok()) << token;
+    EXPECT_TRUE(fake.requests.empty());
+  }
+}
+
+TEST(StartingToken, DeeplyNestedTokensAreNotFollowed) {
+  // base64 of {"Marker": [[[...]]]} 100,000 levels deep: not our token (its
+  // nesting is refused before a document is built), so a service marker.
+  std::string json_text =
+      "{\"Marker\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string token;
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < json_text.size(); i += 3) {
+    unsigned n = static_cast<unsigned char>(json_text[i]) << 16;
+    if (i + 1 < json_text.size()) n |= static_cast<unsigned char>(json_text[i + 1]) << 8;
+    if (i + 2 < json_text.size()) n |= static_cast<unsigned char>(json_text[i + 2]);
+    token += kAlphabet[(n >> 18) & 63];
+    token += kAlphabet[(n >> 12) & 63];
+    token += i + 1 < json_text.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    token += i + 2 < json_text.size() ? kAlphabet[n & 63] : '=';
+  }
+  EXPECT_FALSE(decode_token(token).has_value());
+  auto start = parse_starting_token(ClustersPaginator(), token);
+  ASSERT_TRUE(start.ok());
+  EXPECT_EQ(start->tokens["Marker"], token);
+}
+
+TEST(StartingToken, RandomTextNeverThrows) {
+  // A small fixed-seed fuzz (fuzz/fuzz_starting_token.cpp is the real one).
+  Paginator p = ClustersPaginator();
+  std::uint32_t state = 12345;
+  auto next = [&] { return state = state * 1103515245u + 12345u; };
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_\x01\xff\"{}[]:,";
+  for (int run = 0; run < 3000; ++run) {
+    std::string token;
+    std::size_t len = next() % 40;
+    for (std::size_t i = 0; i < len; ++i) token += alphabet[(next() >> 8) % alphabet.size()];
+    // Every tenth one: a real token's JSON, mangled, base64-encoded.
+    if (run % 10 == 0)
+      token =
+          encode_token(nlohmann::ordered_json{{"Marker", token}, {"boto_truncate_amount", run}});
+    FakeClusters fake;
+    EXPECT_NO_THROW({
+      auto pages = fetch_pages(p, {.max_items = 7, .starting_token = token}, json::object(),
+                               [&](const json& r) { return fake(r); });
+      (void)pages;
+    }) << token;
+  }
+}
+
 }  // namespace
 }  // namespace cachectl::cli

@@ -106,6 +106,63 @@ TEST(ParameterTable, MemcachedArgumentsFollowTheValues) {
   EXPECT_TRUE(Contains(changed, {"-o", "idle_timeout=30"}));
 }
 
+// Values reach the engines as Redis and memcached read them: an integer in
+// any form the engine would refuse ("+5", "05": Redis's string2ll) or
+// cannot hold is refused up front, not found out by an engine that will not
+// start.
+TEST(ParameterTable, IntegersAreInTheFormTheEnginesRead) {
+  EXPECT_EQ(ErrorOf("redis7", "timeout", "300"), "");
+  EXPECT_EQ(ErrorOf("redis7", "list-max-listpack-size", "-2"), "");
+  for (const std::string& bad :
+       std::vector<std::string>{"+300", "0300", "00", "-0", "- 2", "300 ", " 300", "3e2", "0x12c",
+                                "99999999999999999999", "300\n", std::string("300\0", 4)}) {
+    EXPECT_NE(ErrorOf("redis7", "timeout", bad), "") << bad;
+    EXPECT_NE(ErrorOf("memcached1.6", "idle_timeout", bad), "") << bad;
+  }
+  EXPECT_NE(ErrorOf("redis7", "list-max-listpack-size", "-02"), "");
+  // memcached -f 1: "Factor must be greater than 1".
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1"), "");
+  EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1.0"), "");
+  EXPECT_EQ(ErrorOf("memcached1.6", "chunk_size_growth_factor", "1.01"), "");
+  EXPECT_EQ(ErrorOf("memcached1.6", "chunk_size_growth_factor", "2"), "");
+}
+
+// memcached gets its values as argv: each value is one argument, so it
+// cannot add options, and no value that could be read as more than a
+// number or a listed word ("-o key=5,other", "1 -d") passes the checks.
+TEST(ParameterTable, MemcachedValuesCannotSmuggleOptions) {
+  const std::vector<std::string> hostile = {"1,lru_crawler",
+                                            "5,idle_timeout=1",
+                                            "-d",
+                                            "1 -d",
+                                            "1\n-d",
+                                            "--daemon",
+                                            "0,1",
+                                            "1;-d",
+                                            "-o",
+                                            "auto,ascii",
+                                            "$(id)",
+                                            std::string("1\0-d", 4)};
+  for (const auto& p : *family_parameters("memcached1.6")) {
+    for (const auto& v : hostile)
+      EXPECT_NE(ErrorOf("memcached1.6", p.name, v), "") << p.name << "=" << v;
+  }
+  // And what is allowed stays one argument per value.
+  auto args = memcached_arguments(
+      "memcached1.6",
+      effective_values("memcached1.6", {{"idle_timeout", "30"}, {"chunk_size", "96"}}));
+  EXPECT_TRUE(Contains(args, {"-o", "idle_timeout=30"}));
+  EXPECT_TRUE(Contains(args, {"-n", "96"}));
+  for (const auto& a : args) EXPECT_EQ(a.find_first_of(" ,\n"), std::string::npos) << a;
+}
+
+// A string parameter that takes any value still cannot hold a NUL byte:
+// Redis keeps settings as C strings.
+TEST(ParameterTable, NoValueHoldsANulByte) {
+  EXPECT_EQ(ErrorOf("redis7", "rename-commands", "flushall blah"), "");
+  EXPECT_NE(ErrorOf("redis7", "rename-commands", std::string("flushall\0blah", 13)), "");
+}
+
 // Every memcached option the table uses is one the installed memcached
 // documents in `memcached -h` (extended options: accepted in a dry start
 // by the integration tests).

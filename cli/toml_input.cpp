@@ -1,0 +1,48 @@
+#include "cli/toml_input.h"
+
+namespace cachectl::cli {
+
+bool toml_nesting_within(std::string_view s, std::size_t limit) {
+  std::size_t depth = 0, dots = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '#') {
+      while (i + 1 < s.size() && s[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      bool multi = s.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
+      std::size_t j = i + (multi ? 3 : 1);
+      for (; j < s.size(); ++j) {
+        if (c == '"' && s[j] == '\\') {
+          ++j;  // an escaped character, whatever it is
+        } else if (!multi && (s[j] == c || s[j] == '\n')) {
+          break;
+        } else if (multi && s.substr(j, 3) == s.substr(i, 3)) {
+          j += 2;
+          break;
+        }
+      }
+      i = j;
+    } else if (c == '\n') {
+      dots = 0;
+    } else if (c == '.') {
+      ++dots;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    if (dots + depth > limit) return false;
+  }
+  return true;
+}
+
+std::optional<toml::table> parse_toml_bounded(std::string_view text) {
+  if (!toml_nesting_within(text)) return std::nullopt;
+  try {
+    return toml::parse(text);
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,24 @@
+// TOML read by the command line (the engines cache, STATE/engines.toml) is
+// handed to toml++ only when its nesting is bounded: toml++ 3.3 recurses per
+// level of a dotted key or table header (a.a.a... = 1, [a.a.a...]) and
+// overflows the stack near 200,000 levels; its own limit (256) covers only
+// inline arrays and tables.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <optional>
+#include <string_view>
+
+namespace cachectl::cli {
+
+inline constexpr std::size_t kMaxTomlNesting = 256;
+
+// False when a key path plus the open [ ] and { } around it go deeper than
+// `limit` anywhere outside strings and comments (a cheap, conservative scan).
+bool toml_nesting_within(std::string_view text, std::size_t limit = kMaxTomlNesting);
+
+// The table, or nullopt for text that is not TOML or nests too deeply. Never throws.
+std::optional<toml::table> parse_toml_bounded(std::string_view text);
+
+}  // namespace cachectl::cli

@@ -1,0 +1,126 @@
+// The admin API of a node daemon: its routes and the body of every request
+// and response, as types. The daemon (node/admin_routes.cpp) and the CLI
+// (cli/admin_client.cpp and its callers) both compile against this one
+// contract, so a route or member cannot drift on one side only.
+//
+// Every parse_* takes untrusted bytes and either returns the value or an
+// ApiError (code kBadAdminRequest) whose message says what is wrong; it never
+// throws. Requests are strict: an unknown member, a wrong type, a missing
+// member or one beyond its size limit is an error.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace cachectl::core::admin {
+
+inline constexpr const char* kBadAdminRequest = "BadAdminRequest";
+
+enum class Route { kStatus, kMemory, kReboot, kModify, kSnapshot, kConfig, kShutdown };
+
+struct RouteSpec {
+  Route route;
+  std::string_view method;  // "GET" | "POST"
+  std::string_view path;    // "/v1/status", ...
+};
+
+const RouteSpec& route_spec(Route route);
+// nullptr for a path that is no route.
+const RouteSpec* find_route(std::string_view path);
+// "GET /v1/status", ... (the 404 answer lists them).
+std::string route_list();
+
+// Limits of what a request may carry (the HTTP parser caps a body at 1 MiB).
+inline constexpr std::size_t kMaxPath = 4096;
+inline constexpr std::size_t kMaxParameters = 256;
+inline constexpr std::size_t kMaxParameterName = 128;
+inline constexpr std::size_t kMaxParameterValue = 4096;
+
+// --- requests -------------------------------------------------------------
+
+// GET /v1/status, GET /v1/memory, POST /v1/reboot, /v1/modify, /v1/shutdown:
+// no body (empty, or the empty object {}).
+struct NoBody {};
+Result<NoBody> parse_no_body(std::string_view body);
+
+// POST /v1/snapshot: where the RDB file goes (an absolute path).
+struct SnapshotRequest {
+  std::string path;
+};
+Result<SnapshotRequest> parse_snapshot_request(std::string_view body);
+std::string to_json(const SnapshotRequest& request);
+
+// POST /v1/config: immediate parameter changes, by the engine's names.
+struct ConfigRequest {
+  std::map<std::string, std::string> parameters;
+};
+Result<ConfigRequest> parse_config_request(std::string_view body);
+std::string to_json(const ConfigRequest& request);
+
+// Checks the body of `route` without keeping it (the fuzz target and the
+// daemon's dispatch use it).
+Status check_request_body(Route route, std::string_view body);
+
+// --- responses ------------------------------------------------------------
+
+struct EngineStatus {
+  std::string name;  // "redis" | "memcached"
+  std::int64_t pid = -1;
+  std::string address;
+  std::int64_t port = 0;
+  std::int64_t restarts = 0;
+  std::string last_error;
+};
+struct DaemonStatus {
+  std::int64_t pid = 0;
+  std::string started;  // ISO 8601
+  // How many times the daemon has looked at its schedule (backups,
+  // maintenance, catching up with the record): a test waits for it to move
+  // past a check instead of sleeping.
+  std::int64_t schedule_checks = 0;
+};
+// GET /v1/status, and the answer of reboot, modify and shutdown.
+struct StatusResponse {
+  std::string cluster;
+  std::string node;
+  std::string status;  // CacheNodeStatus, or "snapshotting" / "modifying"
+  EngineStatus engine;
+  DaemonStatus daemon;
+};
+std::string to_json(const StatusResponse& response);
+Result<StatusResponse> parse_status_response(std::string_view body);
+
+// GET /v1/memory.
+struct MemoryResponse {
+  std::int64_t used_memory = 0;
+};
+std::string to_json(const MemoryResponse& response);
+Result<MemoryResponse> parse_memory_response(std::string_view body);
+
+// POST /v1/snapshot.
+struct SnapshotResponse {
+  std::string path;
+  std::int64_t size = 0;
+};
+std::string to_json(const SnapshotResponse& response);
+Result<SnapshotResponse> parse_snapshot_response(std::string_view body);
+
+// POST /v1/config.
+struct ConfigResponse {
+  std::map<std::string, std::string> applied;
+};
+std::string to_json(const ConfigResponse& response);
+Result<ConfigResponse> parse_config_response(std::string_view body);
+
+// Any 4xx/5xx.
+struct ErrorResponse {
+  std::string error;
+};
+std::string to_json(const ErrorResponse& response);
+Result<ErrorResponse> parse_error_response(std::string_view body);
+
+}  // namespace cachectl::core::admin

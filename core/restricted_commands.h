@@ -1,0 +1,42 @@
+// The Redis commands ElastiCache keeps from its clients, and the names under
+// which the node daemon still reaches the few it needs.
+//
+// A client of a node must not be able to stop it (a second local user could
+// then bind its address and read the next client's commands), reconfigure
+// it, read its files or load code into it. Each restricted command is
+// renamed in redis.conf (`rename-command`): to "" (gone) when the daemon never
+// uses it, else to NAME-KEY, where KEY is a per-node secret kept in a 0600
+// file of the node's directory and never put in argv or a log.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/files.h"
+#include "core/result.h"
+
+namespace cachectl::core {
+
+struct RestrictedCommand {
+  std::string_view name;    // upper case, as Redis lists it
+  bool used_by_daemon;      // renamed to a secret name, else to ""
+  std::string_view reason;  // why a client may not have it (docs)
+};
+
+// ElastiCache's documented list (bgrewriteaof, bgsave, config, debug,
+// migrate, replicaof, save, slaveof, shutdown, sync) plus PSYNC (SYNC's
+// successor), MODULE (loads code) and ACL (would let a client make itself
+// another user).
+const std::vector<RestrictedCommand>& restricted_commands();
+
+// The file holding a node's secret: NODE_DIR/admin-commands.key.
+fs::path command_key_file(const fs::path& node_dir);
+// Reads the node's secret, creating it (32 random hex digits, mode 0600,
+// O_EXCL|O_NOFOLLOW) the first time. An error when it cannot be had.
+Result<std::string> load_or_create_command_key(const fs::path& node_dir);
+// The name the engine knows `command` by under `key` ("CONFIG" -> "CONFIG-KEY").
+std::string renamed_command(std::string_view command, const std::string& key);
+
+}  // namespace cachectl::core

@@ -1,0 +1,92 @@
+#include "node/schedule.h"
+
+#include "core/backup_schedule.h"
+#include "core/maintenance.h"
+#include "node/node_count_change.h"
+
+namespace cachectl::node {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kCheckInterval = 1s;
+constexpr auto kFakeClockCheckInterval = 50ms;  // a test's clock jumps
+
+}  // namespace
+
+Schedule::Schedule(const NodeContext& ctx, Supervisor& supervisor, SnapshotJob& snapshot,
+                   ModifyRestart& modify, std::function<bool()> idle)
+    : ctx_(ctx),
+      supervisor_(supervisor),
+      snapshot_(snapshot),
+      modify_(modify),
+      idle_(std::move(idle)),
+      next_check_(std::chrono::steady_clock::now() + kCheckInterval) {}
+
+void Schedule::tick(SteadyTime now) {
+  if (now < next_check_) return;
+  next_check_ = now + (ctx_.fake_clock ? kFakeClockCheckInterval : kCheckInterval);
+  // One read of the record serves the whole check.
+  auto fresh = ctx_.registry.get(ctx_.options.cluster);
+  if (fresh && ctx_.engine == "redis" && ctx_.node.id == "0001") run_backups(*fresh, now);
+  if (fresh && run_maintenance(*fresh)) fresh = ctx_.registry.get(ctx_.options.cluster);
+  if (fresh) modify_.catch_up(*fresh, idle_(), now);
+  ++checks_;
+}
+
+void Schedule::run_backups(const core::CacheClusterRecord& fresh, SteadyTime now) {
+  if (fresh.snapshot_retention_limit <= 0) return;
+  std::vector<core::SnapshotRecord> existing;
+  for (const auto& name : ctx_.store.list_names()) {
+    if (name.rfind("automatic.", 0) != 0) continue;
+    if (auto s = ctx_.store.get(name)) existing.push_back(*s);
+  }
+  core::TimePoint t = ctx_.clock->now();
+  for (const auto& name : core::expired_backups(fresh, t, existing)) {
+    if (!ctx_.store.remove(name))
+      ctx_.record_event("Deleted automatic snapshot " + name + " (retention)");
+  }
+  if (!idle_() || supervisor_.node_status() != "available") return;
+  if (auto due = core::due_backup(fresh, t, existing)) snapshot_.start_automatic(now, *due);
+}
+
+bool Schedule::run_maintenance(const core::CacheClusterRecord& fresh) {
+  // The cluster's first node runs it (a Memcached cluster can lose 0001).
+  if (fresh.nodes.empty() || fresh.nodes.front().id != ctx_.node.id) return false;
+  core::TimePoint t = ctx_.clock->now();
+  // Outside the window (nearly always) nothing else is looked at: listing
+  // the installed engines is a directory scan.
+  auto window = core::current_maintenance_window(fresh, t);
+  if (!window || fresh.last_maintenance == *window) return false;
+  auto installed = core::versioned_engines();
+  if (!core::due_maintenance(fresh, t, installed)) return false;
+  std::optional<core::MaintenanceWork> done;
+  auto err =
+      ctx_.registry.update(ctx_.options.cluster, [&](core::CacheClusterRecord& r) -> core::Status {
+        done = core::due_maintenance(r, t, installed);
+        if (done) core::apply_maintenance(r, *done);
+        return std::nullopt;
+      });
+  if (err || !done) return false;
+  std::string what;
+  if (!done->cache_node_type.empty()) what += "cache node type " + done->cache_node_type;
+  if (!done->engine_version.empty()) {
+    if (!what.empty()) what += ", ";
+    what +=
+        (done->auto_upgrade ? "auto minor version upgrade to engine version " : "engine version ") +
+        done->engine_version;
+  }
+  if (done->num_cache_nodes > 0) {
+    if (!what.empty()) what += ", ";
+    what += "number of cache nodes " + std::to_string(done->num_cache_nodes);
+  }
+  ctx_.record_event("Applying modifications in the maintenance window: " + what);
+  if (done->num_cache_nodes > 0 &&
+      start_node_count_change(ctx_.options.state_dir, ctx_.options.cluster, done->num_cache_nodes,
+                              done->cache_node_ids_to_remove, ctx_.dir / "maintenance.log") < 0) {
+    ctx_.record_event("Could not change the number of cache nodes: cannot start cachectl");
+  }
+  return true;
+}
+
+}  // namespace cachectl::node

@@ -1,0 +1,47 @@
+// The node's scheduled work, looked at every second (every 50 ms under a
+// fake clock), on one read of the record:
+// - automatic backups (node 0001 of a Redis cluster; core/backup_schedule.cpp
+//   decides): the daily system snapshot inside the snapshot window, and the
+//   deletion of those past the retention limit;
+// - the maintenance window (the cluster's first node; core/maintenance.cpp
+//   decides): due pending changes and auto minor version upgrades move into
+//   the record, a Memcached node count change runs `cachectl`;
+// - catching up with the record (every node: ModifyRestart).
+// Each look counts (`checks()`, shown by GET /v1/status), so a test can wait
+// for a check to pass instead of sleeping.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "node/modify_restart.h"
+#include "node/node_context.h"
+#include "node/snapshot_job.h"
+#include "node/supervisor.h"
+
+namespace cachectl::node {
+
+class Schedule {
+ public:
+  // `idle`: neither a snapshot nor a restart is running on the node.
+  Schedule(const NodeContext& ctx, Supervisor& supervisor, SnapshotJob& snapshot,
+           ModifyRestart& modify, std::function<bool()> idle);
+
+  void tick(SteadyTime now);  // does a check when one is due
+  SteadyTime next_deadline() const { return next_check_; }
+  std::int64_t checks() const { return checks_; }
+
+ private:
+  void run_backups(const core::CacheClusterRecord& fresh, SteadyTime now);
+  bool run_maintenance(const core::CacheClusterRecord& fresh);
+
+  const NodeContext& ctx_;
+  Supervisor& supervisor_;
+  SnapshotJob& snapshot_;
+  ModifyRestart& modify_;
+  std::function<bool()> idle_;
+  SteadyTime next_check_;
+  std::int64_t checks_ = 0;
+};
+
+}  // namespace cachectl::node

@@ -1,0 +1,194 @@
+// node/engine_config.h: values written into redis.conf come back exactly as
+// they were when Redis reads the file. The reader here follows Redis's own
+// rules (config.c splits the file into lines and trims them; sds.c's
+// sdssplitargs splits a line), written afresh from their description so the
+// test does not share the quoting function's assumptions.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <random>
+
+#include "core/cluster.h"
+#include "node/engine_config.h"
+
+namespace cachectl::node {
+namespace {
+
+bool hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+int hex_value(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
+}
+bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// sdssplitargs: the arguments of one line, or nullopt where Redis reports
+// unbalanced quotes. Like Redis, the line ends at its first NUL.
+std::optional<std::vector<std::string>> split_args(const std::string& input) {
+  std::string line = input.substr(0, input.find('\0'));
+  std::vector<std::string> args;
+  std::size_t i = 0;
+  auto at = [&](std::size_t k) { return k < line.size() ? line[k] : '\0'; };
+  for (;;) {
+    while (at(i) && space(at(i))) ++i;
+    if (!at(i)) return args;
+    std::string arg;
+    enum { kBare, kDouble, kSingle } mode = kBare;
+    for (bool done = false; !done;) {
+      char c = at(i);
+      if (mode == kDouble) {
+        if (c == '\\' && at(i + 1) == 'x' && hex(at(i + 2)) && hex(at(i + 3))) {
+          arg += static_cast<char>(hex_value(at(i + 2)) * 16 + hex_value(at(i + 3)));
+          i += 3;
+        } else if (c == '\\' && at(i + 1)) {
+          char e = at(++i);
+          arg += e == 'n'   ? '\n'
+                 : e == 'r' ? '\r'
+                 : e == 't' ? '\t'
+                 : e == 'b' ? '\b'
+                 : e == 'a' ? '\a'
+                            : e;
+        } else if (c == '"') {
+          if (at(i + 1) && !space(at(i + 1))) return std::nullopt;
+          done = true;
+        } else if (!c) {
+          return std::nullopt;
+        } else {
+          arg += c;
+        }
+      } else if (mode == kSingle) {
+        if (c == '\\' && at(i + 1) == '\'') {
+          ++i;
+          arg += '\'';
+        } else if (c == '\'') {
+          if (at(i + 1) && !space(at(i + 1))) return std::nullopt;
+          done = true;
+        } else if (!c) {
+          return std::nullopt;
+        } else {
+          arg += c;
+        }
+      } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || !c) {
+        done = true;
+      } else if (c == '"') {
+        mode = kDouble;
+      } else if (c == '\'') {
+        mode = kSingle;
+      } else {
+        arg += c;
+      }
+      if (at(i)) ++i;
+    }
+    args.push_back(arg);
+  }
+}
+
+// config.c: the file is split at "\n", each line trimmed of " \t\r\n";
+// empty lines and comments are skipped; the rest are split into arguments.
+std::vector<std::vector<std::string>> read_conf(const std::string& text) {
+  std::vector<std::vector<std::string>> lines;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::size_t b = line.find_first_not_of(" \t\r\n"), e = line.find_last_not_of(" \t\r\n");
+    line = b == std::string::npos ? "" : line.substr(b, e - b + 1);
+    if (!line.empty() && line[0] != '#') {
+      auto args = split_args(line);
+      EXPECT_TRUE(args.has_value()) << "Redis would refuse the line: " << line;
+      if (args) lines.push_back(*args);
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+// What `name value` reads back as, through a whole config file line.
+std::optional<std::string> round_trip(const std::string& value) {
+  auto lines = read_conf("requirepass " + redis_conf_quote(value) + "\n");
+  if (lines.size() != 1 || lines[0].size() != 2 || lines[0][0] != "requirepass") return {};
+  return lines[0][1];
+}
+
+TEST(RedisConfQuote, TheReaderFollowsRedisRules) {
+  // The independent reader itself, on Redis's documented cases.
+  EXPECT_EQ(split_args("set \"a\\x41\\n\" 'it\\'s' bare"),
+            (std::vector<std::string>{"set", "aA\n", "it's", "bare"}));
+  EXPECT_EQ(split_args("\"foo\"bar"), std::nullopt);
+  EXPECT_EQ(split_args("\"unterminated"), std::nullopt);
+  EXPECT_EQ(split_args("requirepass \"abc\\\""), std::nullopt);  // the old `ends in \` bug
+  EXPECT_EQ(split_args("a\"b c\"d"), std::nullopt);
+  EXPECT_EQ(split_args("\"\\xzz\""), (std::vector<std::string>{"xzz"}));
+}
+
+TEST(RedisConfQuote, TheExamplesOfTheIssueComeBackExactly) {
+  // A backslash-x escape is kept literally; so is a trailing backslash.
+  EXPECT_EQ(round_trip("abcdefghijklmnop\\x41"), "abcdefghijklmnop\\x41");
+  EXPECT_EQ(round_trip("abcdefghijklmnop\\"), "abcdefghijklmnop\\");
+  for (std::string v : {"",         " ",        "a b",    "\"",
+                        "'",        "\\",       "\\\\\"", "#not a comment",
+                        "x\ny",     "line\r\n", "\t",     "\"quoted\"x",
+                        "'single'", "${HOME}",  "\x7f",   "\xc3\xa9t\xc3\xa9",
+                        "\xff\xfe", "\\n",      "\\x4",   "\\xg1"})
+    EXPECT_EQ(round_trip(v), v) << "value: " << v;
+}
+
+TEST(RedisConfQuote, EveryByteButNulRoundTrips) {
+  for (int b = 1; b < 256; ++b) {
+    std::string v(1, static_cast<char>(b));
+    EXPECT_EQ(round_trip(v), v) << "byte " << b;
+    EXPECT_EQ(round_trip("a" + v + "\\" + v + "b"), "a" + v + "\\" + v + "b") << "byte " << b;
+  }
+}
+
+TEST(RedisConfQuote, ManyRandomStringsRoundTrip) {
+  std::mt19937 rng(20261129);
+  const std::string tricky = "\\\"' \t\r\nx#$";
+  for (int i = 0; i < 20000; ++i) {
+    std::string v(rng() % 40, ' ');
+    for (char& c : v) {
+      // Half from the characters Redis treats specially, half any byte but NUL.
+      c = rng() % 2 ? tricky[rng() % tricky.size()] : static_cast<char>(1 + rng() % 255);
+    }
+    ASSERT_EQ(round_trip(v), v) << "case " << i;
+  }
+}
+
+TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
+  core::CacheClusterRecord c;
+  c.id = "r";
+  c.engine = "redis";
+  c.engine_version = "7.0.15";
+  c.node_type = "cache.t3.micro";
+  c.auth_token = "abcdefghijklmnop\\";
+  core::CacheNodeRecord n;
+  n.id = "0001";
+  n.address = "127.0.0.1";
+  n.port = 6379;
+  // A state home whose path has a space, a quote and a newline in it.
+  const std::filesystem::path dir = "/tmp/my home/\"x\"\n/0001";
+  EngineLaunch l = redis_launch(c, n, dir, {{"notify-keyspace-events", "KEg$"}});
+  auto lines = read_conf(l.config_text);
+  // The arguments after `name`, on the only line that sets it.
+  auto args_of = [&](const std::string& name) {
+    std::vector<std::string> found;
+    int count = 0;
+    for (const auto& line : lines) {
+      if (line.empty() || line[0] != name) continue;
+      ++count;
+      found.assign(line.begin() + 1, line.end());
+    }
+    EXPECT_EQ(count, 1) << name;
+    return found;
+  };
+  EXPECT_EQ(args_of("requirepass"), std::vector<std::string>{c.auth_token});
+  EXPECT_EQ(args_of("dir"), std::vector<std::string>{(dir / "data").string()});
+  EXPECT_EQ(args_of("notify-keyspace-events"), std::vector<std::string>{"KEg$"});
+  EXPECT_EQ(args_of("save"), std::vector<std::string>{""});
+  EXPECT_EQ(args_of("bind"), std::vector<std::string>{"127.0.0.1"});
+}
+
+}  // namespace
+}  // namespace cachectl::node

@@ -1,0 +1,229 @@
+// The supervisor's restart, backoff and restore-failed logic, against a fake
+// engine host: no process is started, time is given, not waited for.
+#include "node/supervisor.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <vector>
+
+namespace cachectl::node {
+namespace {
+
+using namespace std::chrono_literals;
+
+int killed_by(int sig) { return sig & 0x7f; }  // a wait status: killed by `sig`
+int exited_with(int code) { return (code & 0xff) << 8; }
+
+class FakeHost final : public EngineHost {
+ public:
+  pid_t start(const EngineLaunch&, std::string& error) override {
+    ++starts;
+    if (fail_start) {
+      error = "cannot start redis-server: No such file or directory";
+      return -1;
+    }
+    return ++last_pid;
+  }
+  void signal(pid_t pid, int sig) override { signals.push_back({pid, sig}); }
+  bool ask_to_stop() override {
+    ++asked_to_stop;
+    return can_ask;
+  }
+  bool answers() override { return answering; }
+
+  int starts = 0;
+  pid_t last_pid = 1000;
+  bool fail_start = false;
+  bool answering = false;
+  bool can_ask = true;
+  int asked_to_stop = 0;
+  std::vector<std::pair<pid_t, int>> signals;
+};
+
+class SupervisorTest : public ::testing::Test {
+ protected:
+  SupervisorTest()
+      : supervisor_({"0001", "/nonexistent",
+                     [] {
+                       return EngineLaunch{{"redis-server"}, {}, ""};
+                     }},
+                    host_, [this](const std::string& m) { events_.push_back(m); }) {}
+
+  // Starts the engine and lets it answer.
+  void start_available() {
+    supervisor_.start(t_);
+    host_.answering = true;
+    supervisor_.tick(t_);
+    ASSERT_EQ(supervisor_.node_status(), "available");
+  }
+
+  FakeHost host_;
+  std::vector<std::string> events_;
+  Supervisor supervisor_;
+  SteadyTime t_ = SteadyTime{} + 1h;
+};
+
+TEST_F(SupervisorTest, ANewEngineIsCreatingUntilItAnswersThenAvailable) {
+  supervisor_.start(t_);
+  EXPECT_EQ(host_.starts, 1);
+  EXPECT_EQ(supervisor_.node_status(), "creating");
+  supervisor_.tick(t_);
+  EXPECT_EQ(supervisor_.node_status(), "creating");
+  // Probed again soon, not at once (no busy loop).
+  EXPECT_GT(supervisor_.next_deadline(t_), t_);
+  host_.answering = true;
+  supervisor_.tick(supervisor_.next_deadline(t_));
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  EXPECT_TRUE(events_.empty()) << "a first start is no recovery";
+  EXPECT_EQ(supervisor_.next_deadline(t_), SteadyTime::max());
+}
+
+TEST_F(SupervisorTest, AnEngineThatDiesIsRestartedAtOnceWithEvents) {
+  start_available();
+  pid_t first = supervisor_.engine_pid();
+  supervisor_.on_exit(first, killed_by(SIGKILL), t_ + 10s);
+  EXPECT_EQ(host_.starts, 2) << "restarted at once";
+  EXPECT_NE(supervisor_.engine_pid(), first);
+  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+  EXPECT_EQ(supervisor_.restarts(), 1);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0],
+            "Recovering cache nodes 0001: redis-server (pid 1001) was killed by signal 9");
+  supervisor_.tick(t_ + 10s);
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_EQ(events_[1], "Finished recovery for cache nodes 0001");
+}
+
+TEST_F(SupervisorTest, AnEngineThatKeepsDyingIsRestartedWithGrowingBackoff) {
+  start_available();
+  host_.answering = false;
+  SteadyTime now = t_ + 10s;
+  supervisor_.on_exit(supervisor_.engine_pid(), exited_with(1), now);  // after a long run
+  EXPECT_EQ(host_.starts, 2);
+  std::vector<std::chrono::milliseconds> waits;
+  for (int i = 0; i < 8; ++i) {
+    now += 10ms;  // dies at once: failing to start
+    supervisor_.on_exit(supervisor_.engine_pid(), exited_with(1), now);
+    SteadyTime next = supervisor_.next_deadline(now);
+    waits.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(next - now));
+    int starts = host_.starts;
+    supervisor_.tick(next - 1ms);
+    EXPECT_EQ(host_.starts, starts) << "not before the backoff";
+    supervisor_.tick(next);
+    EXPECT_EQ(host_.starts, starts + 1);
+    now = next;
+  }
+  EXPECT_EQ(waits.front(), 100ms);
+  for (std::size_t i = 1; i < waits.size(); ++i) EXPECT_GE(waits[i], waits[i - 1]);
+  EXPECT_EQ(waits.back(), 5000ms) << "capped";
+  // One recovery event for the whole episode, not one per attempt.
+  EXPECT_EQ(std::count_if(events_.begin(), events_.end(),
+                          [](const std::string& e) { return e.rfind("Recovering", 0) == 0; }),
+            1);
+  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+}
+
+TEST_F(SupervisorTest, AnEngineThatCannotBeStartedIsRetriedAfterBackoff) {
+  host_.fail_start = true;
+  supervisor_.start(t_);
+  EXPECT_EQ(supervisor_.engine_pid(), -1);
+  EXPECT_EQ(supervisor_.last_error(), "cannot start redis-server: No such file or directory");
+  EXPECT_EQ(supervisor_.node_status(), "creating");
+  SteadyTime next = supervisor_.next_deadline(t_);
+  EXPECT_EQ(next - t_, 100ms);
+  host_.fail_start = false;
+  supervisor_.tick(next);
+  EXPECT_EQ(host_.starts, 2);
+  EXPECT_GT(supervisor_.engine_pid(), 0);
+}
+
+TEST_F(SupervisorTest, DataThatKillsTheEngineBeforeItAnswersIsRestoreFailedNotRestarted) {
+  supervisor_.expect_restore();
+  supervisor_.start(t_);
+  supervisor_.on_exit(supervisor_.engine_pid(), exited_with(1), t_ + 50ms);
+  EXPECT_EQ(supervisor_.node_status(), "restore-failed");
+  EXPECT_EQ(host_.starts, 1) << "not restarted";
+  EXPECT_EQ(supervisor_.next_deadline(t_), SteadyTime::max());
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(
+      events_[0].rfind("Restore failed for cache node 0001: redis-server exited with status 1", 0),
+      0u)
+      << events_[0];
+  // Deleting it still works.
+  supervisor_.stop(t_ + 1s);
+  EXPECT_TRUE(supervisor_.stopped());
+}
+
+TEST_F(SupervisorTest, RestoredDataThatLoadedIsRecoveredLikeAnyOther) {
+  supervisor_.expect_restore();
+  start_available();
+  supervisor_.on_exit(supervisor_.engine_pid(), killed_by(SIGKILL), t_ + 10s);
+  EXPECT_EQ(host_.starts, 2);
+  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+}
+
+TEST_F(SupervisorTest, RestoreFailedBeforeStartingNeverStarts) {
+  supervisor_.restore_failed("the download of x did not finish");
+  EXPECT_EQ(supervisor_.node_status(), "restore-failed");
+  supervisor_.tick(t_);
+  EXPECT_EQ(host_.starts, 0);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0], "Restore failed for cache node 0001: the download of x did not finish");
+}
+
+TEST_F(SupervisorTest, ARebootAsksAnAnsweringEngineToStopThenStartsAgain) {
+  start_available();
+  pid_t first = supervisor_.engine_pid();
+  supervisor_.reboot(t_);
+  EXPECT_EQ(host_.asked_to_stop, 1);
+  EXPECT_TRUE(host_.signals.empty()) << "its own shutdown, no signal";
+  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+  supervisor_.on_exit(first, exited_with(0), t_ + 20ms);
+  EXPECT_EQ(host_.starts, 2);
+  supervisor_.tick(t_ + 20ms);
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  EXPECT_EQ(events_.back(), "Cache node 0001 restarted");
+  EXPECT_EQ(supervisor_.restarts(), 1);
+}
+
+TEST_F(SupervisorTest, AnEngineThatIsNotAnsweringGetsSigtermThenSigkillAfterTheGrace) {
+  supervisor_.start(t_);  // starting: cannot be asked
+  pid_t pid = supervisor_.engine_pid();
+  supervisor_.stop(t_);
+  EXPECT_EQ(host_.asked_to_stop, 0);
+  ASSERT_EQ(host_.signals.size(), 1u);
+  EXPECT_EQ(host_.signals[0], std::make_pair(pid, SIGTERM));
+  EXPECT_EQ(supervisor_.node_status(), "deleting");
+  supervisor_.tick(t_ + 4s);
+  EXPECT_EQ(host_.signals.size(), 1u) << "within the grace";
+  supervisor_.tick(t_ + 5s);
+  ASSERT_EQ(host_.signals.size(), 2u);
+  EXPECT_EQ(host_.signals[1], std::make_pair(pid, SIGKILL));
+  supervisor_.on_exit(pid, killed_by(SIGKILL), t_ + 5s);
+  EXPECT_TRUE(supervisor_.stopped());
+  EXPECT_EQ(host_.starts, 1) << "a stopped engine is not restarted";
+  EXPECT_TRUE(events_.empty()) << "a shutdown is no recovery";
+}
+
+TEST_F(SupervisorTest, AnEngineThatCannotBeAskedGetsSigterm) {
+  start_available();
+  host_.can_ask = false;
+  supervisor_.stop(t_);
+  EXPECT_EQ(host_.asked_to_stop, 1);
+  ASSERT_EQ(host_.signals.size(), 1u);
+  EXPECT_EQ(host_.signals[0].second, SIGTERM);
+}
+
+TEST_F(SupervisorTest, OtherChildrenExitingAreNotTheEngine) {
+  start_available();
+  supervisor_.on_exit(4242, exited_with(0), t_ + 1s);  // e.g. the maintenance cachectl
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  EXPECT_EQ(host_.starts, 1);
+  EXPECT_TRUE(events_.empty());
+}
+
+}  // namespace
+}  // namespace cachectl::node
