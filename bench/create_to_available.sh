@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-30}
-C=$PWD/build/bin/cachectl
+C=${CACHECTL:-$PWD/build/bin/cachectl}  # CACHECTL=... times another build
 HOME_DIR=$(mktemp -d /tmp/ccbench-XXXXXX)
 trap '$C --state-dir $HOME_DIR delete-cache-cluster --cache-cluster-id bench >/dev/null 2>&1 || true; rm -rf $HOME_DIR' EXIT
 OUT=$(mktemp)

@@ -26,9 +26,13 @@ struct Context {
     if (!admin_) admin_ = std::make_unique<AdminClient>();
     return *admin_;
   }
+  // An event that cannot be written is not dropped silently: the first
+  // failure is kept, and the command reports it (exit 253) once done.
   void record_event(const std::string& source_id, const std::string& message) {
-    events.append({source_id, "cache-cluster", message, clock.now()});
+    auto err = events.append({source_id, "cache-cluster", message, clock.now()});
+    if (err && !event_error) event_error = err;
   }
+  core::Status event_error;
 
   core::Registry registry;
   core::EventLog events;

@@ -4,12 +4,15 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 #include <sstream>
 
 #include "cli/toml_input.h"
 #include "core/files.h"
+#include "core/toml_fields.h"
 #include "os/spawn.h"
 
 namespace cachectl::cli {
@@ -46,7 +49,28 @@ const Probe kProbes[] = {
 
 }  // namespace
 
-std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home) {
+core::Result<EnginesCache> engines_cache_from_toml(std::string_view text, std::string_view origin) {
+  std::string where(origin);
+  if (!toml_nesting_within(text))
+    return core::ApiError{core::kRegistryFileInvalid, where + ": nested too deeply"};
+  auto parsed = core::parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  core::TomlFields f(*parsed, where);
+  EnginesCache out;
+  out.key = f.str("key");
+  if (f.ok() && !parsed->contains("engines")) f.fail("engines", "missing (expected [[engines]])");
+  for (const toml::table* e : f.tables("engines")) {
+    core::TomlFields ef(*e, where + " [[engines]]");
+    out.engines.push_back({ef.str("engine"), ef.str("version")});
+    if (ef.ok() && !core::is_known_engine(out.engines.back().engine))
+      ef.fail("engine", "'" + out.engines.back().engine + "' is not redis or memcached");
+    if (!ef.ok()) return core::ApiError{core::kRegistryFileInvalid, ef.error()};
+  }
+  if (!f.ok()) return core::ApiError{core::kRegistryFileInvalid, f.error()};
+  return out;
+}
+
+core::Result<std::vector<core::InstalledEngine>> installed_engines(const core::StateHome& home) {
   // What to probe: each engine's program, and the versioned programs of
   // $CACHECTL_ENGINES_DIR (which must report the version their name says).
   struct Candidate {
@@ -75,23 +99,13 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
     }
   }
   core::fs::path cache = home.root() / "engines.toml";
-  // A broken (or hostile) cache is just re-made.
+  // A broken (or hostile) cache is an error naming it, never silently re-made.
   if (auto text = core::read_file(cache)) {
-    if (auto parsed = parse_toml_bounded(*text)) {
-      toml::table& t = *parsed;
-      if (t["key"].value_or(std::string()) == key) {
-        std::vector<core::InstalledEngine> out;
-        if (auto* arr = t["engines"].as_array()) {
-          for (const auto& e : *arr) {
-            if (auto* tbl = e.as_table()) {
-              out.push_back({(*tbl)["engine"].value_or(std::string()),
-                             (*tbl)["version"].value_or(std::string())});
-            }
-          }
-        }
-        return out;
-      }
-    }
+    auto cached = engines_cache_from_toml(*text, cache.string());
+    if (!cached) return cached.error();
+    if (cached->key == key) return cached->engines;
+  } else if (errno != ENOENT) {
+    return core::ApiError{core::kRegistryFileInvalid, cache.string() + ": " + std::strerror(errno)};
   }
   std::vector<core::InstalledEngine> out;
   toml::array engines;
@@ -111,7 +125,9 @@ std::vector<core::InstalledEngine> installed_engines(const core::StateHome& home
   toml::table t{{"key", key}, {"engines", engines}};
   std::ostringstream os;
   os << "# installed engines, re-probed when a binary changes\n" << t << "\n";
-  core::write_file_atomic(cache, os.str());
+  if (!core::write_file_atomic(cache, os.str()))
+    return core::ApiError{core::kInvalidConfiguration,
+                          "cannot write " + cache.string() + ": " + std::strerror(errno)};
   return out;
 }
 

@@ -1,5 +1,6 @@
 // cachectl: an aws-elasticache-style command line for local cache clusters.
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +40,9 @@ int report(const core::ApiError& e, const std::string& operation) {
             << " operation: " << e.message << "\n";
   return 254;
 }
+
+int run_operation(cli::Context& ctx, const cli::Invocation& inv,
+                  const std::optional<cli::Paginator>& paginator, bool paginate);
 
 // --debug: the request the operation receives, as parsed, on one JSON line
 // of its own (docs/scripting.md), as aws-cli logs the parameters it sends.
@@ -151,6 +155,17 @@ int run(const std::vector<std::string>& args) {
   if (auto err = home->prepare()) return report(*err, inv.operation);
   cli::Context ctx(*home, inv.global, inv.global.region.value_or("us-east-1"));
 
+  int rc = run_operation(ctx, inv, paginator, paginate);
+  if (ctx.event_error) {
+    // The operation was done; an event of it could not be recorded.
+    int event_rc = report(*ctx.event_error, inv.operation);
+    if (rc == 0) rc = event_rc;
+  }
+  return rc;
+}
+
+int run_operation(cli::Context& ctx, const cli::Invocation& inv,
+                  const std::optional<cli::Paginator>& paginator, bool paginate) {
   if (inv.command == "resume") return cli::run_resume(ctx, std::cout);
   if (!inv.waiter.empty()) return cli::run_waiter(ctx, inv.waiter, inv.request);
   cli::Handler handler = cli::find_handler(inv.operation);
@@ -175,6 +190,9 @@ int run(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything written goes into the state home, which is the owner's only
+  // (auth tokens in redis.conf, snapshots' data): files 0600, folders 0700.
+  ::umask(077);
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   ::sigaction(SIGINT, &sa, nullptr);

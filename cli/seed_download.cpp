@@ -1,6 +1,9 @@
 #include "cli/seed_download.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "core/files.h"
@@ -40,8 +43,11 @@ void download_seeds(const core::StateHome& home, const core::CacheClusterRecord&
     std::string why = ec ? "cannot create " + dir.string() + ": " + ec.message()
                          : fetch(url, core::downloaded_seed(dir));
     if (!why.empty()) {
-      core::write_file_atomic(core::seed_error_file(dir),
-                              "cannot download " + url + ": " + why + "\n");
+      // Without seed.error the daemon would start the node empty: say so here.
+      if (!core::write_file_atomic(core::seed_error_file(dir),
+                                   "cannot download " + url + ": " + why + "\n"))
+        std::fprintf(stderr, "cachectl: cannot write %s: %s\n", core::seed_error_file(dir).c_str(),
+                     std::strerror(errno));
     }
   }
 }

@@ -1,6 +1,8 @@
 // Events (DescribeEvents): an append-only TOML file of [[events]] blocks.
 // Each event is one write(2) with O_APPEND, so concurrent writers (the CLI
-// and every node daemon) never interleave, and a reader skips a torn block.
+// and every node daemon) never interleave. A block that cannot be read is an
+// error naming the file and its line, never skipped: nothing is dropped
+// silently, on either side.
 #pragma once
 
 #include <optional>
@@ -27,12 +29,20 @@ struct EventFilter {
   TimePoint end;
 };
 
+// The events of a file's text (the whole of EventLog::read but the file).
+Result<std::vector<Event>> parse_events(std::string_view text, std::string_view origin,
+                                        const EventFilter& filter);
+
 class EventLog {
  public:
   explicit EventLog(fs::path file) : file_(std::move(file)) {}
-  Status append(const Event& event) const;
-  // Matching events, oldest first.
-  std::vector<Event> read(const EventFilter& filter) const;
+  // InvalidConfiguration naming the file when the event cannot be written
+  // whole.
+  [[nodiscard]] Status append(const Event& event) const;
+  // Matching events, oldest first; RegistryFileInvalid naming the file and
+  // line of a block that cannot be read.
+  [[nodiscard]] Result<std::vector<Event>> read(const EventFilter& filter) const;
+  const fs::path& file() const { return file_; }
 
  private:
   fs::path file_;

@@ -1,12 +1,16 @@
 #include "core/files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace cachectl::core {
 namespace {
@@ -23,24 +27,96 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-// A temporary next to `path` (same filesystem, so rename/link are atomic);
-// its name starts with '.' so directory listings skip it.
-fs::path temp_beside(const fs::path& path) {
-  static std::atomic<unsigned> counter{0};
-  return path.parent_path() / ("." + path.filename().string() + ".tmp." +
-                               std::to_string(::getpid()) + "." + std::to_string(counter++));
+// Closes `fd` keeping the errno of an earlier failure.
+bool close_keeping_errno(int fd, bool ok) {
+  int saved = errno;
+  bool closed = ::close(fd) == 0;
+  if (!ok) errno = saved;
+  return ok && closed;
 }
 
-bool write_temp(const fs::path& tmp, std::string_view content) {
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+// Removes `name` keeping errno (the failure being reported).
+void unlink_keeping_errno(const fs::path& name) {
+  int saved = errno;
+  ::unlink(name.c_str());
+  errno = saved;
+}
+
+fs::path parent_or_dot(const fs::path& path) {
+  fs::path dir = path.parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+// A complete, fsync'ed temporary beside `path` holding `content`.
+bool write_temp(const fs::path& path, std::string_view content, fs::path& tmp) {
+  int fd = create_temporary(path, tmp);
   if (fd < 0) return false;
-  bool ok = write_all(fd, content);
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) ::unlink(tmp.c_str());
+  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
+  ok = close_keeping_errno(fd, ok);
+  if (!ok) unlink_keeping_errno(tmp);
   return ok;
 }
 
+// Publishes the complete temporary `tmp` as `path` with link(2), which never
+// replaces anything (a symbolic link at `path` included), then makes it durable.
+CreateResult publish_new(const fs::path& tmp, const fs::path& path) {
+  int rc = ::link(tmp.c_str(), path.c_str());
+  int saved = errno;
+  ::unlink(tmp.c_str());
+  if (rc != 0) {
+    errno = saved;
+    return saved == EEXIST ? CreateResult::kExists : CreateResult::kFailed;
+  }
+  if (!sync_directory(parent_or_dot(path))) return CreateResult::kFailed;
+  return CreateResult::kCreated;
+}
+
 }  // namespace
+
+int create_temporary(const fs::path& path, fs::path& name) {
+  static std::atomic<unsigned> counter{0};
+  // A dot-name beside `path` (same filesystem, so rename/link are atomic;
+  // listings skip it). A name already taken, by a leftover or by something
+  // planted, is skipped: O_EXCL never opens an existing file or link.
+  std::string base = "." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + ".";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    name = path.parent_path() / (base + std::to_string(counter++));
+    int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
+void sweep_dead_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string n = e.path().filename().string();
+    std::size_t tmp = n.rfind(".tmp.");
+    if (n.empty() || n[0] != '.' || tmp == std::string::npos) continue;
+    std::size_t dot = n.find('.', tmp + 5);
+    if (dot == std::string::npos || dot == tmp + 5) continue;
+    std::string pid_text = n.substr(tmp + 5, dot - tmp - 5);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+      continue;
+    pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(e.path().c_str());
+  }
+}
+
+bool sync_directory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  return close_keeping_errno(fd, ok);
+}
+
+bool sync_file(const fs::path& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::fsync(fd) == 0;
+  return close_keeping_errno(fd, ok);
+}
 
 std::optional<std::string> read_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -64,30 +140,63 @@ std::optional<std::string> read_file(const fs::path& path) {
 }
 
 bool write_file_atomic(const fs::path& path, std::string_view content) {
-  fs::path tmp = temp_beside(path);
-  if (!write_temp(tmp, content)) return false;
+  fs::path tmp;
+  if (!write_temp(path, content, tmp)) return false;
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
+    unlink_keeping_errno(tmp);
     return false;
   }
-  return true;
+  return sync_directory(parent_or_dot(path));
 }
 
 CreateResult create_file_exclusive(const fs::path& path, std::string_view content) {
-  fs::path tmp = temp_beside(path);
-  if (!write_temp(tmp, content)) return CreateResult::kFailed;
-  int rc = ::link(tmp.c_str(), path.c_str());
-  int saved = errno;
-  ::unlink(tmp.c_str());
-  if (rc == 0) return CreateResult::kCreated;
-  return saved == EEXIST ? CreateResult::kExists : CreateResult::kFailed;
+  fs::path tmp;
+  if (!write_temp(path, content, tmp)) return CreateResult::kFailed;
+  return publish_new(tmp, path);
+}
+
+CreateResult copy_file_exclusive(const fs::path& from, const fs::path& to) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return CreateResult::kFailed;
+  fs::path tmp;
+  int out = create_temporary(to, tmp);
+  if (out < 0) {
+    close_keeping_errno(in, false);
+    return CreateResult::kFailed;
+  }
+  bool ok = true;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(in, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    if (!write_all(out, std::string_view(buf, static_cast<std::size_t>(n)))) {
+      ok = false;
+      break;
+    }
+  }
+  ok = ok && ::fsync(out) == 0;
+  ok = close_keeping_errno(out, ok);
+  close_keeping_errno(in, ok);
+  if (!ok) {
+    unlink_keeping_errno(tmp);
+    return CreateResult::kFailed;
+  }
+  return publish_new(tmp, to);
 }
 
 FileLock::FileLock(const fs::path& path) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) return;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    error_ = "cannot open the lock file " + path.string() + ": " + std::strerror(errno);
+    return;
+  }
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno != EINTR) {
+      error_ = "cannot lock " + path.string() + ": " + std::strerror(errno);
       ::close(fd_);
       fd_ = -1;
       return;
@@ -105,6 +214,20 @@ bool is_locked(const fs::path& path) {
   bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return locked;
+}
+
+bool socket_is_live(const fs::path& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.string().size() >= sizeof addr.sun_path) return false;
+  std::strcpy(addr.sun_path, path.c_str());
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;  // cannot tell: assume alive
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  int e = errno;
+  ::close(fd);
+  // Only "nobody there" proves it dead; a full backlog (EAGAIN) is alive.
+  return rc == 0 || (e != ECONNREFUSED && e != ENOENT);
 }
 
 std::string companion_program(const char* name, const char* env_override) {

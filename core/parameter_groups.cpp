@@ -1,7 +1,6 @@
 #include "core/parameter_groups.h"
 
 #include <toml++/toml.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -69,90 +68,68 @@ Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
   return g;
 }
 
+namespace {
+
+ApiError group_not_found(std::string_view name) {
+  return {"CacheParameterGroupNotFound",
+          "CacheParameterGroup " + std::string(name) + " not found."};
+}
+
+RecordKind group_kind(const StateHome& home) {
+  RecordKind k;
+  k.dir = home.root() / "parameter-groups";
+  k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
+  k.lock_prefix = "pg.";  // a cluster id has no dot
+  k.max_length = 255;
+  k.not_found = group_not_found;
+  k.already_exists = [](std::string_view name) {
+    return ApiError{"CacheParameterGroupAlreadyExists",
+                    "Parameter group " + std::string(name) + " already exists."};
+  };
+  return k;
+}
+
+}  // namespace
+
+ParameterGroupStore::ParameterGroupStore(StateHome home)
+    : home_(std::move(home)),
+      store_(group_kind(home_),
+             {[](const ParameterGroupRecord& g) { return to_toml(g); }, parameter_group_from_toml,
+              [](const ParameterGroupRecord& g) { return g.name; }, "cache_parameter_group_name"}) {
+}
+
 fs::path ParameterGroupStore::file(std::string_view name) const {
-  return home_.root() / "parameter-groups" / (std::string(name) + ".toml");
+  auto key = store_.folder().key(name);
+  return store_.folder().file(key ? *key : std::string(name));
 }
 
 Result<ParameterGroupRecord> ParameterGroupStore::get(std::string_view name) const {
-  auto not_found = [&] {
-    return ApiError{"CacheParameterGroupNotFound",
-                    "CacheParameterGroup " + std::string(name) + " not found."};
-  };
-  if (name.rfind("default.", 0) == 0) {
-    std::string family(name.substr(8));
-    if (!family_parameters(family)) return not_found();
+  std::string lower = ascii_lower(name);
+  if (lower.rfind("default.", 0) == 0) {
+    std::string family(lower.substr(8));
+    if (!family_parameters(family)) return group_not_found(name);
     ParameterGroupRecord g;
-    g.name = std::string(name);
+    g.name = lower;
     g.family = family;
     g.description = "Default parameter group for " + family;
     g.is_default = true;
     return g;
   }
-  fs::path path = file(name);
-  auto text = read_file(path);
-  if (!text) {
-    if (errno == ENOENT || errno == ENAMETOOLONG) return not_found();
-    return ApiError{kRegistryFileInvalid, path.string() + ": " + std::strerror(errno)};
-  }
-  auto g = parameter_group_from_toml(*text, path.string());
-  if (g && g->name != name) {
-    return ApiError{kRegistryFileInvalid, path.string() + ": key 'cache_parameter_group_name': '" +
-                                              g->name + "' does not match the file name"};
-  }
-  return g;
+  return store_.get(name);
 }
 
-std::vector<std::string> ParameterGroupStore::list_user_names() const {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(home_.root() / "parameter-groups", ec)) {
-    std::string n = entry.path().filename().string();
-    if (n.empty() || n[0] == '.' || entry.path().extension() != ".toml") continue;
-    names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> ParameterGroupStore::list_user_names() const { return store_.list(); }
 
-Status ParameterGroupStore::create(const ParameterGroupRecord& g) {
-  std::error_code ec;
-  fs::create_directories(file(g.name).parent_path(), ec);
-  switch (create_file_exclusive(file(g.name), to_toml(g))) {
-    case CreateResult::kCreated:
-      return std::nullopt;
-    case CreateResult::kExists:
-      return ApiError{"CacheParameterGroupAlreadyExists",
-                      "Parameter group " + g.name + " already exists."};
-    case CreateResult::kFailed:
-      break;
-  }
-  return ApiError{kInvalidConfiguration,
-                  "cannot write " + file(g.name).string() + ": " + std::strerror(errno)};
-}
+Status ParameterGroupStore::create(const ParameterGroupRecord& g) { return store_.create(g); }
 
 Status ParameterGroupStore::update(std::string_view name,
                                    const std::function<Status(ParameterGroupRecord&)>& change) {
-  // "pg." keeps these locks apart from clusters' (a cluster id has no dot).
-  FileLock lock(home_.lock_file("pg." + std::string(name)));
-  auto g = get(name);
-  if (!g) return g.error();
-  if (auto err = change(*g)) return err;
-  if (!write_file_atomic(file(name), to_toml(*g)))
-    return ApiError{kInvalidConfiguration,
-                    "cannot write " + file(name).string() + ": " + std::strerror(errno)};
-  return std::nullopt;
+  return store_.update(name, change);
 }
 
 Status ParameterGroupStore::remove(std::string_view name) {
-  FileLock lock(home_.lock_file("pg." + std::string(name)));
-  if (::unlink(file(name).c_str()) != 0) {
-    if (errno == ENOENT)
-      return ApiError{"CacheParameterGroupNotFound",
-                      "CacheParameterGroup " + std::string(name) + " not found."};
-    return ApiError{kInvalidConfiguration,
-                    "cannot remove " + file(name).string() + ": " + std::strerror(errno)};
-  }
-  return std::nullopt;
+  return store_.remove(name, {}, /*even_if_unreadable=*/true);
 }
 
 }  // namespace cachectl::core

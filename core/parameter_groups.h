@@ -1,7 +1,7 @@
 // Cache parameter groups: the default group of each family (never stored:
 // it is the table's defaults) and the user's groups, one TOML file each
-// under STATE/parameter-groups/, created exclusively and replaced atomically
-// like cluster records.
+// under STATE/parameter-groups/, in a RecordStore like cluster records
+// (names lower-cased there; a name that cannot be stored is not found).
 #pragma once
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/record_store.h"
 #include "core/result.h"
 #include "core/state_home.h"
 
@@ -35,24 +36,26 @@ Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
 
 class ParameterGroupStore {
  public:
-  explicit ParameterGroupStore(StateHome home) : home_(std::move(home)) {}
+  explicit ParameterGroupStore(StateHome home);
 
   fs::path file(std::string_view name) const;
 
   // A default group of a known family, or a stored one;
   // CacheParameterGroupNotFound otherwise.
-  Result<ParameterGroupRecord> get(std::string_view name) const;
+  [[nodiscard]] Result<ParameterGroupRecord> get(std::string_view name) const;
   // The stored groups' names, ascending.
   std::vector<std::string> list_user_names() const;
 
   // CacheParameterGroupAlreadyExists when the name is taken.
-  Status create(const ParameterGroupRecord& group);
+  [[nodiscard]] Status create(const ParameterGroupRecord& group);
   // Read-modify-write under the group's lock; `change` may refuse.
-  Status update(std::string_view name, const std::function<Status(ParameterGroupRecord&)>& change);
-  Status remove(std::string_view name);
+  [[nodiscard]] Status update(std::string_view name,
+                              const std::function<Status(ParameterGroupRecord&)>& change);
+  [[nodiscard]] Status remove(std::string_view name);
 
  private:
   StateHome home_;
+  RecordStore<ParameterGroupRecord> store_;
 };
 
 }  // namespace cachectl::core

@@ -51,7 +51,7 @@ const std::vector<ParameterSpec>* family_parameters(std::string_view family);
 const ParameterSpec* find_parameter(std::string_view family, std::string_view name);
 
 // InvalidParameterValue naming the parameter when `value` is not allowed.
-Status check_parameter_value(const ParameterSpec& spec, const std::string& value);
+[[nodiscard]] Status check_parameter_value(const ParameterSpec& spec, const std::string& value);
 
 // The values a group of `family` runs with: each parameter's default,
 // overridden by the group's own values.

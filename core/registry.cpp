@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -14,51 +13,96 @@ namespace cachectl::core {
 
 namespace {
 
-// A claim older than this whose cluster file does not exist was left by a
-// create that was killed half-way; it may be taken over.
+// A claim younger than this may belong to a create that has not written its
+// cluster record yet; it is never taken over.
 constexpr auto kStaleClaim = std::chrono::seconds(30);
+// What a claim holds when the address is used outside this home.
+constexpr std::string_view kForeignClaim = "/in use outside this state home\n";
 
-bool claim_is_stale(const StateHome& home, const fs::path& claim) {
-  auto owner = read_file(claim);
-  if (!owner) return false;
-  auto slash = owner->find('/');
-  std::string cluster = owner->substr(0, slash);
-  if (fs::exists(home.cluster_file(cluster))) return false;
-  struct stat st {};
-  if (::stat(claim.c_str(), &st) != 0) return false;
-  auto age =
-      std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
-  return age > kStaleClaim;
+RecordKind cluster_kind(const StateHome& home) {
+  RecordKind k;
+  k.dir = home.clusters_dir();
+  k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
+  k.max_length = 50;
+  k.not_found = [](std::string_view id) {
+    return ApiError{"CacheClusterNotFound", "CacheCluster not found: " + std::string(id)};
+  };
+  k.already_exists = [](std::string_view id) {
+    return ApiError{"CacheClusterAlreadyExists",
+                    "Cache cluster " + std::string(id) + " already exists."};
+  };
+  return k;
+}
+
+RecordCodec<CacheClusterRecord> cluster_codec() {
+  return {[](const CacheClusterRecord& r) { return to_toml(r); }, cluster_from_toml,
+          [](const CacheClusterRecord& r) { return r.id; }, "cache_cluster_id"};
+}
+
+bool is_node_id(std::string_view s) {
+  return (s.size() == 4 && s.find_first_not_of("0123456789") == std::string_view::npos) ||
+         s == kConfigEndpointId;
+}
+
+// Whether a record's text mentions the address as a TOML string, quoted
+// either way (without parsing: a record that mentions it is taken as its
+// owner, the safe side).
+bool mentions(const std::string& text, const std::string& address) {
+  return text.find("'" + address + "'") != std::string::npos ||
+         text.find("\"" + address + "\"") != std::string::npos;
 }
 
 }  // namespace
 
-Result<CacheClusterRecord> Registry::get(std::string_view id) const {
-  fs::path file = home_.cluster_file(id);
-  auto text = read_file(file);
-  if (!text) {
-    if (errno == ENOENT)
-      return ApiError{"CacheClusterNotFound", "CacheCluster not found: " + std::string(id)};
-    return ApiError{kRegistryFileInvalid, file.string() + ": " + std::strerror(errno)};
-  }
-  auto record = cluster_from_toml(*text, file.string());
-  if (record && record->id != id) {
-    return ApiError{kRegistryFileInvalid, file.string() + ": key 'cache_cluster_id': '" +
-                                              record->id + "' does not match the file name"};
-  }
-  return record;
-}
+Registry::Registry(StateHome home)
+    : home_(std::move(home)), store_(cluster_kind(home_), cluster_codec()) {}
 
-std::vector<std::string> Registry::list_ids() const {
-  std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(home_.clusters_dir(), ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.' || entry.path().extension() != ".toml") continue;
-    ids.push_back(entry.path().stem().string());
+Result<CacheClusterRecord> Registry::get(std::string_view id) const { return store_.get(id); }
+
+std::vector<std::string> Registry::list_ids() const { return store_.list(); }
+
+// A claim is dead when it is old, no cluster record lists its address, and
+// nothing listens on the address's admin socket. Whatever its content says,
+// a claim is never free while anything lives at the address.
+static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clusters,
+                                  const fs::path& claim, const std::string& address) {
+  auto owner = read_file(claim);
+  if (!owner) {
+    if (errno == ENOENT) return true;  // released meanwhile
+    return ApiError{kRegistryFileInvalid, claim.string() + ": " + std::strerror(errno)};
   }
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  if (*owner != kForeignClaim) {
+    auto slash = owner->find('/');
+    bool valid = slash != std::string::npos && clusters.key(owner->substr(0, slash)) &&
+                 clusters.key(owner->substr(0, slash)) == owner->substr(0, slash) &&
+                 is_node_id(owner->substr(slash + 1));
+    if (!valid) {
+      return ApiError{
+          kRegistryFileInvalid,
+          claim.string() + ": expected CLUSTER/NODE (the cluster and node that own the address)"};
+    }
+  }
+  struct stat st {};
+  if (::lstat(claim.c_str(), &st) != 0) return errno == ENOENT;
+  auto age =
+      std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(st.st_mtim.tv_sec);
+  if (age <= kStaleClaim) return false;
+  // Its owner, as named, first (the common case), then every record.
+  auto slash = owner->find('/');
+  if (slash != std::string::npos && slash > 0) {
+    auto text = read_file(clusters.file(owner->substr(0, slash)));
+    if (text && mentions(*text, address)) return false;
+  }
+  for (const auto& id : clusters.list()) {
+    auto text = read_file(clusters.file(id));
+    if (!text) {
+      if (errno == ENOENT) continue;
+      return false;  // cannot tell: not provably dead
+    }
+    if (mentions(*text, address)) return false;
+  }
+  return !socket_is_live(home.admin_socket(address));
 }
 
 Result<std::string> Registry::claim_address(std::string_view cluster, std::string_view node,
@@ -66,24 +110,35 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
   auto prefix = home_.address_prefix();
   if (!prefix) return prefix.error();
   std::string owner = std::string(cluster) + "/" + std::string(node);
+  std::error_code ec;
+  fs::create_directories(home_.addresses_dir(), ec);
+  sweep_dead_temporaries(home_.addresses_dir());
   for (int i = 0; i < 255 * 254; ++i) {
     std::string address =
         *prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
     fs::path claim = home_.addresses_dir() / address;
     auto created = create_file_exclusive(claim, owner);
-    if (created == CreateResult::kExists && claim_is_stale(home_, claim)) {
-      ::unlink(claim.c_str());
-      created = create_file_exclusive(claim, owner);
+    if (created == CreateResult::kExists) {
+      auto dead = claim_is_dead(home_, store_.folder(), claim, address);
+      if (!dead) return dead.error();
+      if (*dead) {
+        ::unlink(claim.c_str());
+        created = create_file_exclusive(claim, owner);
+      }
     }
     if (created == CreateResult::kFailed) {
-      return ApiError{kInvalidConfiguration, "cannot write " + claim.string()};
+      return ApiError{kInvalidConfiguration,
+                      "cannot write " + claim.string() + ": " + std::strerror(errno)};
     }
     if (created == CreateResult::kExists) continue;
     // Something outside this home may hold the address (another program, a
     // node of another home): mark the claim ownerless, so that it is skipped
     // now and probed again once it is stale.
     if (usable && !usable(address, port)) {
-      write_file_atomic(claim, "/in use outside this state home\n");
+      if (!write_file_atomic(claim, kForeignClaim)) {
+        return ApiError{kInvalidConfiguration,
+                        "cannot write " + claim.string() + ": " + std::strerror(errno)};
+      }
       continue;
     }
     return address;
@@ -97,8 +152,15 @@ void Registry::release_address(const std::string& address) {
 }
 
 Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) {
-  if (fs::exists(home_.cluster_file(record.id))) {
-    return ApiError{"CacheClusterAlreadyExists", "Cache cluster " + record.id + " already exists."};
+  auto key = store_.folder().key(record.id);
+  if (!key || *key != record.id) {
+    return invalid_value("The parameter CacheClusterId is not a valid identifier: '" + record.id +
+                         "'.");
+  }
+  {
+    auto existing = store_.get(*key);
+    if (existing) return store_.folder().kind().already_exists(*key);
+    if (existing.error().code != "CacheClusterNotFound") return existing.error();
   }
   std::vector<std::string> claimed;
   auto release_all = [&] {
@@ -122,46 +184,24 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
     record.config_address = *address;
     claimed.push_back(*address);
   }
-  switch (create_file_exclusive(home_.cluster_file(record.id), to_toml(record))) {
-    case CreateResult::kCreated:
-      return std::nullopt;
-    case CreateResult::kExists:
-      release_all();
-      return ApiError{"CacheClusterAlreadyExists",
-                      "Cache cluster " + record.id + " already exists."};
-    case CreateResult::kFailed:
-      break;
+  if (auto err = store_.create(record)) {
+    release_all();
+    return err;
   }
-  release_all();
-  return ApiError{kInvalidConfiguration, "cannot write " + home_.cluster_file(record.id).string() +
-                                             ": " + std::strerror(errno)};
+  return std::nullopt;
 }
 
 Status Registry::update(std::string_view id,
                         const std::function<Status(CacheClusterRecord&)>& change) {
-  FileLock lock(home_.lock_file(id));
-  auto record = get(id);
-  if (!record) return record.error();
-  if (auto err = change(*record)) return err;
-  if (!write_file_atomic(home_.cluster_file(id), to_toml(*record))) {
-    return ApiError{kInvalidConfiguration, "cannot write " + home_.cluster_file(id).string() +
-                                               ": " + std::strerror(errno)};
-  }
-  return std::nullopt;
+  return store_.update(id, change);
 }
 
 Status Registry::remove(std::string_view id) {
-  FileLock lock(home_.lock_file(id));
-  auto record = get(id);
-  if (!record) return record.error();
-  if (::unlink(home_.cluster_file(id).c_str()) != 0 && errno != ENOENT) {
-    return ApiError{kInvalidConfiguration, "cannot remove " + home_.cluster_file(id).string() +
-                                               ": " + std::strerror(errno)};
-  }
-  for (const auto& node : record->nodes) release_address(node.address);
-  for (const auto& node : record->removing) release_address(node.address);
-  if (!record->config_address.empty()) release_address(record->config_address);
-  return std::nullopt;
+  return store_.remove(id, [&](const CacheClusterRecord& record) {
+    for (const auto& node : record.nodes) release_address(node.address);
+    for (const auto& node : record.removing) release_address(node.address);
+    if (!record.config_address.empty()) release_address(record.config_address);
+  });
 }
 
 }  // namespace cachectl::core

@@ -1,8 +1,7 @@
 // The registry of cache clusters: one TOML file per cluster under the state
-// home, so that looking one up costs one file read however many exist.
-// Safe under many concurrent cachectl processes and writers killed at any
-// instant: files are replaced atomically, creation is exclusive (link(2)),
-// read-modify-write holds the cluster's flock, and every node address is
+// home (a RecordStore, core/record_store.h), so that looking one up costs one
+// file read however many exist. Ids are normalised there (lower-cased; an id
+// that cannot be stored is CacheClusterNotFound). Every node address is
 // claimed with an O_EXCL file so no two nodes ever share an address.
 #pragma once
 
@@ -11,17 +10,18 @@
 #include <vector>
 
 #include "core/cluster.h"
+#include "core/record_store.h"
 #include "core/state_home.h"
 
 namespace cachectl::core {
 
 class Registry {
  public:
-  explicit Registry(StateHome home) : home_(std::move(home)) {}
+  explicit Registry(StateHome home);
   const StateHome& home() const { return home_; }
 
   // CacheClusterNotFound, or RegistryFileInvalid naming the file.
-  Result<CacheClusterRecord> get(std::string_view id) const;
+  [[nodiscard]] Result<CacheClusterRecord> get(std::string_view id) const;
   // Cluster ids in ascending order.
   std::vector<std::string> list_ids() const;
 
@@ -31,22 +31,28 @@ class Registry {
 
   // Gives each node of `record` an address, then writes the record if no
   // cluster of that id exists (CacheClusterAlreadyExists otherwise).
-  Status create(CacheClusterRecord& record, const AddressProbe& usable);
+  [[nodiscard]] Status create(CacheClusterRecord& record, const AddressProbe& usable);
 
   // Read-modify-write under the cluster's lock; `change` may refuse with an
   // error, in which case nothing is written.
-  Status update(std::string_view id, const std::function<Status(CacheClusterRecord&)>& change);
+  [[nodiscard]] Status update(std::string_view id,
+                              const std::function<Status(CacheClusterRecord&)>& change);
 
   // Removes the record and releases its nodes' addresses.
-  Status remove(std::string_view id);
+  [[nodiscard]] Status remove(std::string_view id);
 
+  // A claim may be taken over only when it is provably dead: older than a
+  // create takes, listed by no cluster record, and no daemon listening on
+  // the address's admin socket. A claim that cannot be read is an error
+  // naming its file.
   // Claims a fresh address for a node added to an existing cluster.
-  Result<std::string> claim_address(std::string_view cluster, std::string_view node, int port,
-                                    const AddressProbe& usable);
+  [[nodiscard]] Result<std::string> claim_address(std::string_view cluster, std::string_view node,
+                                                  int port, const AddressProbe& usable);
   void release_address(const std::string& address);
 
  private:
   StateHome home_;
+  RecordStore<CacheClusterRecord> store_;
 };
 
 }  // namespace cachectl::core

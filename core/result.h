@@ -26,8 +26,9 @@ inline ApiError invalid_combination(std::string message) {
   return {"InvalidParameterCombination", std::move(message)};
 }
 
+// [[nodiscard]]: a Result ignored is an error ignored.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}
   Result(ApiError error) : v_(std::move(error)) {}
@@ -44,7 +45,9 @@ class Result {
   std::variant<T, ApiError> v_;
 };
 
-// For operations with no value: an empty optional means success.
+// For operations with no value: an empty optional means success. (A type
+// alias cannot carry [[nodiscard]]: functions returning Status are marked
+// one by one.)
 using Status = std::optional<ApiError>;
 
 }  // namespace cachectl::core

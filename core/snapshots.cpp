@@ -1,12 +1,13 @@
 #include "core/snapshots.h"
 
-#include <fcntl.h>
-#include <stdio.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -62,28 +63,7 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
   return j;
 }
 
-Result<fs::path> SnapshotStore::begin(std::string_view name) const {
-  std::error_code ec;
-  fs::create_directories(home_.root() / "snapshots", ec);
-  if (fs::exists(dir(name))) {
-    return ApiError{"SnapshotAlreadyExistsFault",
-                    "Snapshot " + std::string(name) + " already exists."};
-  }
-  fs::path work =
-      home_.root() / "snapshots" / ("." + std::string(name) + ".tmp." + std::to_string(::getpid()));
-  fs::remove_all(work, ec);
-  fs::create_directories(work, ec);
-  if (ec)
-    return ApiError{kInvalidConfiguration, "cannot create " + work.string() + ": " + ec.message()};
-  return work;
-}
-
-void SnapshotStore::discard(const fs::path& work) const {
-  std::error_code ec;
-  fs::remove_all(work, ec);
-}
-
-Status SnapshotStore::publish(const fs::path& work, const SnapshotRecord& s) const {
+std::string to_toml(const SnapshotRecord& s) {
   toml::table t{{"snapshot_name", s.name}, {"source", s.source}};
   toml::array nodes;
   for (const auto& n : s.nodes)
@@ -96,77 +76,151 @@ Status SnapshotStore::publish(const fs::path& work, const SnapshotRecord& s) con
   os << "# cachectl snapshot\n" << t << "\n\n# the cluster it was taken from\n[cluster]\n";
   std::string cluster_text = to_toml(s.cluster);
   os << cluster_text.substr(cluster_text.find('\n') + 1);
-  if (!write_file_atomic(work / "snapshot.toml", os.str())) {
-    discard(work);
-    return ApiError{kInvalidConfiguration, "cannot write " + (work / "snapshot.toml").string()};
-  }
-  if (::renameat2(AT_FDCWD, work.c_str(), AT_FDCWD, dir(s.name).c_str(), RENAME_NOREPLACE) != 0) {
-    int e = errno;
-    discard(work);
-    if (e == EEXIST || e == ENOTEMPTY) {
-      return ApiError{"SnapshotAlreadyExistsFault", "Snapshot " + s.name + " already exists."};
-    }
-    return ApiError{kInvalidConfiguration,
-                    "cannot publish snapshot " + s.name + ": " + std::strerror(e)};
-  }
-  return std::nullopt;
+  return os.str();
 }
 
-Result<SnapshotRecord> SnapshotStore::get(std::string_view name) const {
-  fs::path file = dir(name) / "snapshot.toml";
-  auto text = read_file(file);
-  if (!text)
-    return ApiError{"SnapshotNotFoundFault", "Snapshot " + std::string(name) + " not found."};
+Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_view origin) {
+  std::string where(origin);
   // The [cluster] table is a cluster record; the top is the snapshot's own.
-  std::size_t split = text->find("\n[cluster]\n");
-  if (split == std::string::npos) {
-    return ApiError{kRegistryFileInvalid, file.string() + ": no [cluster] table"};
-  }
+  std::size_t split = text.find("\n[cluster]\n");
+  if (split == std::string::npos)
+    return ApiError{kRegistryFileInvalid, where + ": no [cluster] table"};
   SnapshotRecord s;
-  auto cluster = cluster_from_toml(text->substr(split + 11), file.string() + " [cluster]");
+  auto cluster = cluster_from_toml(text.substr(split + 11), where + " [cluster]");
   if (!cluster) return cluster.error();
   s.cluster = *cluster;
-  auto parsed = parse_state_file(text->substr(0, split), file.string());
+  auto parsed = parse_state_file(text.substr(0, split), origin);
   if (!parsed) return parsed.error();
   const toml::table& t = *parsed;
-  TomlFields f(t, file.string());
+  TomlFields f(t, where);
   s.name = f.str("snapshot_name");
-  s.source = f.str("source", "manual");
+  s.source = f.str("source");
+  if (f.ok() && s.source != "manual" && s.source != "system")
+    f.fail("source", "expected \"manual\" or \"system\"");
+  if (f.ok() && !t["node_snapshots"])
+    f.fail("node_snapshots", "missing (expected [[node_snapshots]])");
   for (const toml::table* n : f.tables("node_snapshots")) {
-    TomlFields nf(*n, file.string() + " [[node_snapshots]]");
+    TomlFields nf(*n, where + " [[node_snapshots]]");
     s.nodes.push_back({nf.str("cache_node_id"), nf.integer("size_bytes", 0, 1LL << 50),
                        nf.time("cache_node_create_time"), nf.time("snapshot_create_time")});
+    if (nf.ok() &&
+        (s.nodes.back().cache_node_id.size() != 4 ||
+         s.nodes.back().cache_node_id.find_first_not_of("0123456789") != std::string::npos))
+      nf.fail("cache_node_id", "expected a node id such as \"0001\"");
     if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
   }
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   return s;
 }
 
-std::vector<std::string> SnapshotStore::list_names() const {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(home_.root() / "snapshots", ec)) {
-    std::string n = e.path().filename().string();
-    if (!n.empty() && n[0] != '.' && fs::exists(e.path() / "snapshot.toml")) out.push_back(n);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+namespace {
+
+RecordKind snapshot_kind(const StateHome& home) {
+  RecordKind k;
+  k.dir = home.root() / "snapshots";
+  k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
+  k.lock_prefix = "snap.";
+  k.record_file = "snapshot.toml";
+  k.max_length = 255;
+  k.extra_chars = ".";  // automatic.ID-YYYY-MM-DD-HH-MM
+  k.not_found = [](std::string_view name) {
+    return ApiError{"SnapshotNotFoundFault", "Snapshot " + std::string(name) + " not found."};
+  };
+  k.already_exists = [](std::string_view name) {
+    return ApiError{"SnapshotAlreadyExistsFault",
+                    "Snapshot " + std::string(name) + " already exists."};
+  };
+  return k;
 }
 
-Status SnapshotStore::remove(std::string_view name) const {
-  if (!fs::exists(dir(name) / "snapshot.toml")) {
-    return ApiError{"SnapshotNotFoundFault", "Snapshot " + std::string(name) + " not found."};
-  }
-  // Unpublish first (one rename), then delete at leisure.
-  fs::path gone = home_.root() / "snapshots" /
-                  ("." + std::string(name) + ".deleted." + std::to_string(::getpid()));
-  if (::rename(dir(name).c_str(), gone.c_str()) != 0) {
-    return ApiError{kInvalidConfiguration,
-                    "cannot delete snapshot " + std::string(name) + ": " + std::strerror(errno)};
-  }
+// What killed processes left in the store: ".NAME.tmp.PID" (a snapshot being
+// built) and ".NAME.deleted.PID" (one being deleted), whose PID is gone.
+void sweep_leftovers(const fs::path& dir) {
   std::error_code ec;
-  fs::remove_all(gone, ec);
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string n = e.path().filename().string();
+    if (n.empty() || n[0] != '.') continue;
+    std::size_t dot = n.rfind('.');
+    std::string kind = dot == std::string::npos ? "" : n.substr(0, dot);
+    if (!kind.ends_with(".tmp") && !kind.ends_with(".deleted")) continue;
+    pid_t pid = static_cast<pid_t>(std::atoll(n.c_str() + dot + 1));
+    if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) fs::remove_all(e.path(), ec);
+  }
+}
+
+}  // namespace
+
+SnapshotStore::SnapshotStore(StateHome home)
+    : home_(std::move(home)),
+      store_(snapshot_kind(home_),
+             {[](const SnapshotRecord& s) { return to_toml(s); }, snapshot_from_toml,
+              [](const SnapshotRecord& s) { return s.name; }, "snapshot_name"}) {}
+
+fs::path SnapshotStore::dir(std::string_view name) const {
+  auto key = store_.folder().key(name);
+  // A name no snapshot can have gets a path that cannot exist.
+  return store_.folder().entry(key ? *key : std::string(".invalid"));
+}
+
+Result<fs::path> SnapshotStore::begin(std::string_view name) const {
+  auto key = store_.folder().key(name);
+  if (!key) return invalid_value("'" + std::string(name) + "' cannot name a snapshot.");
+  std::error_code ec;
+  fs::path snapshots = home_.root() / "snapshots";
+  fs::create_directories(snapshots, ec);
+  sweep_leftovers(snapshots);
+  auto existing = store_.get(*key);
+  if (existing) return store_.folder().kind().already_exists(*key);
+  if (existing.error().code != "SnapshotNotFoundFault") return existing.error();
+  fs::path work = snapshots / ("." + *key + ".tmp." + std::to_string(::getpid()));
+  fs::remove_all(work, ec);
+  if (::mkdir(work.c_str(), 0700) != 0)
+    return ApiError{kInvalidConfiguration,
+                    "cannot create " + work.string() + ": " + std::strerror(errno)};
+  return work;
+}
+
+void SnapshotStore::discard(const fs::path& work) const {
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+Status SnapshotStore::publish(const fs::path& work, const SnapshotRecord& s) const {
+  auto key = store_.folder().key(s.name);
+  if (!key || *key != s.name) {
+    discard(work);
+    return invalid_value("'" + s.name + "' cannot name a snapshot.");
+  }
+  // The RDB files first, then the record: all on disk before the rename
+  // that publishes them.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(work, ec)) {
+    if (!sync_file(e.path())) {
+      discard(work);
+      return ApiError{kInvalidConfiguration,
+                      "cannot sync " + e.path().string() + ": " + std::strerror(errno)};
+    }
+  }
+  if (!write_file_atomic(work / "snapshot.toml", to_toml(s))) {
+    auto err = ApiError{kInvalidConfiguration, "cannot write " + (work / "snapshot.toml").string() +
+                                                   ": " + std::strerror(errno)};
+    discard(work);
+    return err;
+  }
+  if (auto err = store_.folder().publish(work, *key)) {
+    discard(work);
+    return err;
+  }
   return std::nullopt;
+}
+
+Result<SnapshotRecord> SnapshotStore::get(std::string_view name) const { return store_.get(name); }
+
+std::vector<std::string> SnapshotStore::list_names() const { return store_.list(); }
+
+Status SnapshotStore::remove(std::string_view name) const {
+  return store_.remove(name, {}, /*even_if_unreadable=*/true);
 }
 
 }  // namespace cachectl::core

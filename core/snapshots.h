@@ -1,7 +1,10 @@
 // The snapshot store: STATE/snapshots/NAME/ holds snapshot.toml (what the
 // API's Snapshot shape shows) and one RDB file per node (0001.rdb). A
 // snapshot is published by renaming a complete temporary directory into
-// place, so it is either complete and listed or not there at all.
+// place (RecordFolder::publish), so it is either complete and listed or not
+// there at all. Names are lower-cased by the store; a snapshot whose record
+// cannot be read is listed and reported (RegistryFileInvalid naming the
+// file) wherever it is read, and can still be deleted.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "core/cluster.h"
+#include "core/record_store.h"
 #include "core/state_home.h"
 
 namespace cachectl::core {
@@ -35,29 +39,36 @@ struct SnapshotRecord {
 nlohmann::json snapshot_json(const SnapshotRecord& snapshot, const std::string& status,
                              const std::string& region, bool node_group_config = false);
 
+// snapshot.toml: the snapshot's own fields, then the cluster record as
+// [cluster].
+std::string to_toml(const SnapshotRecord& snapshot);
+Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_view origin);
+
 class SnapshotStore {
  public:
-  explicit SnapshotStore(StateHome home) : home_(std::move(home)) {}
+  explicit SnapshotStore(StateHome home);
 
-  fs::path dir(std::string_view name) const {
-    return home_.root() / "snapshots" / std::string(name);
-  }
+  fs::path dir(std::string_view name) const;
   fs::path rdb(std::string_view name, std::string_view node) const {
     return dir(name) / (std::string(node) + ".rdb");
   }
-  // A private directory to build a snapshot in (removed by publish/discard).
-  Result<fs::path> begin(std::string_view name) const;
-  // Writes snapshot.toml into `work` and moves it into place;
+  // A private directory to build a snapshot in (removed by publish/discard);
+  // SnapshotAlreadyExistsFault when the name is taken. Also removes what
+  // killed processes left behind (their private directories).
+  [[nodiscard]] Result<fs::path> begin(std::string_view name) const;
+  // Writes snapshot.toml into `work` and moves it into place, durably;
   // SnapshotAlreadyExistsFault if the name was taken meanwhile.
-  Status publish(const fs::path& work, const SnapshotRecord& snapshot) const;
+  [[nodiscard]] Status publish(const fs::path& work, const SnapshotRecord& snapshot) const;
   void discard(const fs::path& work) const;
 
-  Result<SnapshotRecord> get(std::string_view name) const;  // SnapshotNotFoundFault
-  std::vector<std::string> list_names() const;              // sorted
-  Status remove(std::string_view name) const;
+  [[nodiscard]] Result<SnapshotRecord> get(std::string_view name) const;  // SnapshotNotFoundFault
+  std::vector<std::string> list_names() const;                            // sorted
+  // Removes the snapshot, even one whose record cannot be read.
+  [[nodiscard]] Status remove(std::string_view name) const;
 
  private:
   StateHome home_;
+  RecordStore<SnapshotRecord> store_;
 };
 
 }  // namespace cachectl::core

@@ -13,6 +13,9 @@ namespace cachectl::core {
 
 namespace fs = std::filesystem;
 
+// home.toml's address_prefix ("127.N"); RegistryFileInvalid naming `origin`.
+Result<std::string> address_prefix_from_toml(std::string_view text, std::string_view origin);
+
 class StateHome {
  public:
   // Picks the directory by the rules above (nothing is created).
@@ -20,7 +23,7 @@ class StateHome {
   explicit StateHome(fs::path root) : root_(std::move(root)) {}
 
   // Creates the directories and the home's settings on first use.
-  Status prepare() const;
+  [[nodiscard]] Status prepare() const;
 
   const fs::path& root() const { return root_; }
   fs::path clusters_dir() const { return root_ / "clusters"; }
@@ -29,6 +32,10 @@ class StateHome {
   fs::path addresses_dir() const { return root_ / "addresses"; }
   fs::path events_file() const { return root_ / "events.toml"; }
   fs::path settings_file() const { return root_ / "home.toml"; }
+  // Space kept in reserve: a record write that finds the disk full frees it
+  // and tries again, so that delete-cache-cluster (which marks the record
+  // before it frees anything) works on a full disk.
+  fs::path reserve_file() const { return root_ / ".reserve"; }
   fs::path node_dir(std::string_view cluster, std::string_view node) const;
   // Kept short: a Unix socket path must fit in 108 bytes.
   fs::path admin_socket(std::string_view address) const;

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: cachectl-fetch URL DEST\n");
     return 2;
   }
+  ::umask(077);  // the download is the owner's only
   std::string url = argv[1], dest = argv[2];
   std::string part = dest + ".part." + std::to_string(::getpid());
   if (part.size() >= sizeof g_part) return fail("the destination path is too long");
@@ -100,7 +102,9 @@ int main(int argc, char** argv) {
 
   Transfer t;
   t.url = url;
-  t.fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Exclusive and never through a link: a name already there (a link
+  // planted by someone else included) is refused, not written through.
+  t.fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (t.fd < 0) {
     g_part[0] = '\0';  // not ours to remove
     return fail("cannot create " + part + ": " + std::strerror(errno));
@@ -143,8 +147,15 @@ int main(int argc, char** argv) {
   if (result == CURLE_WRITE_ERROR && t.write_errno != 0)
     return fail("cannot write " + part + ": " + std::strerror(t.write_errno));
   if (result != CURLE_OK) return fail(error[0] ? error : curl_easy_strerror(result));
+  // On disk before it is published, and published durably.
+  if (::fsync(t.fd) != 0) return fail("cannot write " + part + ": " + std::strerror(errno));
   if (::close(t.fd) != 0) return fail("cannot write " + part + ": " + std::strerror(errno));
   if (::rename(part.c_str(), dest.c_str()) != 0)
     return fail("cannot rename " + part + " to " + dest + ": " + std::strerror(errno));
+  std::string dir = dest.find('/') == std::string::npos ? "." : dest.substr(0, dest.rfind('/') + 1);
+  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0 || ::fsync(dir_fd) != 0)
+    return fail("cannot sync " + dir + ": " + std::strerror(errno));
+  ::close(dir_fd);
   return 0;
 }

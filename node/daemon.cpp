@@ -105,11 +105,20 @@ int run_daemon(const DaemonOptions& o) {
   RealEngineHost host({ctx.engine, node->address, node->port, record->auth_token}, dir, client,
                       ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
   ModifyRestart* modify_ptr = nullptr;
-  // The cluster's parameter group's values, read at every engine start (a
-  // default group, or one that cannot be read, gives the family's defaults).
-  auto group_values = [&](const core::CacheClusterRecord& r) {
+  // The cluster's parameter group's values, read at every engine start. A
+  // group that cannot be read never means the family's defaults: the engine
+  // is not started (the supervisor retries) and an event names the file.
+  std::string group_error;
+  auto group_values = [&](const core::CacheClusterRecord& r) -> std::optional<GroupValues> {
     auto group = core::ParameterGroupStore(home).get(r.parameter_group);
-    return group ? group->values : GroupValues{};
+    if (!group) {
+      if (group.error().message != group_error)
+        record_event("Cannot start cache node " + node->id + ": " + group.error().message);
+      group_error = group.error().message;
+      return std::nullopt;
+    }
+    group_error.clear();
+    return group->values;
   };
   SupervisorConfig config{node->id, dir, [&]() {
                             // Re-read the record so that a (re)start applies what changed.
@@ -123,7 +132,11 @@ int run_daemon(const DaemonOptions& o) {
                             if (!n) n = use.find_node(o.node);
                             if (modify_ptr)
                               modify_ptr->started_with(use.node_type, use.engine_version);
-                            return engine_launch(use, *n, dir, group_values(use), ctx.command_key);
+                            auto values = group_values(use);
+                            // A program that cannot exist: the start fails, nothing runs.
+                            if (!values)
+                              return EngineLaunch{{"(unreadable parameter group)"}, {}, {}};
+                            return engine_launch(use, *n, dir, *values, ctx.command_key);
                           }};
   Supervisor supervisor(config, host, record_event);
   SnapshotJob snapshot(ctx, client);

@@ -1,6 +1,7 @@
 // cachectl-node --state-dir DIR --cluster ID --node 0001 [--ready-fd N]
 // Started by cachectl (detached); not meant to be run by hand, though it
 // can be, in the foreground, for debugging.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,9 @@
 #include "node/daemon.h"
 
 int main(int argc, char** argv) {
+  // The node's files (redis.conf with the auth token, the engine's RDB and
+  // logs, which the engine inherits this from) are the owner's only.
+  ::umask(077);
   CLI::App app{"cachectl-node: runs and supervises one cache node's engine"};
   cachectl::node::DaemonOptions o;
   app.add_option("--state-dir", o.state_dir, "the state home")->required();

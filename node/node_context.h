@@ -3,6 +3,7 @@
 // reaches the engine's restricted commands (core/restricted_commands.h).
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -32,7 +33,9 @@ struct NodeContext {
   std::string command_key;    // the secret of the renamed commands
 
   void record_event(const std::string& message) const {
-    (void)events.append({options.cluster, "cache-cluster", message, clock->now()});
+    // An event that cannot be recorded goes to node.log (our stderr) instead.
+    if (auto err = events.append({options.cluster, "cache-cluster", message, clock->now()}))
+      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
   }
   // The engine's name for a restricted command the daemon uses.
   std::string command(std::string_view name) const {

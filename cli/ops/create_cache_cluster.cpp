@@ -7,6 +7,8 @@
 #include "cli/engine_versions.h"
 #include "cli/node_launcher.h"
 #include "cli/ops/recovery.h"
+#include "cli/ops/cluster_teardown.h"
+#include "cli/ops/request_fields.h"
 #include "cli/seed_download.h"
 #include "core/cluster_view.h"
 #include "core/create_cluster.h"
@@ -17,8 +19,15 @@
 namespace cachectl::cli {
 
 core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::json& request) {
+  auto installed = installed_engines(ctx.home());
+  if (!installed) return installed.error();
+  if (auto name = opt_string(request, "SnapshotName")) {
+    // A snapshot whose record is broken is reported (its file named), not "not found".
+    auto snapshot = core::SnapshotStore(ctx.home()).get(*name);
+    if (!snapshot && snapshot.error().code == core::kRegistryFileInvalid) return snapshot.error();
+  }
   core::ServiceContext service{
-      installed_engines(ctx.home()), ctx.clock.now(), ctx.region,
+      *installed, ctx.clock.now(), ctx.region,
       [&](const std::string& name) { return core::SnapshotStore(ctx.home()).get(name).ok(); },
       [&](const std::string& name) -> core::Result<std::string> {
         auto group = core::ParameterGroupStore(ctx.home()).get(name);

@@ -42,7 +42,9 @@ core::Result<nlohmann::json> describe_events(Context& ctx, const nlohmann::json&
   }
   if (filter.end < filter.start) return core::invalid_value("EndTime is before StartTime.");
 
-  std::vector<core::Event> events = ctx.events.read(filter);
+  auto read = ctx.events.read(filter);
+  if (!read) return read.error();
+  const std::vector<core::Event>& events = *read;
   std::size_t offset = 0;
   if (auto marker = opt_string(request, "Marker")) {
     try {

@@ -20,7 +20,9 @@ core::Result<nlohmann::json> describe_cache_engine_versions(Context& ctx,
   bool default_only = opt_bool(request, "DefaultOnly", false);
   std::string marker = opt_string(request, "Marker").value_or("");
 
-  auto installed = installed_engines(ctx.home());
+  auto found = installed_engines(ctx.home());
+  if (!found) return found.error();
+  auto& installed = *found;
   std::sort(installed.begin(), installed.end(), [](const auto& a, const auto& b) {
     return a.engine != b.engine ? a.engine < b.engine
                                 : core::compare_versions(a.version, b.version) < 0;

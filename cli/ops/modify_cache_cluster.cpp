@@ -55,7 +55,9 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
       return core::invalid_combination("AZMode is only supported for Memcached clusters.");
   }
   // Everything is checked before anything changes.
-  core::ModifyContext checks{installed_engines(ctx.home()), [&]() -> std::optional<std::int64_t> {
+  auto installed = installed_engines(ctx.home());
+  if (!installed) return installed.error();
+  core::ModifyContext checks{*installed, [&]() -> std::optional<std::int64_t> {
                                const auto& n = record.nodes.front();
                                auto reply = ctx.admin().call(ctx.home().admin_socket(n.address),
                                                              core::admin::Route::kMemory);

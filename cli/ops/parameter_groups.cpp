@@ -143,7 +143,9 @@ core::Result<json> describe_cache_parameter_groups(Context& ctx, const json& req
     auto limit = max_records(request);
     if (!limit) return limit.error();
     std::vector<std::string> names = store.list_user_names();
-    for (const auto& e : installed_engines(ctx.home())) {
+    auto installed = installed_engines(ctx.home());
+    if (!installed) return installed.error();
+    for (const auto& e : *installed) {
       std::string family = core::parameter_group_family(e.engine, e.version);
       if (core::family_parameters(family)) names.push_back(core::default_group_name(family));
     }

@@ -7,6 +7,7 @@
 #include "cli/node_status.h"
 #include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
+#include "core/parameter_groups.h"
 
 namespace cachectl::cli {
 
@@ -18,6 +19,10 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   if (!op) return op.error();
   id = op->record.id;
   std::optional<core::CacheClusterRecord> record = op->record;
+  // The engines restart with the cluster's parameter group: one that cannot
+  // be read stops the reboot here (its file named), before any node is touched.
+  if (auto group = core::ParameterGroupStore(ctx.home()).get(record->parameter_group); !group)
+    return group.error();
   core::NodeStatuses statuses = live_node_statuses(ctx, *record);
   std::string status = core::cluster_status(*record, statuses);
   if (status != "available" && status != "failed") {

@@ -52,29 +52,25 @@ core::Result<nlohmann::json> export_snapshot(const core::SnapshotStore& store,
   };
   for (const auto& [from, to] : files) {
     // A copy, not a link: the export is the user's to change or move away.
-    core::fs::path part = to.string() + ".part." + std::to_string(::getpid());
-    core::fs::copy_file(from, part, core::fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      std::string why = ec.message();
-      core::fs::remove(part, ec);
-      undo();
-      return core::invalid_value("Cannot write to the target bucket " + dir.string() + ": " + why);
-    }
-    // link(2) publishes the complete file and fails if the name was taken.
-    if (::link(part.c_str(), to.c_str()) != 0) {
-      int e = errno;
-      core::fs::remove(part, ec);
-      undo();
-      if (e == EEXIST) {
+    // Written to a temporary created exclusively (never through a link
+    // planted in the directory), published with link(2), which never
+    // replaces anything.
+    switch (core::copy_file_exclusive(from, to)) {
+      case core::CreateResult::kCreated:
+        written.push_back(to);
+        continue;
+      case core::CreateResult::kExists:
+        undo();
         return core::ApiError{
             "SnapshotAlreadyExistsFault",
             "The target snapshot " + target + " already exists in " + dir.string() + "."};
+      case core::CreateResult::kFailed: {
+        std::string why = std::strerror(errno);
+        undo();
+        return core::invalid_value("Cannot write to the target bucket " + dir.string() + ": " +
+                                   why);
       }
-      return core::invalid_value("Cannot write to the target bucket " + dir.string() + ": " +
-                                 std::strerror(e));
     }
-    core::fs::remove(part, ec);
-    written.push_back(to);
   }
   // As ElastiCache: the answer describes the source snapshot.
   return nlohmann::json{{"Snapshot", core::snapshot_json(source, "available", region)}};
@@ -92,9 +88,11 @@ core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::js
   auto cluster = opt_string(request, "CacheClusterId");
   auto name = opt_string(request, "SnapshotName");
   core::SnapshotStore store(ctx.home());
-  std::vector<std::string> names = name ? std::vector<std::string>{*name} : store.list_names();
-  if (name && !store.get(*name).ok()) {
-    return core::ApiError{"SnapshotNotFoundFault", "Snapshot " + *name + " not found."};
+  std::vector<std::string> names = store.list_names();
+  if (name) {
+    auto one = store.get(*name);
+    if (!one) return one.error();  // not found, or its file named (253)
+    names = {one->name};
   }
   std::string marker = opt_string(request, "Marker").value_or("");
   nlohmann::json list = nlohmann::json::array();
@@ -128,8 +126,14 @@ core::Result<nlohmann::json> delete_snapshot(Context& ctx, const nlohmann::json&
   std::string name = opt_string(request, "SnapshotName").value_or("");
   core::SnapshotStore store(ctx.home());
   auto s = store.get(name);
-  if (!s) return s.error();
+  if (!s && s.error().code != core::kRegistryFileInvalid) return s.error();
+  // A snapshot whose record is broken can still be deleted: the answer then
+  // says only what is known.
   if (auto err = store.remove(name)) return *err;
+  if (!s) {
+    return nlohmann::json{
+        {"Snapshot", {{"SnapshotName", core::ascii_lower(name)}, {"SnapshotStatus", "deleting"}}}};
+  }
   return nlohmann::json{{"Snapshot", core::snapshot_json(*s, "deleting", ctx.region)}};
 }
 

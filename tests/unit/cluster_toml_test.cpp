@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/cluster.h"
+#include "core/toml_fields.h"
 
 namespace cachectl::core {
 namespace {
@@ -355,6 +356,25 @@ TEST(ClusterTomlInvalid, EveryByteFlipNeverCrashes) {
       EXPECT_EQ(r.error().code, kRegistryFileInvalid) << i;
     }
   }
+}
+
+}  // namespace
+}  // namespace cachectl::core
+
+namespace cachectl::core {
+namespace {
+
+// Found by fuzz_toml_records: toml++ assumes a digit after a date-time's 'T'.
+TEST(StateFileToml, ADateTimeWithoutATimeAfterItsTIsRefusedNamingTheLine) {
+  for (std::string text :
+       {"a = 1\nt = 2026-11-29T!9:25:28Z\n", "t = 2026-11-29T", "t = 2026-11-29tx"}) {
+    auto parsed = parse_state_file(text, "f.toml");
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.error().code, kRegistryFileInvalid);
+    EXPECT_NE(parsed.error().message.find("f.toml: line"), std::string::npos)
+        << parsed.error().message;
+  }
+  EXPECT_TRUE(parse_state_file("t = 2026-11-29T19:25:28Z\nd = 2026-11-29\n", "f.toml").ok());
 }
 
 }  // namespace

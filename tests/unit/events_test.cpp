@@ -48,7 +48,19 @@ class EventLogTest : public ::testing::Test {
     out << bytes;
   }
   std::vector<Event> Read(const EventFilter& f = Everything()) const {
-    return EventLog(file_).read(f);
+    auto events = EventLog(file_).read(f);
+    EXPECT_TRUE(events.ok()) << events.error().message;
+    return events ? *events : std::vector<Event>{};
+  }
+  // The error of reading a broken file (which must name it).
+  std::string ReadError() const {
+    auto events = EventLog(file_).read(Everything());
+    EXPECT_FALSE(events.ok());
+    if (events) return "";
+    EXPECT_EQ(events.error().code, kRegistryFileInvalid);
+    EXPECT_NE(events.error().message.find(file_.string()), std::string::npos)
+        << events.error().message;
+    return events.error().message;
   }
 
   fs::path dir_;
@@ -133,24 +145,46 @@ TEST_F(EventLogTest, FilterByTimeRangeIncludesBothEnds) {
   EXPECT_TRUE(Read(f).empty());
 }
 
-TEST_F(EventLogTest, GarbageBlockIsSkippedAndTheOthersRead) {
+// A broken block is never skipped: reading says which file and where, so
+// that nothing is dropped silently.
+TEST_F(EventLogTest, GarbageBlockIsAnErrorNamingTheFileAndLine) {
   Append({"alpha", "cache-cluster", "before", kBase});
-  AppendRaw("[[events]]\nthis is = not [ toml\n\n");
-  AppendRaw(
-      "[[events]]\nsource_identifier = 'x'\nsource_type = 'cache-cluster'\n"
-      "message = 'no date'\n\n");
+  AppendRaw("\n[[events]]\nthis is = not [ toml\n");
   Append({"alpha", "cache-cluster", "after", kBase + seconds{1}});
-  EXPECT_EQ(Messages(Read()), (std::vector<std::string>{"before", "after"}));
+  EXPECT_NE(ReadError().find("at line 8"), std::string::npos);
 }
 
-TEST_F(EventLogTest, TornBlockDoesNotHideTheEventsAfterIt) {
-  // A writer that died (or hit a full disk) mid-block leaves a block cut
-  // anywhere, without its final newline; later appends follow it directly.
+TEST_F(EventLogTest, BlockMissingAFieldIsAnError) {
   Append({"alpha", "cache-cluster", "before", kBase});
-  AppendRaw("[[events]]\ndate = 2026-11-25T06:00:00Z\nmessage = 'cut her");
+  AppendRaw(
+      "\n[[events]]\nsource_identifier = 'x'\nsource_type = 'cache-cluster'\n"
+      "message = 'no date'\n");
+  EXPECT_NE(ReadError().find("date"), std::string::npos);
+}
+
+TEST_F(EventLogTest, TornBlockIsAnError) {
+  Append({"alpha", "cache-cluster", "before", kBase});
+  AppendRaw("\n[[events]]\ndate = 2026-11-25T06:00:00Z\nmessage = 'cut her");
   Append({"alpha", "cache-cluster", "after-1", kBase + seconds{1}});
-  Append({"alpha", "cache-cluster", "after-2", kBase + seconds{2}});
-  EXPECT_EQ(Messages(Read()), (std::vector<std::string>{"before", "after-1", "after-2"}));
+  ReadError();
+}
+
+TEST_F(EventLogTest, GarbageBeforeTheFirstBlockIsAnError) {
+  AppendRaw("garbage\n");
+  Append({"alpha", "cache-cluster", "after", kBase});
+  ReadError();
+}
+
+TEST_F(EventLogTest, EmptyFileHasNoEvents) {
+  AppendRaw("");
+  EXPECT_TRUE(Read().empty());
+}
+
+TEST_F(EventLogTest, UnwritableFileIsAnErrorNamingIt) {
+  fs::create_directory(file_);  // a directory where the file should be
+  Status s = EventLog(file_).append({"alpha", "cache-cluster", "lost", kBase});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_NE(s->message.find(file_.string()), std::string::npos) << s->message;
 }
 
 TEST_F(EventLogTest, ConcurrentAppendsFromManyProcessesAreAllKept) {

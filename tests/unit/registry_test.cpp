@@ -354,7 +354,8 @@ TEST_F(RegistryTest, ConcurrentCreatesFromManyProcessesAllLandWithDistinctAddres
     }
     // A Memcached cluster's configuration endpoint has an address of its own.
     if (r->has_config_endpoint()) {
-      EXPECT_TRUE(addresses.insert(r->config_address).second) << r->config_address << " given twice";
+      EXPECT_TRUE(addresses.insert(r->config_address).second)
+          << r->config_address << " given twice";
     }
   }
   EXPECT_EQ(node_addresses, 4u * kProcesses);
@@ -413,7 +414,7 @@ TEST_F(RegistryTest, WritersKilledAtAnyInstantNeverLeaveABrokenFile) {
     if (pid == 0) {
       Registry reg{StateHome(root_)};
       for (unsigned n = 0;; ++n) {
-        reg.update("victim", [n](CacheClusterRecord& r) -> Status {
+        auto err = reg.update("victim", [n](CacheClusterRecord& r) -> Status {
           r.snapshot_retention_limit = static_cast<int>(n % 36);
           // Vary the size so that a torn write would show.
           r.tags.clear();
@@ -421,6 +422,7 @@ TEST_F(RegistryTest, WritersKilledAtAnyInstantNeverLeaveABrokenFile) {
             r.tags.push_back({"key-" + std::to_string(t), std::string(100, 'v')});
           return std::nullopt;
         });
+        if (err) ::_exit(1);  // the parent expects to kill it
       }
     }
     ::usleep(static_cast<useconds_t>(pause_us(rng)));
