@@ -279,7 +279,7 @@ TEST_F(StateFiles, ABrokenParameterGroupNeverRestartsTheEngineOnDefaults) {
                           "--cache-node-ids-to-reboot", "0001"});
   EXPECT_EQ(r.exit_code, 253) << r.err;
   EXPECT_NE(r.err.find(file.string()), std::string::npos) << r.err;
-  EXPECT_EQ(redis_cli(address, port, {"config", "get", "maxmemory-policy"}).out,
+  EXPECT_EQ(redis_admin_cli(address, port, {"config", "get", "maxmemory-policy"}).out,
             "maxmemory-policy\nallkeys-lru\n");
   // The engine dies by itself: its daemon does not bring it back on defaults,
   // and says why in an event naming the file.
