@@ -13,12 +13,12 @@
 #include "cli/cli_config.h"
 #include "cli/context.h"
 #include "cli/paging.h"
-#include "cli/toml_input.h"
 #include "core/engines.h"
 #include "core/files.h"
 #include "core/identifiers.h"
 #include "core/node_types.h"
 #include "core/state_home.h"
+#include "core/toml_input.h"
 
 namespace cachectl::cli {
 namespace {
@@ -183,7 +183,7 @@ std::vector<core::InstalledEngine> cached_engines(const Line& line) {
   if (!home) return out;
   // No cache yet, or a broken one: nothing to offer.
   auto text = core::read_file(home->root() / "engines.toml");
-  auto t = text ? parse_toml_bounded(*text) : std::nullopt;
+  auto t = text ? core::parse_toml_bounded(*text) : std::nullopt;
   if (!t) return out;
   if (const toml::array* engines = (*t)["engines"].as_array()) {
     for (const auto& e : *engines) {

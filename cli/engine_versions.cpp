@@ -10,7 +10,6 @@
 #include <regex>
 #include <sstream>
 
-#include "cli/toml_input.h"
 #include "core/files.h"
 #include "core/toml_fields.h"
 #include "os/spawn.h"
@@ -51,8 +50,6 @@ const Probe kProbes[] = {
 
 core::Result<EnginesCache> engines_cache_from_toml(std::string_view text, std::string_view origin) {
   std::string where(origin);
-  if (!toml_nesting_within(text))
-    return core::ApiError{core::kRegistryFileInvalid, where + ": nested too deeply"};
   auto parsed = core::parse_state_file(text, origin);
   if (!parsed) return parsed.error();
   core::TomlFields f(*parsed, where);

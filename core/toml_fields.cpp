@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/toml_input.h"
+
 namespace cachectl::core {
 
 toml::date_time to_toml_time(TimePoint t) {
@@ -159,6 +161,11 @@ std::size_t bad_date_time(std::string_view text) {
 }  // namespace
 
 Result<toml::table> parse_state_file(std::string_view text, std::string_view origin) {
+  // toml++ recurses per key level: a file edited to nest deeply would
+  // overflow the stack of every command that reads it.
+  if (!toml_nesting_within(text))
+    return ApiError{kRegistryFileInvalid, std::string(origin) + ": nested too deeply (more than " +
+                                              std::to_string(kMaxTomlNesting) + " levels)"};
   if (std::size_t at = bad_date_time(text); at != std::string_view::npos) {
     long line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
     return ApiError{kRegistryFileInvalid, std::string(origin) + ": line " + std::to_string(line) +

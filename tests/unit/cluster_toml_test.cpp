@@ -377,5 +377,20 @@ TEST(StateFileToml, ADateTimeWithoutATimeAfterItsTIsRefusedNamingTheLine) {
   EXPECT_TRUE(parse_state_file("t = 2026-11-29T19:25:28Z\nd = 2026-11-29\n", "f.toml").ok());
 }
 
+// A state file edited to nest 200,000 key levels deep crashed every command
+// that read it (toml++ recurses per level); now it is an error naming it.
+TEST(StateFileToml, DeepNestingIsRefusedNamingTheFileNotACrash) {
+  std::string key = "a";
+  for (int i = 0; i < 200000; ++i) key += ".a";
+  for (std::string text : {key + " = 1\n", "[" + key + "]\n"}) {
+    auto parsed = parse_state_file(text, "f.toml");
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, kRegistryFileInvalid);
+    EXPECT_NE(parsed.error().message.find("f.toml: nested too deeply"), std::string::npos)
+        << parsed.error().message;
+  }
+  EXPECT_TRUE(parse_state_file("[a.b.c]\nd = 1\n", "f.toml").ok());
+}
+
 }  // namespace
 }  // namespace cachectl::core

@@ -1,11 +1,11 @@
-// cli/toml_input.h: TOML reaches toml++ only with its nesting bounded.
-#include "cli/toml_input.h"
+// core/toml_input.h: TOML reaches toml++ only with its nesting bounded.
+#include "core/toml_input.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace cachectl::cli {
+namespace cachectl::core {
 namespace {
 
 std::string DottedKey(int levels) {
@@ -41,4 +41,4 @@ TEST(TomlInput, BrokenTomlIsNulloptNotAnException) {
 }
 
 }  // namespace
-}  // namespace cachectl::cli
+}  // namespace cachectl::core

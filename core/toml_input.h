@@ -1,5 +1,5 @@
-// TOML read by the command line (the engines cache, STATE/engines.toml) is
-// handed to toml++ only when its nesting is bounded: toml++ 3.3 recurses per
+// TOML of the state home (every state file, through parse_state_file, and the
+// engines cache) is handed to toml++ only when its nesting is bounded: toml++ 3.3 recurses per
 // level of a dotted key or table header (a.a.a... = 1, [a.a.a...]) and
 // overflows the stack near 200,000 levels; its own limit (256) covers only
 // inline arrays and tables.
@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace cachectl::cli {
+namespace cachectl::core {
 
 inline constexpr std::size_t kMaxTomlNesting = 256;
 
@@ -21,4 +21,4 @@ bool toml_nesting_within(std::string_view text, std::size_t limit = kMaxTomlNest
 // The table, or nullopt for text that is not TOML or nests too deeply. Never throws.
 std::optional<toml::table> parse_toml_bounded(std::string_view text);
 
-}  // namespace cachectl::cli
+}  // namespace cachectl::core

@@ -1,6 +1,6 @@
-#include "cli/toml_input.h"
+#include "core/toml_input.h"
 
-namespace cachectl::cli {
+namespace cachectl::core {
 
 bool toml_nesting_within(std::string_view s, std::size_t limit) {
   std::size_t depth = 0, dots = 0;
@@ -45,4 +45,4 @@ std::optional<toml::table> parse_toml_bounded(std::string_view text) {
   }
 }
 
-}  // namespace cachectl::cli
+}  // namespace cachectl::core
