@@ -89,7 +89,17 @@ TimePoint TomlFields::time(std::string_view key) {
                    : "missing (expected a date-time)");
     return {};
   }
-  return from_toml_time(*node.value<toml::date_time>());
+  auto t = *node.value<toml::date_time>();
+  // TimePoint counts nanoseconds in 64 bits (years 1678-2261): a year outside
+  // that, hand-written, would overflow; a record never holds one.
+  if (t.date.year < 1900 || t.date.year > 2200 || t.date.month < 1 || t.date.month > 12 ||
+      t.date.day < 1 || t.date.day > 31 || t.time.hour > 23 || t.time.minute > 59 ||
+      t.time.second > 60 || t.time.nanosecond > 999999999 ||
+      (t.offset && (t.offset->minutes < -24 * 60 || t.offset->minutes > 24 * 60))) {
+    fail(key, "a date-time out of range (years 1900 to 2200)");
+    return {};
+  }
+  return from_toml_time(t);
 }
 
 std::vector<std::string> TomlFields::strings(std::string_view key) {

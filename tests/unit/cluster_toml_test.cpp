@@ -392,5 +392,21 @@ TEST(StateFileToml, DeepNestingIsRefusedNamingTheFileNotACrash) {
   EXPECT_TRUE(parse_state_file("[a.b.c]\nd = 1\n", "f.toml").ok());
 }
 
+// Found by fuzz_toml_records: a year past 2261 overflowed the nanosecond clock.
+TEST(StateFileToml, ADateTimeOutOfTheClocksRangeIsAnErrorNotOverflow) {
+  for (std::string when : {"9999-01-01T00:00:00Z", "1066-10-14T09:00:00Z"}) {
+    auto parsed = parse_state_file("t = " + when + "\n", "f.toml");
+    ASSERT_TRUE(parsed.ok()) << when;
+    TomlFields f(*parsed, "f.toml");
+    (void)f.time("t");
+    EXPECT_NE(f.error().find("out of range"), std::string::npos) << when << ": " << f.error();
+  }
+  auto parsed = parse_state_file("t = 2026-11-29T19:25:28Z\n", "f.toml");
+  ASSERT_TRUE(parsed.ok());
+  TomlFields f(*parsed, "f.toml");
+  (void)f.time("t");
+  EXPECT_EQ(f.error(), "");
+}
+
 }  // namespace
 }  // namespace cachectl::core
