@@ -173,9 +173,17 @@ std::size_t bad_date_time(std::string_view text) {
 Result<toml::table> parse_state_file(std::string_view text, std::string_view origin) {
   // toml++ recurses per key level: a file edited to nest deeply would
   // overflow the stack of every command that reads it.
-  if (!toml_nesting_within(text))
-    return ApiError{kRegistryFileInvalid, std::string(origin) + ": nested too deeply (more than " +
-                                              std::to_string(kMaxTomlNesting) + " levels)"};
+  switch (scan_toml(text)) {
+    case TomlScan::kOk:
+      break;
+    case TomlScan::kTooDeep:
+      return ApiError{kRegistryFileInvalid, std::string(origin) +
+                                                ": nested too deeply (more than " +
+                                                std::to_string(kMaxTomlNesting) + " levels)"};
+    case TomlScan::kNonAsciiOutsideStrings:
+      return ApiError{kRegistryFileInvalid,
+                      std::string(origin) + ": a non-ASCII character outside a string"};
+  }
   if (std::size_t at = bad_date_time(text); at != std::string_view::npos) {
     long line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
     return ApiError{kRegistryFileInvalid, std::string(origin) + ": line " + std::to_string(line) +

@@ -2,7 +2,7 @@
 
 namespace cachectl::core {
 
-bool toml_nesting_within(std::string_view s, std::size_t limit) {
+TomlScan scan_toml(std::string_view s, std::size_t limit) {
   std::size_t depth = 0, dots = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -30,10 +30,16 @@ bool toml_nesting_within(std::string_view s, std::size_t limit) {
       ++depth;
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return TomlScan::kNonAsciiOutsideStrings;
     }
-    if (dots + depth > limit) return false;
+    if (dots + depth > limit) return TomlScan::kTooDeep;
   }
-  return true;
+  return TomlScan::kOk;
+}
+
+bool toml_nesting_within(std::string_view s, std::size_t limit) {
+  return scan_toml(s, limit) == TomlScan::kOk;
 }
 
 std::optional<toml::table> parse_toml_bounded(std::string_view text) {

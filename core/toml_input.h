@@ -14,6 +14,12 @@ namespace cachectl::core {
 
 inline constexpr std::size_t kMaxTomlNesting = 256;
 
+// toml++ 3.3 also reaches an "unreachable" point (undefined behaviour) when
+// it asks whether some non-ASCII characters outside a string are white
+// space (found by fuzz_toml_records): such text is refused first.
+enum class TomlScan { kOk, kTooDeep, kNonAsciiOutsideStrings };
+TomlScan scan_toml(std::string_view text, std::size_t limit = kMaxTomlNesting);
+
 // False when a key path plus the open [ ] and { } around it go deeper than
 // `limit` anywhere outside strings and comments (a cheap, conservative scan).
 bool toml_nesting_within(std::string_view text, std::size_t limit = kMaxTomlNesting);

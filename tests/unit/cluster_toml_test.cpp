@@ -408,5 +408,17 @@ TEST(StateFileToml, ADateTimeOutOfTheClocksRangeIsAnErrorNotOverflow) {
   EXPECT_EQ(f.error(), "");
 }
 
+// Found by fuzz_toml_records: toml++ reaches an unreachable point on some
+// non-ASCII characters outside strings; they are refused before it parses.
+TEST(StateFileToml, NonAsciiOutsideStringsIsRefusedNonAsciiInsideIsKept) {
+  auto bad = parse_state_file("t = 2026-11-29T1\xc7\xbb" "25:28Z\n", "f.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("f.toml: a non-ASCII character outside a string"),
+            std::string::npos)
+      << bad.error().message;
+  auto good = parse_state_file("d = \"caf\xc3\xa9\" # \xc3\xa9\n", "f.toml");
+  ASSERT_TRUE(good.ok()) << good.error().message;
+}
+
 }  // namespace
 }  // namespace cachectl::core
