@@ -3,6 +3,8 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
+
 namespace cachectl::core::admin {
 namespace {
 
@@ -25,34 +27,12 @@ ApiError bad(std::string message) { return {kBadAdminRequest, std::move(message)
 // written with replacement characters.
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-bool too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > kMaxDepth) return true;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 // The body as a JSON object, or why not. `allowed` lists its members; any
 // other is an error (a typo must not be silently ignored).
 Result<json> parse_object(std::string_view body, std::initializer_list<std::string_view> allowed,
                           std::string_view expected) {
   auto usage = [&](const std::string& why) { return bad(why + "; send " + std::string(expected)); };
-  if (too_deep(body)) return usage("the body is nested too deeply");
+  if (json_nesting_depth(body) > kMaxDepth) return usage("the body is nested too deeply");
   json j = json::parse(body.begin(), body.end(), nullptr, false);
   if (j.is_discarded()) return usage("the body is not JSON");
   if (!j.is_object()) return usage("the body is not a JSON object");
@@ -67,7 +47,7 @@ Result<json> parse_object(std::string_view body, std::initializer_list<std::stri
 // Lenient reading of a response: required members with their types, extra
 // members ignored (a newer daemon may say more).
 Result<json> parse_response(std::string_view body) {
-  if (too_deep(body)) return bad("the daemon's answer is nested too deeply");
+  if (json_nesting_depth(body) > kMaxDepth) return bad("the daemon's answer is nested too deeply");
   json j = json::parse(body.begin(), body.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("the daemon's answer is not a JSON object");
   return j;

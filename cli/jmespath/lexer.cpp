@@ -5,6 +5,7 @@
 
 #include "cli/jmespath/jmespath.h"
 #include "cli/jmespath/value.h"
+#include "core/json_depth.h"
 
 namespace cachectl::jmespath::detail {
 namespace {
@@ -22,29 +23,6 @@ bool is_identifier_char(char c) { return is_identifier_start(c) || (c >= '0' && 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-int json_nesting_depth(std::string_view text) {
-  int depth = 0;
-  int max_depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return max_depth;
-}
 
 class Lexer {
  public:
@@ -229,7 +207,7 @@ class Lexer {
     std::size_t start = pos_;
     std::string body = until('`');
     replace_all(body, "\\`", "`");
-    if (json_nesting_depth(body) > kMaxLiteralDepth) {
+    if (core::json_nesting_depth(body) > kMaxLiteralDepth) {
       throw_syntax_error(start, "literal nested too deeply");
     }
     Json parsed = Json::parse(body, nullptr, false);
