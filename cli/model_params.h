@@ -26,9 +26,6 @@ struct IntText {
 };
 IntText parse_int_text(std::string_view text);
 
-// Strict UTF-8: no overlong forms, surrogates or values past U+10FFFF.
-bool is_valid_utf8(std::string_view text);
-
 // The range of a model number type: integer is 32-bit, long 64-bit.
 struct IntRange {
   long long min, max;

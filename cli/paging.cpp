@@ -8,6 +8,7 @@
 #include "cli/jmespath/jmespath.h"
 #include "cli/json_input.h"
 #include "cli/model_params.h"
+#include "cli/unicode_text.h"
 
 namespace cachectl::cli {
 namespace {

@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "cli/unicode_text.h"
+
 namespace cachectl::cli::shorthand {
 namespace {
 
@@ -16,31 +18,14 @@ std::u32string decode(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80           ? 1
-                      : (b >> 5) == 0x6  ? 2
-                      : (b >> 4) == 0xE  ? 3
-                      : (b >> 3) == 0x1E ? 4
-                                         : 0;
-    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) {
-      auto c = static_cast<unsigned char>(s[i + k]);
-      ok = (c & 0xC0) == 0x80;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if (ok) {
-      static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-      ok = cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    }
-    if (!ok) {
-      out.push_back(0xDC00 + b);
+    Utf8Step step = decode_utf8_at(s, i);
+    if (step.length == 0) {
+      out.push_back(0xDC00 + static_cast<unsigned char>(s[i]));
       ++i;
       continue;
     }
-    out.push_back(cp);
-    i += len;
+    out.push_back(step.code_point);
+    i += step.length;
   }
   return out;
 }
@@ -51,20 +36,8 @@ std::string encode(std::u32string_view s) {
   for (char32_t c : s) {
     if (c >= 0xDC80 && c <= 0xDCFF) {
       out.push_back(static_cast<char>(c - 0xDC00));
-    } else if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
     } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+      append_utf8(out, c);
     }
   }
   return out;

@@ -7,6 +7,19 @@
 
 namespace cachectl::cli {
 
+// The code point that starts at byte `at` and how many bytes it takes; a
+// length of 0 when the bytes there are not UTF-8 (cut short, overlong, a
+// surrogate or past U+10FFFF). Every decoder here is built on it.
+struct Utf8Step {
+  char32_t code_point = 0;
+  std::size_t length = 0;
+};
+Utf8Step decode_utf8_at(std::string_view text, std::size_t at);
+void append_utf8(std::string& out, char32_t c);
+
+// Strict UTF-8: every byte belongs to a valid code point.
+bool is_valid_utf8(std::string_view text);
+
 // Invalid bytes become U+FFFD, one per byte, so every input has a decoding.
 std::u32string decode_utf8(std::string_view text);
 std::string encode_utf8(std::u32string_view text);
