@@ -32,6 +32,10 @@ struct Context {
     auto err = events.append({source_id, "cache-cluster", message, clock.now()});
     if (err && !event_error) event_error = err;
   }
+  void record_group_event(const std::string& group_id, const std::string& message) {
+    auto err = events.append({group_id, "replication-group", message, clock.now()});
+    if (err && !event_error) event_error = err;
+  }
   core::Status event_error;
 
   core::Registry registry;

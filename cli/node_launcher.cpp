@@ -20,26 +20,25 @@ namespace fs = std::filesystem;
 
 std::string node_binary() { return core::companion_program("cachectl-node", "CACHECTL_NODE_BIN"); }
 
-core::Status launch_node(const core::StateHome& home, const std::string& cluster,
-                         const std::string& node) {
-  fs::path dir = home.node_dir(cluster, node);
+namespace {
+
+// Starts `argv` (a cachectl-node) detached with its output in DIR/node.log,
+// and waits for its first line on descriptor 3: "ok" or "error: ...".
+core::Status launch_daemon(const fs::path& dir, std::vector<std::string> argv,
+                           const std::string& what) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
     return core::ApiError{core::kInvalidConfiguration,
                           "cannot create " + dir.string() + ": " + ec.message()};
-  std::string binary = node_binary();
   std::string log = (dir / "node.log").string();
-  std::vector<std::string> argv = {binary,      "--state-dir", home.root().string(),
-                                   "--cluster", cluster,       "--node",
-                                   node,        "--ready-fd",  "3"};
   int ready[2];
   if (::pipe2(ready, O_CLOEXEC) != 0)
     return core::ApiError{"InternalFailure", std::strerror(errno)};
   // Detached (new session, re-parented away from us), output to node.log;
   // the daemon reports on descriptor 3.
   os::SpawnOptions options;
-  options.argv = argv;
+  options.argv = std::move(argv);
   options.log = log;
   options.fds = {{3, ready[1]}};
   options.detach = true;
@@ -47,10 +46,8 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   ::close(ready[1]);
   if (!daemon) {
     ::close(ready[0]);
-    return core::ApiError{"InternalFailure", "the node daemon for " + cluster + "/" + node +
-                                                 " did not start: " + daemon.what};
+    return core::ApiError{"InternalFailure", what + " did not start: " + daemon.what};
   }
-  // Read the daemon's first line: "ok" or "error: ...".
   std::string line;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   char buf[256];
@@ -70,8 +67,25 @@ core::Status launch_node(const core::StateHome& home, const std::string& cluster
   std::string why = line.empty() ? "it exited before serving its admin socket (see " + log + ")"
                                  : line.substr(0, line.find('\n'));
   if (why.rfind("error: ", 0) == 0) why = why.substr(7);
-  return core::ApiError{"InternalFailure",
-                        "the node daemon for " + cluster + "/" + node + " did not start: " + why};
+  return core::ApiError{"InternalFailure", what + " did not start: " + why};
+}
+
+}  // namespace
+
+core::Status launch_node(const core::StateHome& home, const std::string& cluster,
+                         const std::string& node) {
+  return launch_daemon(home.node_dir(cluster, node),
+                       {node_binary(), "--state-dir", home.root().string(), "--cluster", cluster,
+                        "--node", node, "--ready-fd", "3"},
+                       "the node daemon for " + cluster + "/" + node);
+}
+
+core::Status launch_group_daemon(const core::StateHome& home, const std::string& group,
+                                 const fs::path& dir) {
+  return launch_daemon(
+      dir,
+      {node_binary(), "--state-dir", home.root().string(), "--group", group, "--ready-fd", "3"},
+      "the daemon of replication group " + group);
 }
 
 }  // namespace cachectl::cli

@@ -3,6 +3,7 @@
 // daemon that answers.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "core/result.h"
@@ -15,5 +16,10 @@ std::string node_binary();
 
 core::Status launch_node(const core::StateHome& home, const std::string& cluster,
                          const std::string& node);
+
+// A replication group's daemon (`cachectl-node --group ID`), its files in
+// `dir` (core::group_dir).
+core::Status launch_group_daemon(const core::StateHome& home, const std::string& group,
+                                 const std::filesystem::path& dir);
 
 }  // namespace cachectl::cli

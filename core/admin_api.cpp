@@ -14,7 +14,7 @@ constexpr RouteSpec kRoutes[] = {
     {Route::kStatus, "GET", "/v1/status"},      {Route::kMemory, "GET", "/v1/memory"},
     {Route::kReboot, "POST", "/v1/reboot"},     {Route::kModify, "POST", "/v1/modify"},
     {Route::kSnapshot, "POST", "/v1/snapshot"}, {Route::kConfig, "POST", "/v1/config"},
-    {Route::kShutdown, "POST", "/v1/shutdown"},
+    {Route::kShutdown, "POST", "/v1/shutdown"}, {Route::kFailover, "POST", "/v1/failover"},
 };
 
 // Bodies are small and flat; a deeper one is not ours. Checked before
@@ -60,6 +60,9 @@ bool get(const json& j, const char* key, T& out) {
   if constexpr (std::is_same_v<T, std::string>) {
     if (!it->is_string()) return false;
     out = it->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!it->is_boolean()) return false;
+    out = it->template get<bool>();
   } else {
     if (!it->is_number_integer()) return false;
     out = it->template get<std::int64_t>();
@@ -172,20 +175,28 @@ Status check_request_body(Route route, std::string_view body) {
 }
 
 std::string to_json(const StatusResponse& r) {
-  return dump(json{{"cluster", r.cluster},
-                   {"node", r.node},
-                   {"status", r.status},
-                   {"engine",
-                    {{"name", r.engine.name},
-                     {"pid", r.engine.pid},
-                     {"address", r.engine.address},
-                     {"port", r.engine.port},
-                     {"restarts", r.engine.restarts},
-                     {"last_error", r.engine.last_error}}},
-                   {"daemon",
-                    {{"pid", r.daemon.pid},
-                     {"started", r.daemon.started},
-                     {"schedule_checks", r.daemon.schedule_checks}}}});
+  json j{{"cluster", r.cluster},
+         {"node", r.node},
+         {"status", r.status},
+         {"engine",
+          {{"name", r.engine.name},
+           {"pid", r.engine.pid},
+           {"address", r.engine.address},
+           {"port", r.engine.port},
+           {"restarts", r.engine.restarts},
+           {"last_error", r.engine.last_error}}},
+         {"daemon",
+          {{"pid", r.daemon.pid},
+           {"started", r.daemon.started},
+           {"schedule_checks", r.daemon.schedule_checks}}}};
+  if (r.replication) {
+    j["replication"] = {{"role", r.replication->role},
+                        {"link_up", r.replication->link_up},
+                        {"upstream", r.replication->upstream},
+                        {"holds_primary_endpoint", r.replication->holds_primary_endpoint},
+                        {"offset", r.replication->offset}};
+  }
+  return dump(j);
 }
 
 Result<StatusResponse> parse_status_response(std::string_view body) {
@@ -207,6 +218,15 @@ Result<StatusResponse> parse_status_response(std::string_view body) {
     get(*d, "pid", r.daemon.pid);
     get(*d, "started", r.daemon.started);
     get(*d, "schedule_checks", r.daemon.schedule_checks);
+  }
+  if (auto p = j->find("replication"); p != j->end() && p->is_object()) {
+    ReplicationStatus rs;
+    get(*p, "role", rs.role);
+    get(*p, "link_up", rs.link_up);
+    get(*p, "upstream", rs.upstream);
+    get(*p, "holds_primary_endpoint", rs.holds_primary_endpoint);
+    get(*p, "offset", rs.offset);
+    r.replication = rs;
   }
   return r;
 }

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,9 @@ namespace cachectl::core::admin {
 
 inline constexpr const char* kBadAdminRequest = "BadAdminRequest";
 
-enum class Route { kStatus, kMemory, kReboot, kModify, kSnapshot, kConfig, kShutdown };
+// kFailover is the replication group daemon's (test-failover: Sentinel
+// promotes a replica); a node daemon answers it 404.
+enum class Route { kStatus, kMemory, kReboot, kModify, kSnapshot, kConfig, kShutdown, kFailover };
 
 struct RouteSpec {
   Route route;
@@ -83,6 +86,15 @@ struct DaemonStatus {
   // past a check instead of sleeping.
   std::int64_t schedule_checks = 0;
 };
+// A replication group member's view of its engine (INFO replication), as
+// last seen by the daemon; empty for a node that is in no group.
+struct ReplicationStatus {
+  std::string role;                     // "primary" | "replica" | "" (not known yet)
+  bool link_up = false;                 // a replica: its link to the primary is up
+  std::string upstream;                 // a replica: the primary's address
+  bool holds_primary_endpoint = false;  // the group's PrimaryEndpoint is bound here
+  std::int64_t offset = 0;              // master_repl_offset / slave_repl_offset
+};
 // GET /v1/status, and the answer of reboot, modify and shutdown.
 struct StatusResponse {
   std::string cluster;
@@ -90,6 +102,7 @@ struct StatusResponse {
   std::string status;  // CacheNodeStatus, or "snapshotting" / "modifying"
   EngineStatus engine;
   DaemonStatus daemon;
+  std::optional<ReplicationStatus> replication;
 };
 std::string to_json(const StatusResponse& response);
 Result<StatusResponse> parse_status_response(std::string_view body);

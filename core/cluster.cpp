@@ -71,6 +71,7 @@ std::string to_toml(const CacheClusterRecord& r) {
                                 {"create_time", to_toml_time(n.create_time)}});
     return out;
   };
+  if (!r.replication_group_id.empty()) t.insert("replication_group_id", r.replication_group_id);
   t.insert("nodes", node_tables(r.nodes));
   if (!r.removing.empty()) t.insert("removing_nodes", node_tables(r.removing));
   if (!r.nodes_to_reboot.empty())
@@ -207,6 +208,7 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
     r.nodes.push_back(std::move(*n));
   }
   r.nodes_to_reboot = f.strings("cache_node_ids_to_reboot");
+  r.replication_group_id = f.str("replication_group_id", "");
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   for (const auto& id : r.nodes_to_reboot) {
     if (!r.find_node(id)) {

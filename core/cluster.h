@@ -124,6 +124,10 @@ struct CacheClusterRecord {
   // pending-reboot); rebooting a node takes it off.
   std::vector<std::string> nodes_to_reboot;
   Intent intent;
+  // The replication group this cluster is a member of ("" = none): its role
+  // (primary or replica) and the group's primary endpoint come from the
+  // group's record (core/replication_group.h).
+  std::string replication_group_id;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
 

@@ -103,6 +103,7 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   c["TransitEncryptionEnabled"] = r.transit_encryption_enabled;
   c["AtRestEncryptionEnabled"] = false;
   c["ARN"] = cluster_arn(region, r.id);
+  if (!r.replication_group_id.empty()) c["ReplicationGroupId"] = r.replication_group_id;
   c["ReplicationGroupLogDeliveryEnabled"] = false;
   json logs = json::array();
   for (const auto& l : r.log_deliveries) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/files.h"
+#include "core/replication_group.h"
 
 namespace cachectl::core {
 
@@ -42,7 +43,7 @@ RecordCodec<CacheClusterRecord> cluster_codec() {
 
 bool is_node_id(std::string_view s) {
   return (s.size() == 4 && s.find_first_not_of("0123456789") == std::string_view::npos) ||
-         s == kConfigEndpointId;
+         s == kConfigEndpointId || s == kPrimaryEndpointId || s == kReaderEndpointId;
 }
 
 // Whether a record's text mentions the address as a TOML string, quoted
@@ -51,6 +52,24 @@ bool is_node_id(std::string_view s) {
 bool mentions(const std::string& text, const std::string& address) {
   return text.find("'" + address + "'") != std::string::npos ||
          text.find("\"" + address + "\"") != std::string::npos;
+}
+
+// Whether a replication group record mentions the address (its endpoints
+// are claimed as GROUP/rg-primary and GROUP/rg-reader). The same rule as for
+// cluster records: a file that cannot be read keeps the claim alive.
+bool group_records_mention(const StateHome& home, const std::string& address) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(home.root() / "replication-groups", ec)) {
+    std::string name = e.path().filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    auto text = read_file(e.path());
+    if (!text) {
+      if (errno == ENOENT) continue;
+      return true;
+    }
+    if (mentions(*text, address)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -102,6 +121,7 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
     }
     if (mentions(*text, address)) return false;
   }
+  if (group_records_mention(home, address)) return false;
   return !socket_is_live(home.admin_socket(address));
 }
 

@@ -29,6 +29,14 @@ const std::vector<RestrictedCommand>& restricted_commands() {
   return kList;
 }
 
+bool needed_by_replication(std::string_view command) {
+  return command == "SYNC" || command == "PSYNC";
+}
+
+bool used_by_sentinel(std::string_view command) {
+  return command == "REPLICAOF" || command == "SLAVEOF" || command == "CONFIG";
+}
+
 fs::path command_key_file(const fs::path& node_dir) { return node_dir / "admin-commands.key"; }
 
 std::string renamed_command(std::string_view command, const std::string& key) {

@@ -31,6 +31,14 @@ struct RestrictedCommand {
 // another user).
 const std::vector<RestrictedCommand>& restricted_commands();
 
+// Replication group members (core/replication_group.h) keep SYNC and PSYNC,
+// which a replica sends its primary to copy the data (a second local user
+// can read the data with GET anyway), and REPLICAOF, SLAVEOF and CONFIG are
+// reached by Redis Sentinel under the group's secret names (its
+// `sentinel rename-command`), so every member of a group shares one key.
+bool needed_by_replication(std::string_view command);
+bool used_by_sentinel(std::string_view command);
+
 // The file holding a node's secret: NODE_DIR/admin-commands.key.
 fs::path command_key_file(const fs::path& node_dir);
 // Reads the node's secret, creating it (32 random hex digits, mode 0600,

@@ -60,6 +60,7 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
                                   ":snapshot:" + s.name}};
   if (!c.notification_topic_arn.empty()) j["TopicArn"] = c.notification_topic_arn;
   if (!c.subnet_group.empty()) j["CacheSubnetGroupName"] = c.subnet_group;
+  if (!c.replication_group_id.empty()) j["ReplicationGroupId"] = c.replication_group_id;
   return j;
 }
 

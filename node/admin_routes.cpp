@@ -81,6 +81,8 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
     case admin::Route::kShutdown:
       parts_.shut_down(id);
       return false;
+    case admin::Route::kFailover:
+      return answer(status, body, 404, "failover is asked of the replication group's daemon");
     default:
       return answer(status, body, 500, "unrouted " + std::string(route->path));
   }

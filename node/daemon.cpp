@@ -20,6 +20,7 @@
 #include <fstream>
 
 #include "core/parameter_groups.h"
+#include "core/replication_group.h"
 #include "core/time_format.h"
 #include "node/admin_routes.h"
 #include "node/admin_server.h"
@@ -27,6 +28,7 @@
 #include "node/engine_host.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
+#include "node/replication_role.h"
 #include "node/schedule.h"
 #include "node/seed.h"
 #include "node/snapshot_job.h"
@@ -77,7 +79,16 @@ int run_daemon(const DaemonOptions& o) {
   if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     return fail_start(o, "a daemon is already running for " + o.cluster + "/" + o.node);
   }
-  auto key = core::load_or_create_command_key(dir);
+  // A replication group's members share one secret: Sentinel reaches them
+  // all under the same names (core/restricted_commands.h). A cluster that
+  // joins a group later (CreateReplicationGroup --primary-cluster-id) keeps
+  // its own, which the group then adopts.
+  core::fs::path key_dir = dir;
+  if (!record->replication_group_id.empty() && !core::fs::exists(core::command_key_file(dir))) {
+    key_dir = core::group_dir(home, record->replication_group_id);
+    core::fs::create_directories(key_dir, ec);
+  }
+  auto key = core::load_or_create_command_key(key_dir);
   if (!key) return fail_start(o, key.error().message);
 
   sigset_t mask;
@@ -105,6 +116,40 @@ int run_daemon(const DaemonOptions& o) {
   RealEngineHost host({ctx.engine, node->address, node->port, record->auth_token}, dir, client,
                       ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
   ModifyRestart* modify_ptr = nullptr;
+  std::string group_id = record->replication_group_id;
+  ReplicationRole role(ctx, client, [&]() {
+    auto g = core::ReplicationGroupStore(home).get(group_id);
+    return g ? static_cast<int>(g->members.size()) - 1 : 0;
+  });
+  // group_id: the group the running engine was started in ("" = none).
+  // A member's place in its group, from the group's record at every start:
+  // the recorded primary starts as primary, the others replicate from it.
+  std::string group_error_seen;
+  auto replication_setup = [&]() -> std::optional<ReplicationSetup> {
+    if (group_id.empty()) return ReplicationSetup{};
+    auto fail = [&](const std::string& why) -> std::optional<ReplicationSetup> {
+      if (why != group_error_seen) record_event("Cannot start cache node " + node->id + ": " + why);
+      group_error_seen = why;
+      return std::nullopt;
+    };
+    auto group = core::ReplicationGroupStore(home).get(group_id);
+    if (!group) return fail(group.error().message);
+    ReplicationSetup setup;
+    setup.member = true;
+    setup.primary_endpoint = group->primary_address;
+    setup.reader_endpoint = group->reader_address;
+    setup.primary = group->primary == o.cluster || group->primary.empty();
+    setup.serves_reader = !setup.primary || group->members.size() < 2;
+    if (!setup.primary) {
+      auto primary = registry.get(group->primary);
+      if (!primary) return fail(primary.error().message);
+      if (primary->nodes.empty()) return fail("the primary " + group->primary + " has no node");
+      setup.upstream_address = primary->nodes.front().address;
+      setup.upstream_port = primary->nodes.front().port;
+    }
+    group_error_seen.clear();
+    return setup;
+  };
   // The cluster's parameter group's values, read at every engine start. A
   // group that cannot be read never means the family's defaults: the engine
   // is not started (the supervisor retries) and an event names the file.
@@ -120,7 +165,9 @@ int run_daemon(const DaemonOptions& o) {
     group_error.clear();
     return group->values;
   };
-  SupervisorConfig config{node->id, dir, [&]() {
+  SupervisorConfig config{node->id,
+                          dir,
+                          [&]() {
                             // Re-read the record so that a (re)start applies what changed.
                             core::CacheClusterRecord use = *record;
                             const core::CacheNodeRecord* n = node;
@@ -130,17 +177,43 @@ int run_daemon(const DaemonOptions& o) {
                               n = nullptr;
                             }
                             if (!n) n = use.find_node(o.node);
+                            group_id = use.replication_group_id;
                             if (modify_ptr)
-                              modify_ptr->started_with(use.node_type, use.engine_version);
+                              modify_ptr->started_with(use.node_type, use.engine_version,
+                                                       use.replication_group_id);
                             auto values = group_values(use);
                             // A program that cannot exist: the start fails, nothing runs.
                             if (!values)
-                              return EngineLaunch{{"(unreadable parameter group)"}, {}, {}};
-                            return engine_launch(use, *n, dir, *values, ctx.command_key);
-                          }};
+                              return EngineLaunch{{"(unreadable parameter group)"}, {}, {}, {}};
+                            auto setup = replication_setup();
+                            if (!setup)
+                              return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
+                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint);
+                            return engine_launch(use, *n, dir, *values, ctx.command_key, *setup);
+                          },
+                          {}};
+  // A group's primary that died waits for Sentinel to promote a replica,
+  // then comes back as a replica of it (kPrimaryReplaceWait at most).
+  std::optional<SteadyTime> held_since;
+  config.hold = [&]() {
+    if (group_id.empty()) return false;
+    auto g = core::ReplicationGroupStore(home).get(group_id);
+    if (!g || !g->automatic_failover || g->primary != o.cluster || g->members.size() < 2) {
+      held_since.reset();
+      return false;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!held_since) held_since = now;
+    if (now - *held_since > 30s) {
+      held_since.reset();
+      return false;
+    }
+    return true;
+  };
   Supervisor supervisor(config, host, record_event);
   SnapshotJob snapshot(ctx, client);
-  ModifyRestart modify(ctx, supervisor, client, record->node_type, record->engine_version);
+  ModifyRestart modify(ctx, supervisor, client, record->node_type, record->engine_version,
+                       record->replication_group_id);
   modify_ptr = &modify;
   Schedule schedule(ctx, supervisor, snapshot, modify,
                     [&]() { return !snapshot.running() && !modify.running(); });
@@ -158,6 +231,7 @@ int run_daemon(const DaemonOptions& o) {
     s.engine = {ctx.engine, supervisor.engine_pid(), node->address,
                 node->port, supervisor.restarts(),   supervisor.last_error()};
     s.daemon = {::getpid(), core::to_iso8601(started_at), schedule.checks()};
+    if (!group_id.empty()) s.replication = role.status();
     return s;
   };
   auto shut_down = [&](SteadyTime now) {
@@ -222,6 +296,8 @@ int run_daemon(const DaemonOptions& o) {
     auto deadline =
         std::min({supervisor.next_deadline(now), next_home_check, server.next_deadline(),
                   client.next_deadline(), snapshot.next_deadline(), modify.next_deadline()});
+    if (!group_id.empty() && supervisor.node_status() == "available")
+      deadline = std::min(deadline, role.next_deadline(now));
     if (!shutting_down) deadline = std::min(deadline, schedule.next_deadline());
     int timeout = static_cast<int>(until(deadline, now).count());
     if (shutting_down && supervisor.stopped()) timeout = std::min(timeout, 10);
@@ -245,6 +321,8 @@ int run_daemon(const DaemonOptions& o) {
     client.tick(now);
     snapshot.tick(now);
     modify.tick(now);
+    if (!group_id.empty() && !shutting_down)
+      role.tick(now, supervisor.node_status() == "available");
     if (!shutting_down) schedule.tick(now);
 
     if (now >= next_home_check) {

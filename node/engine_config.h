@@ -16,26 +16,42 @@ struct EngineLaunch {
   std::vector<std::string> argv;
   std::filesystem::path config_file;  // empty when the engine takes no file
   std::string config_text;
+  std::vector<std::string> env;  // extra environment ("NAME=VALUE")
 };
 
 // The values a user's parameter group sets (`group_values`, by parameter
 // name) go to the engine with the family's defaults for the rest, for the
 // parameters that reach the engine (core/parameter_table.cpp).
 using GroupValues = std::map<std::string, std::string>;
+
+// A replication group member's place in its group at the engine's start
+// (node/replication_role.h watches it from then on).
+struct ReplicationSetup {
+  bool member = false;
+  bool primary = false;
+  std::string primary_endpoint;  // the group's PrimaryEndpoint address
+  std::string reader_endpoint;   // the group's ReaderEndpoint address
+  // Whether this member serves the ReaderEndpoint at start: every replica,
+  // and the primary of a group that has none.
+  bool serves_reader = false;
+  std::string upstream_address;  // a replica: the primary's node address
+  int upstream_port = 0;
+};
 // `command_key`: the node's secret for the restricted commands the daemon
 // uses (core/restricted_commands.h); every restricted command is renamed,
 // to "" when it is unused or no key is given.
 EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
                           const core::CacheNodeRecord& node, const std::filesystem::path& dir,
-                          const GroupValues& group_values = {},
-                          const std::string& command_key = {});
+                          const GroupValues& group_values = {}, const std::string& command_key = {},
+                          const ReplicationSetup& replication = {});
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
                               const core::CacheNodeRecord& node,
                               const GroupValues& group_values = {});
 EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const core::CacheNodeRecord& node, const std::filesystem::path& dir,
                            const GroupValues& group_values = {},
-                           const std::string& command_key = {});
+                           const std::string& command_key = {},
+                           const ReplicationSetup& replication = {});
 
 // `value` as one argument of a redis.conf line: double-quoted, `\` and `"`
 // escaped, every other byte outside printable ASCII as \xHH, so Redis's
@@ -43,5 +59,12 @@ EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
 // settings as C strings: a value holding a NUL byte cannot be represented,
 // and callers refuse such values before they get here.
 std::string redis_conf_quote(const std::string& value);
+
+// The library every member's redis-server is started with (LD_PRELOAD), so
+// that its listening socket on the ReaderEndpoint address shares the port
+// with the other members' (SO_REUSEPORT; node/reuseport_shim.cpp):
+// $CACHECTL_REUSEPORT_LIB, else libcachectl-reuseport.so beside
+// cachectl-node or in ../lib/cachectl/ from it.
+std::string reuseport_library();
 
 }  // namespace cachectl::node

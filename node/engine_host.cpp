@@ -48,6 +48,7 @@ pid_t RealEngineHost::start(const EngineLaunch& launch, std::string& error) {
     return -1;
   os::SpawnOptions o;
   o.argv = launch.argv;
+  o.env = launch.env;
   o.cwd = dir_;
   o.log = dir_ / "engine.log";
   o.new_process_group = true;

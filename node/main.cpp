@@ -13,6 +13,7 @@
 #include "core/cluster.h"
 #include "node/config_endpoint.h"
 #include "node/daemon.h"
+#include "node/group_daemon.h"
 
 int main(int argc, char** argv) {
   // The node's files (redis.conf with the auth token, the engine's RDB and
@@ -21,12 +22,20 @@ int main(int argc, char** argv) {
   CLI::App app{"cachectl-node: runs and supervises one cache node's engine"};
   cachectl::node::DaemonOptions o;
   app.add_option("--state-dir", o.state_dir, "the state home")->required();
-  app.add_option("--cluster", o.cluster, "cache cluster id")->required();
-  app.add_option("--node", o.node,
-                 "cache node id, e.g. 0001, or cfg for the configuration endpoint")
-      ->required();
+  std::string group;
+  auto* cluster = app.add_option("--cluster", o.cluster, "cache cluster id");
+  auto* node = app.add_option("--node", o.node,
+                              "cache node id, e.g. 0001, or cfg for the configuration endpoint");
+  auto* group_option =
+      app.add_option("--group", group, "replication group id: run the group's daemon");
+  group_option->excludes(cluster)->excludes(node);
+  cluster->needs(node);
   app.add_option("--ready-fd", o.ready_fd, "descriptor to report readiness on");
   CLI11_PARSE(app, argc, argv);
+  if (group.empty() && (o.cluster.empty() || o.node.empty())) {
+    std::fprintf(stderr, "cachectl-node: give --cluster and --node, or --group\n");
+    return 2;
+  }
   // A daemon keeps no directory busy (a mount it was started from can be
   // unmounted): it works from / with absolute paths.
   std::error_code ec;
@@ -34,6 +43,10 @@ int main(int argc, char** argv) {
   if (ec || ::chdir("/") != 0) {
     std::fprintf(stderr, "cachectl-node: cannot work from /: %s\n", std::strerror(errno));
     return 1;
+  }
+  if (!group.empty()) {
+    o.cluster = group;
+    return cachectl::node::run_group_daemon(o);
   }
   if (o.node == cachectl::core::kConfigEndpointId) return cachectl::node::run_config_endpoint(o);
   return cachectl::node::run_daemon(o);

@@ -8,20 +8,25 @@ constexpr auto kRetryAfterFailedSave = std::chrono::seconds(10);
 }  // namespace
 
 ModifyRestart::ModifyRestart(const NodeContext& ctx, Supervisor& supervisor, EngineClient& client,
-                             std::string running_type, std::string running_version)
+                             std::string running_type, std::string running_version,
+                             std::string running_group)
     : ctx_(ctx),
       supervisor_(supervisor),
       save_(client, ctx.command("BGSAVE")),
       running_type_(std::move(running_type)),
-      running_version_(std::move(running_version)) {}
+      running_version_(std::move(running_version)),
+      running_group_(std::move(running_group)) {}
 
 void ModifyRestart::catch_up(const core::CacheClusterRecord& fresh, bool idle, SteadyTime now) {
   if (running() || !idle || supervisor_.node_status() != "available") return;
   if (now < next_try_) return;
   if (fresh.lifecycle != core::Lifecycle::kActive) return;
-  if (fresh.node_type == running_type_ && fresh.engine_version == running_version_) return;
+  if (fresh.node_type == running_type_ && fresh.engine_version == running_version_ &&
+      fresh.replication_group_id == running_group_)
+    return;
   from_type_ = running_type_;
   from_version_ = running_version_;
+  from_group_ = running_group_;
   if (ctx_.engine != "redis") {
     phase_ = Phase::kRestarting;
     supervisor_.reboot(now);
@@ -54,6 +59,10 @@ void ModifyRestart::tick(SteadyTime now) {
       ctx_.record_event("Cache node type modified to " + running_type_);
     if (running_version_ != from_version_)
       ctx_.record_event("Cache engine version upgraded to " + running_version_);
+    if (running_group_ != from_group_)
+      ctx_.record_event(running_group_.empty()
+                            ? "Cache cluster left replication group " + from_group_
+                            : "Cache cluster joined replication group " + running_group_);
   }
   phase_ = Phase::kIdle;
 }

@@ -18,7 +18,7 @@ namespace cachectl::node {
 class ModifyRestart {
  public:
   ModifyRestart(const NodeContext& ctx, Supervisor& supervisor, EngineClient& client,
-                std::string running_type, std::string running_version);
+                std::string running_type, std::string running_version, std::string running_group);
 
   // Starts the restart if `fresh` asks for it and the node can (`idle`:
   // nothing else is running on it).
@@ -30,9 +30,13 @@ class ModifyRestart {
   SteadyTime next_deadline() const { return save_.next_deadline(); }
 
   // What the engine runs (updated by every start: see the daemon's launch).
-  void started_with(const std::string& type, const std::string& version) {
+  // A cluster that joins or leaves a replication group restarts the same
+  // way, keeping its data (its engine's configuration changes: replication,
+  // the primary endpoint, the renamed commands Sentinel uses).
+  void started_with(const std::string& type, const std::string& version, const std::string& group) {
     running_type_ = type;
     running_version_ = version;
+    running_group_ = group;
   }
 
  private:
@@ -41,8 +45,8 @@ class ModifyRestart {
   const NodeContext& ctx_;
   Supervisor& supervisor_;
   BackgroundSave save_;
-  std::string running_type_, running_version_;
-  std::string from_type_, from_version_;
+  std::string running_type_, running_version_, running_group_;
+  std::string from_type_, from_version_, from_group_;
   Phase phase_ = Phase::kIdle;
   SteadyTime next_try_{};
 };

@@ -34,6 +34,11 @@ Supervisor::Supervisor(SupervisorConfig config, EngineHost& host, EventSink even
     : config_(std::move(config)), host_(host), events_(std::move(events)) {}
 
 void Supervisor::spawn(SteadyTime now) {
+  if (starts_ > 0 && why_ == Why::kRecovery && config_.hold && config_.hold()) {
+    state_ = State::kBackoff;
+    next_action_ = now + 100ms;
+    return;
+  }
   EngineLaunch launch = config_.launch();
   std::string error;
   pid_ = host_.start(launch, error);

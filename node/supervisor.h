@@ -38,6 +38,12 @@ struct SupervisorConfig {
   std::filesystem::path dir;  // the node's directory
   // Called before every start, so that a reboot picks up a changed record.
   std::function<EngineLaunch()> launch;
+  // Asked before every restart after the engine died by itself (recovery,
+  // not a reboot): true keeps the engine down for
+  // now (asked again 100 ms later), with no event and no back-off. A
+  // replication group's primary that died waits so for Sentinel to promote
+  // a replica, instead of coming back empty and wiping the replicas.
+  std::function<bool()> hold;
 };
 
 class Supervisor {

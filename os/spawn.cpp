@@ -27,7 +27,8 @@ void report(int fd, int kind, int value) {
 }
 
 // From fork to exec: only async-signal-safe calls, nothing allocated.
-[[noreturn]] void child(const SpawnOptions& o, char* const* argv, int status_fd, pid_t parent) {
+[[noreturn]] void child(const SpawnOptions& o, char* const* argv, char* const* envp, int status_fd,
+                        pid_t parent) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -105,7 +106,11 @@ void report(int fd, int kind, int value) {
     report(status_fd, kErrno, errno);
     ::_exit(127);
   }
-  ::execvp(argv[0], argv);
+  if (envp) {
+    ::execvpe(argv[0], argv, envp);
+  } else {
+    ::execvp(argv[0], argv);
+  }
   report(status_fd, kErrno, errno);
   ::_exit(127);
 }
@@ -134,6 +139,21 @@ Spawned spawn(const SpawnOptions& o) {
   std::vector<char*> argv;
   for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // The environment is built before fork: the child may not allocate.
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp;
+  if (!o.env.empty()) {
+    auto name_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
+    for (char** e = environ; *e; ++e) {
+      std::string entry(*e);
+      bool replaced = false;
+      for (const auto& extra : o.env) replaced = replaced || name_of(extra) == name_of(entry);
+      if (!replaced) env_strings.push_back(entry);
+    }
+    for (const auto& extra : o.env) env_strings.push_back(extra);
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
   int status[2];
   if (::pipe2(status, O_CLOEXEC) != 0) return failed("pipe: ", errno);
   pid_t parent = ::getpid();
@@ -146,7 +166,7 @@ Spawned spawn(const SpawnOptions& o) {
   }
   if (pid == 0) {
     ::close(status[0]);
-    child(o, argv.data(), status[1], parent);
+    child(o, argv.data(), envp.empty() ? nullptr : envp.data(), status[1], parent);
   }
   ::close(status[1]);
   pid_t detached = -1;

@@ -40,6 +40,9 @@ struct SpawnOptions {
   // not ours to reap; spawn() returns once it has exec'ed (pid then is that
   // of the detached process).
   bool detach = false;
+  // Extra environment entries ("NAME=VALUE", replacing an inherited NAME);
+  // the rest of the parent's environment is kept.
+  std::vector<std::string> env;
 };
 
 struct Spawned {

@@ -7,7 +7,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 status=0
-for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch \
+for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch lib/cachectl/libcachectl-reuseport.so \
          share/bash-completion/completions/cachectl \
          share/zsh/vendor-completions/_cachectl \
          share/fish/vendor_completions.d/cachectl.fish \

@@ -5,36 +5,72 @@
 #include "cli/address_probe.h"
 #include "cli/context.h"
 #include "cli/engine_versions.h"
+#include "cli/group_members.h"
 #include "cli/node_launcher.h"
-#include "cli/ops/recovery.h"
 #include "cli/ops/cluster_teardown.h"
+#include "cli/ops/group_operation.h"
+#include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
+#include "cli/ops/service_context.h"
 #include "cli/seed_download.h"
 #include "core/cluster_view.h"
 #include "core/create_cluster.h"
+#include "core/identifiers.h"
 #include "core/intent.h"
 #include "core/parameter_groups.h"
 #include "core/snapshots.h"
 
 namespace cachectl::cli {
 
-core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::json& request) {
-  auto installed = installed_engines(ctx.home());
-  if (!installed) return installed.error();
-  if (auto name = opt_string(request, "SnapshotName")) {
-    // A snapshot whose record is broken is reported (its file named), not "not found".
-    auto snapshot = core::SnapshotStore(ctx.home()).get(*name);
-    if (!snapshot && snapshot.error().code == core::kRegistryFileInvalid) return snapshot.error();
+namespace {
+
+// create-cache-cluster --replication-group-id: a new replica of the group,
+// with the group's engine, version, node type and parameter group.
+core::Result<nlohmann::json> create_replica(Context& ctx, const nlohmann::json& request,
+                                            const std::string& group_id) {
+  auto id = core::normalize_cluster_id(opt_string(request, "CacheClusterId").value_or(""));
+  if (!id) return id.error();
+  auto op = begin_group_operation(ctx, group_id);
+  if (!op) return op.error();
+  const core::ReplicationGroupRecord& g = op->group;
+  for (const auto& [member, value] :
+       {std::pair<const char*, std::string>{"CacheNodeType", g.node_type},
+        {"Engine", g.engine},
+        {"EngineVersion", g.engine_version},
+        {"CacheParameterGroupName", g.parameter_group}}) {
+    auto given = opt_string(request, member);
+    if (given && core::ascii_lower(*given) != core::ascii_lower(value))
+      return core::invalid_combination(std::string(member) + " '" + *given +
+                                       "' differs from replication group " + g.id + "'s '" + value +
+                                       "'; a replica takes the group's.");
   }
-  core::ServiceContext service{
-      *installed, ctx.clock.now(), ctx.region,
-      [&](const std::string& name) { return core::SnapshotStore(ctx.home()).get(name).ok(); },
-      [&](const std::string& name) -> core::Result<std::string> {
-        auto group = core::ParameterGroupStore(ctx.home()).get(name);
-        if (!group) return group.error();
-        return group->family;
-      }};
-  auto record = core::plan_new_cluster(request, service);
+  if (opt_int(request, "NumCacheNodes").value_or(1) != 1)
+    return core::invalid_value("A replica of a replication group has one cache node.");
+  if (ctx.registry.get(*id).ok())
+    return core::ApiError{"CacheClusterAlreadyExists", "Cache cluster " + *id + " already exists."};
+  std::string status = live_group_status(ctx, g);
+  if (status != "available")
+    return core::ApiError{"InvalidReplicationGroupState",
+                          "Replication group " + g.id + " is " + status +
+                              "; a replica can be added once it is available."};
+  if (auto err = add_members(ctx, g, {*id},
+                             {opt_string(request, "PreferredAvailabilityZone").value_or("")}))
+    return *err;
+  auto record = ctx.registry.get(*id);
+  if (!record) return record.error();
+  core::NodeStatuses creating(record->nodes.size(), "creating");
+  return nlohmann::json{
+      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region)}};
+}
+
+}  // namespace
+
+core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::json& request) {
+  if (auto group = opt_string(request, "ReplicationGroupId"))
+    return create_replica(ctx, request, *group);
+  auto service = make_service_context(ctx, request);
+  if (!service) return service.error();
+  auto record = core::plan_new_cluster(request, *service);
   if (!record) return record.error();
   // The operation lock, taken before the record exists: a second create of
   // the same id waits for nothing and is told the cluster exists. Leftovers

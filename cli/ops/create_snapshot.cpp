@@ -5,6 +5,7 @@
 // command on the cluster (and work directories of dead processes by the
 // next create-snapshot and by `cachectl resume`).
 #include "cli/context.h"
+#include "cli/group_members.h"
 #include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 #include "cli/ops/take_snapshot.h"
@@ -14,12 +15,31 @@ namespace cachectl::cli {
 
 core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json& request) {
   auto id = opt_string(request, "CacheClusterId");
+  if (id && request.contains("ReplicationGroupId"))
+    return core::invalid_combination(
+        "Only one of CacheClusterId or ReplicationGroupId can be given.");
   if (!id) {
-    if (auto group = opt_string(request, "ReplicationGroupId")) {
-      return core::ApiError{"ReplicationGroupNotFoundFault",
-                            "ReplicationGroup " + *group + " not found."};
+    auto group_id = opt_string(request, "ReplicationGroupId");
+    if (!group_id)
+      return core::invalid_combination(
+          "One of CacheClusterId or ReplicationGroupId must be given.");
+    // A group's snapshot comes from its snapshotting cluster, else from a
+    // replica in sync (as ElastiCache prefers, so the primary is not
+    // slowed down), else from the primary.
+    auto group = core::ReplicationGroupStore(ctx.home()).get(*group_id);
+    if (!group) return group.error();
+    std::string source = group->snapshotting_cluster;
+    if (source.empty()) {
+      for (const auto& m : live_member_states(ctx, *group)) {
+        if (m.role == "replica" && m.link_up && m.status == "available") {
+          source = m.cluster;
+          break;
+        }
+        if (m.role == "primary") source = m.cluster;
+      }
     }
-    return core::invalid_combination("One of CacheClusterId or ReplicationGroupId must be given.");
+    if (source.empty()) source = group->primary;
+    id = source;
   }
   sweep_temporary_files(ctx);
   auto op = begin_cluster_operation(ctx, *id);

@@ -5,7 +5,9 @@
 // A final snapshot is taken first, under a "delete" intent whose step is
 // "final-snapshot": killed there, the delete is undone (the cluster stays).
 #include "cli/context.h"
+#include "cli/group_members.h"
 #include "cli/node_status.h"
+#include "cli/ops/group_operation.h"
 #include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 #include "cli/ops/take_snapshot.h"
@@ -13,8 +15,44 @@
 
 namespace cachectl::cli {
 
+namespace {
+
+// A replica of a replication group leaves the group as it is deleted; the
+// primary is refused, as on ElastiCache (delete the group, or fail over).
+core::Result<nlohmann::json> delete_member_cluster(Context& ctx,
+                                                   const core::CacheClusterRecord& member,
+                                                   const nlohmann::json& request) {
+  auto op = begin_group_operation(ctx, member.replication_group_id);
+  if (!op) return op.error();
+  const core::ReplicationGroupRecord& g = op->group;
+  if (opt_string(request, "FinalSnapshotIdentifier"))
+    return core::invalid_combination(
+        "FinalSnapshotIdentifier is not allowed for a member of a replication group; use "
+        "create-snapshot --replication-group-id first.");
+  std::string primary = g.primary;
+  for (const auto& m : live_member_states(ctx, g))
+    if (m.role == "primary") primary = m.cluster;
+  if (member.id == primary || g.members.size() < 2)
+    return core::ApiError{"InvalidCacheClusterState",
+                          "Cache cluster " + member.id + " is the primary of replication group " +
+                              g.id + "; delete the replication group instead."};
+  if (g.automatic_failover && g.members.size() <= 2)
+    return core::invalid_combination("Cache cluster " + member.id +
+                                     " is the last replica of replication group " + g.id +
+                                     ", which has automatic failover enabled; disable it first.");
+  core::CacheClusterRecord deleting = member;
+  deleting.lifecycle = core::Lifecycle::kDeleting;
+  nlohmann::json response{{"CacheCluster", live_cluster_json(ctx, deleting, false)}};
+  if (auto err = remove_members(ctx, g, {member.id})) return *err;
+  return response;
+}
+
+}  // namespace
+
 core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::json& request) {
   std::string id = opt_string(request, "CacheClusterId").value_or("");
+  if (auto member = ctx.registry.get(id); member && !member->replication_group_id.empty())
+    return delete_member_cluster(ctx, *member, request);
   auto op = begin_cluster_operation(ctx, id);
   if (!op) return op.error();
   id = op->record.id;

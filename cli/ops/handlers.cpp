@@ -24,6 +24,13 @@ core::Result<nlohmann::json> describe_engine_default_parameters(Context&, const 
 core::Result<nlohmann::json> modify_cache_parameter_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> reset_cache_parameter_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> delete_cache_parameter_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> create_replication_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_replication_groups(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_replication_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> test_failover(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_replication_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> increase_replica_count(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -46,6 +53,13 @@ Handler find_handler(const std::string& api_operation) {
       {"ModifyCacheParameterGroup", modify_cache_parameter_group},
       {"ResetCacheParameterGroup", reset_cache_parameter_group},
       {"DeleteCacheParameterGroup", delete_cache_parameter_group},
+      {"CreateReplicationGroup", create_replication_group},
+      {"DescribeReplicationGroups", describe_replication_groups},
+      {"DeleteReplicationGroup", delete_replication_group},
+      {"TestFailover", test_failover},
+      {"ModifyReplicationGroup", modify_replication_group},
+      {"IncreaseReplicaCount", increase_replica_count},
+      {"DecreaseReplicaCount", decrease_replica_count},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

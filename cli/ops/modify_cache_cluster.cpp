@@ -7,6 +7,8 @@
 // now, else node type, engine version and node count wait in
 // PendingModifiedValues for the maintenance window (node/daemon.cpp). The
 // members listed in kNotYet are refused, and nothing changes.
+#include "cli/ops/modify_cache_cluster.h"
+
 #include "cli/address_probe.h"
 #include "cli/context.h"
 #include "cli/engine_versions.h"
@@ -30,6 +32,26 @@ const char* const kNotYet[] = {
 }  // namespace
 
 core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::json& request) {
+  if (auto member = ctx.registry.get(opt_string(request, "CacheClusterId").value_or(""));
+      member && !member->replication_group_id.empty()) {
+    const std::string& id = member->id;
+    const core::CacheClusterRecord& record = *member;
+    // A member's node type, version, node count and parameter group are the
+    // group's: ElastiCache changes them with modify-replication-group.
+    for (const char* field :
+         {"NumCacheNodes", "CacheNodeIdsToRemove", "CacheNodeType", "EngineVersion",
+          "CacheParameterGroupName", "AZMode", "NewAvailabilityZones", "SnapshotRetentionLimit"}) {
+      if (request.contains(field))
+        return core::invalid_combination(
+            std::string(field) + " cannot be modified for cache cluster " + id +
+            ", a member of replication group " + record.replication_group_id +
+            "; use modify-replication-group (or increase-/decrease-replica-count).");
+    }
+  }
+  return modify_cluster_record(ctx, request);
+}
+
+core::Result<nlohmann::json> modify_cluster_record(Context& ctx, const nlohmann::json& request) {
   for (const char* member : kNotYet) {
     if (request.contains(member)) {
       return core::invalid_value(

@@ -36,7 +36,11 @@ std::vector<std::pair<std::string, std::string>> claims(Context& ctx) {
   for (const auto& e : core::fs::directory_iterator(ctx.home().addresses_dir(), ec)) {
     auto owner = core::read_file(e.path());
     if (!owner) continue;
-    out.emplace_back(e.path().filename().string(), owner->substr(0, owner->find('\n')));
+    std::string who = owner->substr(0, owner->find('\n'));
+    // A replication group's endpoint ("GROUP/rg-primary") is the group's,
+    // not a cluster's leftover (cli/ops/group_operation.cpp frees it).
+    if (who.find("/rg-") != std::string::npos) continue;
+    out.emplace_back(e.path().filename().string(), who);
   }
   return out;
 }

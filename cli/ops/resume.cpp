@@ -2,6 +2,7 @@
 
 #include "cli/node_launcher.h"
 #include "cli/node_status.h"
+#include "cli/ops/group_operation.h"
 #include "cli/ops/recovery.h"
 #include "core/files.h"
 
@@ -66,6 +67,31 @@ int run_resume(Context& ctx, std::ostream& out) {
                          {"CacheNodeId", d.id},
                          {"Address", d.address},
                          {"Port", node ? node->port : record->config_port}});
+    }
+  }
+  // Replication groups: what a killed command left is finished or undone,
+  // and each group's daemon (Sentinel, the ReaderEndpoint) runs again.
+  core::ReplicationGroupStore groups(ctx.home());
+  for (const auto& id : groups.list_ids()) {
+    auto lock = lock_group(ctx, id);
+    if (!lock) {
+      skipped.push_back({{"ReplicationGroupId", id}, {"Reason", lock.error().message}});
+      continue;
+    }
+    bool was_running = core::is_locked(core::group_dir(ctx.home(), id) / "daemon.lock");
+    auto settled = settle_group(ctx, id);
+    if (!settled) {
+      failed.push_back({{"ReplicationGroupId", id}, {"Reason", settled.error().message}});
+      continue;
+    }
+    for (const auto& d : settled->done)
+      finished.push_back({{"ReplicationGroupId", id}, {"Action", d}});
+    for (const auto& f : settled->failed)
+      failed.push_back({{"ReplicationGroupId", id}, {"Reason", f}});
+    if (!settled->deleted && !was_running &&
+        core::is_locked(core::group_dir(ctx.home(), id) / "daemon.lock")) {
+      ctx.record_group_event(id, "Replication group daemon restarted after it was found stopped");
+      started.push_back({{"ReplicationGroupId", id}, {"Daemon", "replication group"}});
     }
   }
   for (const auto& left : sweep_temporary_files(ctx)) removed.push_back(left);

@@ -119,6 +119,7 @@ std::vector<int> CachectlTest::running_pids() const {
   std::vector<int> pids = processes_mentioning(home_ + " ");
   // Engines are found by their config path (redis) or by their daemon's children.
   for (int p : processes_mentioning(home_ + "/nodes/")) pids.push_back(p);
+  for (int p : processes_mentioning(home_ + "/groups/")) pids.push_back(p);
   std::error_code ec;
   if (fs::exists(home_ + "/addresses", ec)) {
     for (const auto& claim : fs::directory_iterator(home_ + "/addresses", ec)) {
@@ -176,10 +177,19 @@ RunResult CachectlTest::redis_admin_cli(const std::string& address, int port,
     for (const auto& node : std::filesystem::directory_iterator(cluster.path(), ec)) {
       std::ifstream conf(node.path() / "redis.conf");
       std::string text((std::istreambuf_iterator<char>(conf)), std::istreambuf_iterator<char>());
-      if (text.find("\nbind " + address + "\n") == std::string::npos ||
+      if ((text.find("\nbind " + address + "\n") == std::string::npos &&
+           text.find("\nbind " + address + " ") == std::string::npos) ||
           text.find("\nport " + std::to_string(port) + "\n") == std::string::npos)
         continue;
-      auto k = core::load_or_create_command_key(node.path());
+      // A replication group's members share the group's key (node/daemon.cpp).
+      std::filesystem::path key_dir = node.path();
+      if (!std::filesystem::exists(core::command_key_file(key_dir))) {
+        auto at = text.find("\n# group ");
+        if (at != std::string::npos)
+          key_dir = std::filesystem::path(home_) / "groups" /
+                    text.substr(at + 9, text.find('\n', at + 9) - at - 9);
+      }
+      auto k = core::load_or_create_command_key(key_dir);
       if (k) key = *k;
     }
   }

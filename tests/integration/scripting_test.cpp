@@ -3,6 +3,7 @@
 // help, each as a shell script would use them.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -195,6 +196,17 @@ TEST_F(Scripting, EveryImplementedOperationsResponseShapeRendersInEveryFormat) {
     RunResult input = run({op, "--generate-cli-skeleton"});
     ASSERT_EQ(input.exit_code, 0) << input.err;
     ASSERT_TRUE(input.json().is_object());
+    // The skeleton's empty strings would fail the model's length minimums
+    // (as they do with aws-cli, which validates before the skeleton output):
+    // give each one character.
+    json filled = input.json();
+    std::function<void(json&)> fill = [&](json& v) {
+      if (v.is_string() && v.get<std::string>().empty()) v = "x";
+      if (v.is_structured())
+        for (auto& e : v) fill(e);
+    };
+    fill(filled);
+    input.out = filled.dump();
     RunResult j = run({op, "--cli-input-json", input.out, "--generate-cli-skeleton", "output"});
     ASSERT_EQ(j.exit_code, 0) << j.err;
     if (j.out.empty()) continue;  // an operation without output prints nothing, in any format
@@ -368,17 +380,16 @@ TEST_F(Scripting, ABadQueryIsRefusedBeforeAnythingHappens) {
   EXPECT_FALSE(fs::exists(home_ + "/clusters/q.toml"));
 }
 
-TEST_F(Scripting, WaitersWithoutTheirOperationSayWhyAndExit255) {
+TEST_F(Scripting, AWaiterOfAMissingResourceSaysWhyAndExits255) {
   RunResult help = run({"wait", "help"});
   ASSERT_EQ(help.exit_code, 0);
   for (const char* w : {"cache-cluster-available", "cache-cluster-deleted",
                         "replication-group-available", "replication-group-deleted"})
     EXPECT_NE(help.out.find("o " + std::string(w)), std::string::npos) << w << "\n" << help.out;
-  EXPECT_NE(help.out.find("replication-group-available   (not implemented yet"), std::string::npos)
-      << help.out;
+  EXPECT_EQ(help.out.find("(not implemented yet"), std::string::npos) << help.out;
   RunResult w = run({"wait", "replication-group-available", "--replication-group-id", "rg"});
   EXPECT_EQ(w.exit_code, 255);
-  EXPECT_NE(w.err.find("DescribeReplicationGroups is not implemented"), std::string::npos) << w.err;
+  EXPECT_NE(w.err.find("ReplicationGroupNotFoundFault"), std::string::npos) << w.err;
   RunResult one = run({"wait", "cache-cluster-available", "help"});
   EXPECT_EQ(one.exit_code, 0);
   EXPECT_NE(one.out.find("--cache-cluster-id"), std::string::npos);

@@ -47,8 +47,9 @@ class SupervisorTest : public ::testing::Test {
   SupervisorTest()
       : supervisor_({"0001", "/nonexistent",
                      [] {
-                       return EngineLaunch{{"redis-server"}, {}, ""};
-                     }},
+                       return EngineLaunch{{"redis-server"}, {}, "", {}};
+                     },
+                     [this] { return hold_; }},
                     host_, [this](const std::string& m) { events_.push_back(m); }) {}
 
   // Starts the engine and lets it answer.
@@ -61,6 +62,7 @@ class SupervisorTest : public ::testing::Test {
 
   FakeHost host_;
   std::vector<std::string> events_;
+  bool hold_ = false;
   Supervisor supervisor_;
   SteadyTime t_ = SteadyTime{} + 1h;
 };
@@ -95,6 +97,29 @@ TEST_F(SupervisorTest, AnEngineThatDiesIsRestartedAtOnceWithEvents) {
   EXPECT_EQ(supervisor_.node_status(), "available");
   ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(events_[1], "Finished recovery for cache nodes 0001");
+}
+
+TEST_F(SupervisorTest, AHeldEngineStaysDownAfterItDiedUntilReleased) {
+  hold_ = true;  // a replication group's primary waiting for its promotion
+  start_available();
+  EXPECT_EQ(host_.starts, 1) << "a first start is never held";
+  supervisor_.on_exit(supervisor_.engine_pid(), killed_by(SIGKILL), t_ + 10s);
+  EXPECT_EQ(host_.starts, 1);
+  for (int i = 1; i <= 5; ++i) supervisor_.tick(t_ + 10s + i * 100ms);
+  EXPECT_EQ(host_.starts, 1) << "held: not restarted";
+  EXPECT_EQ(supervisor_.next_deadline(t_ + 10s + 500ms), t_ + 10s + 600ms)
+      << "asked again 100 ms later, without back-off";
+  hold_ = false;
+  supervisor_.tick(t_ + 10s + 600ms);
+  EXPECT_EQ(host_.starts, 2);
+  // A reboot is never held.
+  hold_ = true;
+  host_.answering = true;
+  supervisor_.tick(t_ + 11s);
+  ASSERT_EQ(supervisor_.node_status(), "available");
+  supervisor_.reboot(t_ + 12s);
+  supervisor_.on_exit(supervisor_.engine_pid(), exited_with(0), t_ + 12s);
+  EXPECT_EQ(host_.starts, 3);
 }
 
 TEST_F(SupervisorTest, AnEngineThatKeepsDyingIsRestartedWithGrowingBackoff) {

@@ -1,0 +1,52 @@
+#include "cli/group_members.h"
+
+#include "cli/node_status.h"
+
+namespace cachectl::cli {
+
+std::vector<core::MemberState> live_member_states(Context& ctx,
+                                                  const core::ReplicationGroupRecord& group) {
+  std::vector<core::MemberState> out;
+  for (const auto& id : group.members) {
+    core::MemberState m;
+    m.cluster = id;
+    auto record = ctx.registry.get(id);
+    if (!record || record->nodes.empty()) {
+      m.status = "failed";
+      out.push_back(m);
+      continue;
+    }
+    const auto& node = record->nodes.front();
+    m.address = node.address;
+    m.port = node.port;
+    m.zone = node.availability_zone;
+    AdminReply reply =
+        ctx.admin().call(ctx.home().admin_socket(node.address), core::admin::Route::kStatus);
+    if (reply.ok()) {
+      if (auto s = core::admin::parse_status_response(reply.body)) {
+        m.status = s->status;
+        if (s->replication) {
+          m.role = s->replication->role;
+          m.link_up = s->replication->link_up;
+        }
+        out.push_back(m);
+        continue;
+      }
+    }
+    m.status = live_node_statuses(ctx, *record).front();
+    out.push_back(m);
+  }
+  return out;
+}
+
+nlohmann::json live_group_json(Context& ctx, const core::ReplicationGroupRecord& group) {
+  auto members = live_member_states(ctx, group);
+  return core::replication_group_json(group, members,
+                                      core::replication_group_status(group, members), ctx.region);
+}
+
+std::string live_group_status(Context& ctx, const core::ReplicationGroupRecord& group) {
+  return core::replication_group_status(group, live_member_states(ctx, group));
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,148 @@
+// modify-replication-group (cluster mode disabled). The group's own values
+// (description, failover, backups' source) change in its record; the
+// members' (node type, engine version, parameter group, windows,
+// notifications) change in each member through modify-cache-cluster's own
+// path (cli/ops/modify_cache_cluster.h), now with --apply-immediately or in
+// each member's maintenance window otherwise. Automatic failover on or off
+// restarts the group daemon, which starts or stops Sentinel.
+#include <algorithm>
+#include <thread>
+
+#include "cli/context.h"
+#include "cli/group_members.h"
+#include "cli/ops/cluster_teardown.h"
+#include "cli/ops/group_operation.h"
+#include "cli/ops/modify_cache_cluster.h"
+#include "cli/ops/request_fields.h"
+#include "core/identifiers.h"
+
+namespace cachectl::cli {
+
+namespace {
+
+// Members of the request that each member cluster takes as they are.
+constexpr const char* kMemberFields[] = {"CacheNodeType",           "EngineVersion",
+                                         "CacheParameterGroupName", "PreferredMaintenanceWindow",
+                                         "NotificationTopicArn",    "NotificationTopicStatus",
+                                         "AutoMinorVersionUpgrade", "SecurityGroupIds",
+                                         "CacheSecurityGroupNames"};
+
+// Not acted on yet: refused, nothing changed.
+constexpr const char* kNotYet[] = {"AuthToken",
+                                   "AuthTokenUpdateStrategy",
+                                   "UserGroupIdsToAdd",
+                                   "UserGroupIdsToRemove",
+                                   "RemoveUserGroups",
+                                   "LogDeliveryConfigurations",
+                                   "IpDiscovery",
+                                   "TransitEncryptionEnabled",
+                                   "TransitEncryptionMode",
+                                   "ClusterMode",
+                                   "Engine",
+                                   "NodeGroupId"};
+
+}  // namespace
+
+core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohmann::json& request) {
+  for (const char* member : kNotYet)
+    if (request.contains(member))
+      return core::invalid_value(std::string(member) +
+                                 " cannot be modified by this version of cachectl yet; nothing "
+                                 "was changed.");
+  if (request.contains("PrimaryClusterId"))
+    return core::invalid_value(
+        "PrimaryClusterId cannot be modified by this version of cachectl yet (use test-failover "
+        "to promote a replica); nothing was changed.");
+  auto op = begin_group_operation(ctx, opt_string(request, "ReplicationGroupId").value_or(""));
+  if (!op) return op.error();
+  core::ReplicationGroupRecord& g = op->group;
+  core::ReplicationGroupStore store(ctx.home());
+  std::string status = live_group_status(ctx, g);
+  if (status != "available")
+    return core::ApiError{
+        "InvalidReplicationGroupState",
+        "Replication group " + g.id + " is not in available state (it is " + status + ")."};
+
+  // Everything is checked before anything changes.
+  core::ReplicationGroupRecord next = g;
+  if (auto d = opt_string(request, "ReplicationGroupDescription")) next.description = *d;
+  if (request.contains("AutomaticFailoverEnabled"))
+    next.automatic_failover = opt_bool(request, "AutomaticFailoverEnabled", false);
+  if (request.contains("MultiAZEnabled"))
+    next.multi_az = opt_bool(request, "MultiAZEnabled", false);
+  if (!next.automatic_failover && request.contains("AutomaticFailoverEnabled") &&
+      !request.contains("MultiAZEnabled"))
+    next.multi_az = false;
+  if (next.multi_az && !next.automatic_failover)
+    return core::invalid_combination(
+        "Multi-AZ can only be enabled when automatic failover is enabled.");
+  if (next.automatic_failover && next.members.size() < 2)
+    return core::invalid_combination(
+        "Automatic failover needs at least one replica; add one first (increase-replica-count).");
+  if (auto s = opt_string(request, "SnapshottingClusterId")) {
+    std::string id = core::ascii_lower(*s);
+    if (!next.has_member(id))
+      return core::invalid_value("SnapshottingClusterId " + id +
+                                 " is not a member of replication group " + g.id + ".");
+    next.snapshotting_cluster = id;
+  }
+  if (auto limit = opt_int(request, "SnapshotRetentionLimit")) {
+    if (*limit < 0 || *limit > 35)
+      return core::invalid_value("SnapshotRetentionLimit must be between 0 and 35 days.");
+    next.snapshot_retention_limit = static_cast<int>(*limit);
+    if (next.snapshotting_cluster.empty() && *limit > 0)
+      next.snapshotting_cluster = next.members.size() > 1 ? next.members[1] : next.members[0];
+  }
+
+  // The members first (each through modify-cache-cluster's rules; the
+  // first refusal stops before anything else changes).
+  bool immediately = opt_bool(request, "ApplyImmediately", false);
+  for (const auto& m : g.members) {
+    nlohmann::json member{{"CacheClusterId", m}, {"ApplyImmediately", immediately}};
+    for (const char* field : kMemberFields)
+      if (request.contains(field)) member[field] = request[field];
+    if (auto w = opt_string(request, "SnapshotWindow")) member["SnapshotWindow"] = *w;
+    // Backups are taken by the snapshotting cluster only.
+    if (request.contains("SnapshotRetentionLimit") || request.contains("SnapshottingClusterId"))
+      member["SnapshotRetentionLimit"] =
+          m == next.snapshotting_cluster ? next.snapshot_retention_limit : 0;
+    if (member.size() <= 2) continue;
+    auto done = modify_cluster_record(ctx, member);
+    if (!done) return done.error();
+  }
+  if (auto r = ctx.registry.get(g.primary)) {
+    next.node_type = r->node_type;
+    next.engine_version = r->engine_version;
+    next.parameter_group = r->parameter_group;
+    next.maintenance_window = r->maintenance_window;
+    next.snapshot_window = r->snapshot_window;
+    next.notification_topic_arn = r->notification_topic_arn;
+    next.auto_minor_version_upgrade = r->auto_minor_version_upgrade;
+  }
+  bool restart_daemon = next.automatic_failover != g.automatic_failover;
+  if (auto err = store.update(g.id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
+        std::string primary = rec.primary;  // the group daemon's, kept
+        rec = next;
+        rec.primary = primary;
+        return std::nullopt;
+      }))
+    return *err;
+  if (restart_daemon) {
+    // The group daemon starts Sentinel only with automatic failover on.
+    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(g.reader_address),
+                                        core::admin::Route::kShutdown, std::chrono::seconds(15));
+    if (!reply.reached || reply.status != 200) kill_unresponsive(core::group_dir(ctx.home(), g.id));
+    for (int i = 0; i < 200 && core::is_locked(core::group_dir(ctx.home(), g.id) / "daemon.lock");
+         ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (auto err = ensure_group_daemon(ctx, next)) return *err;
+    ctx.record_group_event(g.id, std::string("Automatic failover ") +
+                                     (next.automatic_failover ? "enabled" : "disabled") +
+                                     " for replication group " + g.id);
+  }
+  auto fresh = store.get(g.id);
+  if (!fresh) return fresh.error();
+  return nlohmann::json{{"ReplicationGroup", live_group_json(ctx, *fresh)}};
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,29 @@
+#include "cli/ops/service_context.h"
+
+#include "cli/engine_versions.h"
+#include "cli/ops/request_fields.h"
+#include "core/parameter_groups.h"
+#include "core/snapshots.h"
+
+namespace cachectl::cli {
+
+core::Result<core::ServiceContext> make_service_context(Context& ctx,
+                                                        const nlohmann::json& request) {
+  auto installed = installed_engines(ctx.home());
+  if (!installed) return installed.error();
+  if (auto name = opt_string(request, "SnapshotName")) {
+    auto snapshot = core::SnapshotStore(ctx.home()).get(*name);
+    if (!snapshot && snapshot.error().code == core::kRegistryFileInvalid) return snapshot.error();
+  }
+  core::StateHome home = ctx.home();
+  return core::ServiceContext{
+      *installed, ctx.clock.now(), ctx.region,
+      [home](const std::string& name) { return core::SnapshotStore(home).get(name).ok(); },
+      [home](const std::string& name) -> core::Result<std::string> {
+        auto group = core::ParameterGroupStore(home).get(name);
+        if (!group) return group.error();
+        return group->family;
+      }};
+}
+
+}  // namespace cachectl::cli

@@ -1,0 +1,230 @@
+#include "core/replication_group.h"
+
+#include <arpa/inet.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "core/node_types.h"
+#include "core/toml_fields.h"
+
+namespace cachectl::core {
+
+bool ReplicationGroupRecord::has_member(std::string_view cluster) const {
+  return std::find(members.begin(), members.end(), cluster) != members.end();
+}
+
+std::string member_cluster_id(std::string_view group, int n) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "-%03d", n);
+  return std::string(group) + buf;
+}
+
+int next_member_number(const ReplicationGroupRecord& group) {
+  int highest = 0;
+  const std::string prefix = group.id + "-";
+  for (const auto& m : group.members) {
+    if (m.rfind(prefix, 0) != 0) continue;  // a cluster the group was built around
+    std::string tail = m.substr(prefix.size());
+    if (tail.empty() || tail.find_first_not_of("0123456789") != std::string::npos) continue;
+    highest = std::max(highest, std::stoi(tail));
+  }
+  return highest + 1;
+}
+
+fs::path group_dir(const StateHome& home, std::string_view group) {
+  return home.root() / "groups" / std::string(group);
+}
+
+std::string to_toml(const ReplicationGroupRecord& r) {
+  toml::table t;
+  t.insert("replication_group_id", r.id);
+  t.insert("description", r.description);
+  t.insert("member_clusters", to_toml_array(r.members));
+  t.insert("primary", r.primary);
+  t.insert("automatic_failover", r.automatic_failover);
+  t.insert("multi_az", r.multi_az);
+  t.insert("primary_endpoint_address", r.primary_address);
+  t.insert("reader_endpoint_address", r.reader_address);
+  t.insert("port", r.port);
+  t.insert("snapshotting_cluster_id", r.snapshotting_cluster);
+  t.insert("cache_node_type", r.node_type);
+  t.insert("engine", r.engine);
+  t.insert("engine_version", r.engine_version);
+  t.insert("cache_parameter_group_name", r.parameter_group);
+  t.insert("snapshot_window", r.snapshot_window);
+  t.insert("snapshot_retention_limit", r.snapshot_retention_limit);
+  t.insert("preferred_maintenance_window", r.maintenance_window);
+  t.insert("notification_topic_arn", r.notification_topic_arn);
+  t.insert("auto_minor_version_upgrade", r.auto_minor_version_upgrade);
+  t.insert("auth_token_enabled", r.auth_token_enabled);
+  t.insert("transit_encryption_enabled", r.transit_encryption_enabled);
+  t.insert("at_rest_encryption_enabled", r.at_rest_encryption_enabled);
+  t.insert("network_type", r.network_type);
+  t.insert("ip_discovery", r.ip_discovery);
+  toml::array tags;
+  for (const auto& tag : r.tags)
+    tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
+  t.insert("tags", std::move(tags));
+  t.insert("create_time", to_toml_time(r.create_time));
+  t.insert("lifecycle", r.lifecycle == Lifecycle::kDeleting ? "deleting" : "active");
+  if (!r.intent.empty()) {
+    toml::table i{{"operation", r.intent.operation},
+                  {"pid", r.intent.pid},
+                  {"started", to_toml_time(r.intent.started)},
+                  {"members", to_toml_array(r.intent.members)},
+                  {"retain_primary", r.intent.retain_primary}};
+    if (!r.intent.snapshot.empty()) i.insert("snapshot", r.intent.snapshot);
+    t.insert("intent", std::move(i));
+  }
+  std::ostringstream os;
+  os << "# cachectl replication group; edit with care: every field is checked when read.\n"
+     << t << "\n";
+  return os.str();
+}
+
+namespace {
+
+bool is_loopback_v4(const std::string& a) {
+  in_addr addr{};
+  return inet_pton(AF_INET, a.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+}  // namespace
+
+Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text,
+                                                           std::string_view origin) {
+  auto parsed = parse_state_file(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& t = *parsed;
+  TomlFields f(t, std::string(origin));
+  ReplicationGroupRecord r;
+  r.id = f.str("replication_group_id");
+  r.description = f.str("description", "");
+  r.members = f.strings("member_clusters");
+  r.primary = f.str("primary", "");
+  r.automatic_failover = f.boolean("automatic_failover", false);
+  r.multi_az = f.boolean("multi_az", false);
+  r.primary_address = f.str("primary_endpoint_address");
+  if (f.ok() && !is_loopback_v4(r.primary_address))
+    f.fail("primary_endpoint_address",
+           "'" + r.primary_address + "' is not an IPv4 loopback address");
+  r.reader_address = f.str("reader_endpoint_address");
+  if (f.ok() && !is_loopback_v4(r.reader_address))
+    f.fail("reader_endpoint_address", "'" + r.reader_address + "' is not an IPv4 loopback address");
+  r.port = static_cast<int>(f.integer("port", 1, 65535));
+  r.snapshotting_cluster = f.str("snapshotting_cluster_id", "");
+  r.node_type = f.str("cache_node_type");
+  if (f.ok() && !find_node_type(r.node_type))
+    f.fail("cache_node_type", "'" + r.node_type + "' is not an ElastiCache node type");
+  r.engine = f.str("engine", "redis");
+  if (f.ok() && r.engine != "redis") f.fail("engine", "a replication group's engine is redis");
+  r.engine_version = f.str("engine_version");
+  r.parameter_group = f.str("cache_parameter_group_name");
+  r.snapshot_window = f.str("snapshot_window", "");
+  r.snapshot_retention_limit = static_cast<int>(f.integer("snapshot_retention_limit", 0, 35, 0));
+  r.maintenance_window = f.str("preferred_maintenance_window", "");
+  r.notification_topic_arn = f.str("notification_topic_arn", "");
+  r.auto_minor_version_upgrade = f.boolean("auto_minor_version_upgrade", true);
+  r.auth_token_enabled = f.boolean("auth_token_enabled", false);
+  r.transit_encryption_enabled = f.boolean("transit_encryption_enabled", false);
+  r.at_rest_encryption_enabled = f.boolean("at_rest_encryption_enabled", false);
+  r.network_type = f.str("network_type", "ipv4");
+  r.ip_discovery = f.str("ip_discovery", "ipv4");
+  r.create_time = f.time("create_time");
+  std::string lifecycle = f.str("lifecycle", "active");
+  if (lifecycle == "deleting") {
+    r.lifecycle = Lifecycle::kDeleting;
+  } else if (lifecycle != "active") {
+    f.fail("lifecycle", "expected \"active\" or \"deleting\"");
+  }
+  for (const toml::table* tag : f.tables("tags")) {
+    TomlFields tf(*tag, std::string(origin) + " [[tags]]");
+    r.tags.push_back({tf.str("key"), tf.str("value", "")});
+    if (!tf.ok()) return ApiError{kRegistryFileInvalid, tf.error()};
+  }
+  if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
+  for (std::size_t i = 0; i < r.members.size(); ++i) {
+    if (std::count(r.members.begin(), r.members.end(), r.members[i]) > 1)
+      return ApiError{kRegistryFileInvalid, std::string(origin) + ": member cluster '" +
+                                                r.members[i] + "' appears twice"};
+  }
+  if (!r.primary.empty() && !r.has_member(r.primary))
+    return ApiError{kRegistryFileInvalid, std::string(origin) + ": primary '" + r.primary +
+                                              "' is not in member_clusters"};
+  if (const toml::table* in = t["intent"].as_table()) {
+    TomlFields inf(*in, std::string(origin) + " [intent]");
+    r.intent.operation = inf.str("operation");
+    static const std::vector<std::string> kOps = {"create", "add", "remove", "delete", "failover"};
+    if (inf.ok() && std::find(kOps.begin(), kOps.end(), r.intent.operation) == kOps.end())
+      inf.fail("operation", "expected create, add, remove, delete or failover");
+    r.intent.pid = static_cast<int>(inf.integer("pid", 0, 1LL << 30, 0));
+    r.intent.started = inf.time("started");
+    r.intent.members = inf.strings("members");
+    r.intent.retain_primary = inf.boolean("retain_primary", false);
+    r.intent.snapshot = inf.str("snapshot", "");
+    if (!inf.ok()) return ApiError{kRegistryFileInvalid, inf.error()};
+  }
+  return r;
+}
+
+namespace {
+
+RecordKind group_kind(const StateHome& home) {
+  RecordKind k;
+  k.dir = home.root() / "replication-groups";
+  k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
+  k.lock_prefix = "rg.";  // a cluster id has no dot
+  k.max_length = 40;
+  k.not_found = [](std::string_view id) {
+    return ApiError{"ReplicationGroupNotFoundFault",
+                    "ReplicationGroup " + std::string(id) + " not found."};
+  };
+  k.already_exists = [](std::string_view id) {
+    return ApiError{"ReplicationGroupAlreadyExists",
+                    "Replication group " + std::string(id) + " already exists."};
+  };
+  return k;
+}
+
+}  // namespace
+
+ReplicationGroupStore::ReplicationGroupStore(StateHome home)
+    : home_(std::move(home)),
+      store_(
+          group_kind(home_),
+          {[](const ReplicationGroupRecord& g) { return to_toml(g); }, replication_group_from_toml,
+           [](const ReplicationGroupRecord& g) { return g.id; }, "replication_group_id"}) {}
+
+fs::path ReplicationGroupStore::file(std::string_view id) const {
+  auto key = store_.folder().key(id);
+  return store_.folder().file(key ? *key : std::string(id));
+}
+
+std::optional<std::string> ReplicationGroupStore::key(std::string_view id) const {
+  return store_.folder().key(id);
+}
+
+Result<ReplicationGroupRecord> ReplicationGroupStore::get(std::string_view id) const {
+  return store_.get(id);
+}
+
+std::vector<std::string> ReplicationGroupStore::list_ids() const { return store_.list(); }
+
+Status ReplicationGroupStore::create(const ReplicationGroupRecord& group) const {
+  return store_.create(group);
+}
+
+Status ReplicationGroupStore::update(
+    std::string_view id, const std::function<Status(ReplicationGroupRecord&)>& change) const {
+  return store_.update(id, change);
+}
+
+Status ReplicationGroupStore::remove(std::string_view id) const {
+  return store_.remove(id, {}, true);
+}
+
+}  // namespace cachectl::core

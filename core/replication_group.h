@@ -1,0 +1,108 @@
+// A replication group (cluster mode disabled) as the registry stores it:
+// STATE/replication-groups/ID.toml. Its members are ordinary cache clusters
+// (ID-001, ID-002, ...; each record names the group), one node each; the
+// group record holds what is the group's own: the description, the member
+// list, which member was last seen primary, the failover settings and the
+// two endpoint addresses. Roles are not stored as truth: describe asks the
+// members' daemons (docs/architecture.md, "Replication groups").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+#include "core/record_store.h"
+#include "core/state_home.h"
+
+namespace cachectl::core {
+
+// The node ids under which a group's endpoint addresses are claimed
+// ("GROUP/rg-primary"): not node ids of any cluster, so a claim of a group
+// is never taken for a cluster's leftover.
+inline constexpr std::string_view kPrimaryEndpointId = "rg-primary";
+inline constexpr std::string_view kReaderEndpointId = "rg-reader";
+// Redis Sentinel listens on the reader endpoint's address, on this port.
+inline constexpr int kSentinelPort = 26379;
+
+struct GroupIntent {
+  // create | add | remove | delete | failover ("" = none)
+  std::string operation;
+  int pid = 0;
+  TimePoint started{};
+  std::vector<std::string> members;  // the members being added or removed
+  bool retain_primary = false;       // delete --retain-primary-cluster
+  std::string snapshot;              // delete with a final snapshot
+  bool empty() const { return operation.empty(); }
+};
+
+struct ReplicationGroupRecord {
+  std::string id;
+  std::string description;
+  std::vector<std::string> members;  // cache cluster ids, in order
+  std::string primary;               // the member last known to be primary
+  bool automatic_failover = false;
+  bool multi_az = false;
+  std::string primary_address;  // PrimaryEndpoint (bound by the primary's engine)
+  std::string reader_address;   // ReaderEndpoint (the group daemon's forwarder)
+  int port = 6379;
+  std::string snapshotting_cluster;
+  std::string node_type;
+  std::string engine = "redis";
+  std::string engine_version;
+  std::string parameter_group;
+  std::string snapshot_window;
+  int snapshot_retention_limit = 0;
+  std::string maintenance_window;
+  std::string notification_topic_arn;
+  bool auto_minor_version_upgrade = true;
+  bool auth_token_enabled = false;
+  bool transit_encryption_enabled = false;
+  bool at_rest_encryption_enabled = false;
+  std::string network_type = "ipv4";
+  std::string ip_discovery = "ipv4";
+  std::vector<Tag> tags;
+  TimePoint create_time;
+  Lifecycle lifecycle = Lifecycle::kActive;
+  GroupIntent intent;
+
+  bool has_member(std::string_view cluster) const;
+};
+
+std::string to_toml(const ReplicationGroupRecord& record);
+Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text,
+                                                           std::string_view origin);
+
+// "group-001" for (group, 1): ElastiCache's member names.
+std::string member_cluster_id(std::string_view group, int n);
+
+// The next free member number of a group (its members' suffixes + 1).
+int next_member_number(const ReplicationGroupRecord& group);
+
+// Where a group's daemon keeps its files (sentinel.conf, logs, lock) and the
+// secret that names the members' restricted commands (shared by every
+// member, since Sentinel reaches them all under one name).
+fs::path group_dir(const StateHome& home, std::string_view group);
+
+class ReplicationGroupStore {
+ public:
+  explicit ReplicationGroupStore(StateHome home);
+  const StateHome& home() const { return home_; }
+  fs::path file(std::string_view id) const;
+
+  // ReplicationGroupNotFoundFault, or RegistryFileInvalid naming the file.
+  [[nodiscard]] Result<ReplicationGroupRecord> get(std::string_view id) const;
+  std::vector<std::string> list_ids() const;
+  // ReplicationGroupAlreadyExists when the id is taken.
+  [[nodiscard]] Status create(const ReplicationGroupRecord& group) const;
+  [[nodiscard]] Status update(std::string_view id,
+                              const std::function<Status(ReplicationGroupRecord&)>& change) const;
+  [[nodiscard]] Status remove(std::string_view id) const;
+  // The stored form of an id (lower-cased), or nullopt when none can be stored.
+  std::optional<std::string> key(std::string_view id) const;
+
+ private:
+  StateHome home_;
+  RecordStore<ReplicationGroupRecord> store_;
+};
+
+}  // namespace cachectl::core
