@@ -166,7 +166,11 @@ int run_group_daemon(const DaemonOptions& o) {
                             return l;
                           },
                           {}};
-  Supervisor supervisor(config, host, [&](const std::string& m) { group_event("Sentinel: " + m); });
+  // Sentinel's own recoveries are the group's events; the restarts this
+  // daemon asks for (after each failover) are not news.
+  Supervisor supervisor(config, host, [&](const std::string& m) {
+    if (m.find("restarted") == std::string::npos) group_event("Sentinel: " + m);
+  });
   const bool failover = group->automatic_failover;
 
   std::string error;
@@ -297,6 +301,12 @@ int run_group_daemon(const DaemonOptions& o) {
         follow(node->address, node->port, address, node->port);
     }
     group_event("Failover from primary " + old + " to replica " + now_primary + " completed");
+    // Sentinel still counts this failover in progress until every replica
+    // reports the new primary (or its failover timeout passes), and a new
+    // primary that fails meanwhile would not be replaced. A Sentinel
+    // restarted on the new primary (its configuration is written from the
+    // record) has no failover in progress and watches the new primary.
+    supervisor.reboot(std::chrono::steady_clock::now());
     cluster_event(now_primary, "Failover to replica node 0001 completed");
     for (RequestId rid : waiting_for_failover) server.respond(rid, 200, admin::to_json(status()));
     waiting_for_failover.clear();
