@@ -175,6 +175,12 @@ std::optional<long long> paging_integer(CLI::Option* option, const std::string& 
   throw UsageError("argument " + option->get_name() + ": invalid int value: '" + text + "'" + why);
 }
 
+// An option with one value given twice: the last one counts, as argparse's
+// "store" action does in aws-cli (CLI11's default is an error).
+CLI::Option* last_wins(CLI::Option* option) {
+  return option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
 }  // namespace
 
 Invocation parse_command_line(const std::vector<std::string>& args) {
@@ -263,17 +269,17 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
   app.set_help_flag();  // help is ours, not CLI11's
   std::string output, query, state_dir, region, profile, color, ignored;
   bool debug = false, no_paginate = false;
-  app.add_option("--state-dir", state_dir);
-  app.add_option("--output", output)
+  last_wins(app.add_option("--state-dir", state_dir));
+  last_wins(app.add_option("--output", output))
       ->check(CLI::IsMember({"json", "text", "table", "yaml", "yaml-stream"}));
-  app.add_option("--query", query);
-  app.add_option("--region", region);
-  app.add_option("--profile", profile);
-  app.add_option("--color", color)->check(CLI::IsMember({"on", "off", "auto"}));
+  last_wins(app.add_option("--query", query));
+  last_wins(app.add_option("--region", region));
+  last_wins(app.add_option("--profile", profile));
+  last_wins(app.add_option("--color", color))->check(CLI::IsMember({"on", "off", "auto"}));
   const std::set<std::string> kept = {"--state-dir", "--output",  "--query",
                                       "--region",    "--profile", "--color"};
   for (const auto& g : kGlobalWithValue)
-    if (!kept.count(g)) app.add_option(g, ignored);
+    if (!kept.count(g)) last_wins(app.add_option(g, ignored));
   app.add_flag("--debug", debug);
   app.add_flag("--no-paginate", no_paginate);
   for (const auto& f : kGlobalFlags)
@@ -287,12 +293,12 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
   CLI::Option* page_size_option = nullptr;
   CLI::Option* starting_token_option = nullptr;
   if (!inv.operation.empty()) {
-    cli_input_option = app.add_option("--cli-input-json", cli_input_json);
+    cli_input_option = last_wins(app.add_option("--cli-input-json", cli_input_json));
     // aws-cli's paging options, on every operation of paginators-1.json.
     if (!inv.waiter.empty() ? false : find_paginator(inv.operation).has_value()) {
-      max_items_option = app.add_option("--max-items", max_items);
-      page_size_option = app.add_option("--page-size", page_size);
-      starting_token_option = app.add_option("--starting-token", starting_token);
+      max_items_option = last_wins(app.add_option("--max-items", max_items));
+      page_size_option = last_wins(app.add_option("--page-size", page_size));
+      starting_token_option = last_wins(app.add_option("--starting-token", starting_token));
     }
   }
 
@@ -312,11 +318,15 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
           s.negated = app.add_flag("--no-" + kebab_case(it.key()));
         } else if (type == "list") {
           // No allow_extra_args: CLI11 would split a JSON array value at its commas.
-          s.option = app.add_option(name, s.texts)->expected(1, 1 << 20)->allow_extra_args(false);
+          // Given twice, the last occurrence's words are the list (aws-cli's
+          // nargs='+' with argparse's "store"), not both: triggered at each
+          // occurrence, CLI11 drops what the one before collected.
+          s.option = app.add_option(name, s.texts)
+                         ->expected(1, 1 << 20)
+                         ->allow_extra_args(false)
+                         ->trigger_on_parse();
         } else {
-          // Given twice, the last one counts (argparse's "store", as in aws-cli).
-          s.option =
-              app.add_option(name, s.text)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+          s.option = last_wins(app.add_option(name, s.text));
         }
       }
     }

@@ -4,13 +4,18 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace cachectl::core {
 namespace {
@@ -214,6 +219,30 @@ bool is_locked(const fs::path& path) {
   bool locked = ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
   ::close(fd);
   return locked;
+}
+
+std::optional<std::vector<int>> flock_holders(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  std::ifstream locks("/proc/locks");
+  if (!locks) return std::nullopt;
+  // "1: FLOCK  ADVISORY  WRITE 4242 fe:00:10953053 0 EOF": the device's
+  // major and minor in hex, the inode in decimal. A waiter's line has "->"
+  // after the number; it holds nothing.
+  char device[64];
+  std::snprintf(device, sizeof device, "%02x:%02x:%llu", ::major(st.st_dev), ::minor(st.st_dev),
+                static_cast<unsigned long long>(st.st_ino));
+  std::vector<int> holders;
+  std::string line;
+  while (std::getline(locks, line)) {
+    std::istringstream words(line);
+    std::string number, kind, mode, access, pid, where;
+    if (!(words >> number >> kind) || kind != "FLOCK") continue;
+    if (!(words >> mode >> access >> pid >> where) || where != device) continue;
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    holders.push_back(std::stoi(pid));
+  }
+  return holders;
 }
 
 bool socket_is_live(const fs::path& path) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cachectl::core {
 
@@ -72,6 +73,10 @@ class FileLock {
 
 // True when someone holds an flock on `path` (tested without waiting).
 bool is_locked(const fs::path& path);
+
+// The processes holding an flock(2) on `path`, as /proc/locks names them
+// (the process that took each lock); nullopt when that cannot be read.
+std::optional<std::vector<int>> flock_holders(const fs::path& path);
 
 // True when a process accepts connections on the Unix socket `path` (a
 // socket file left by a killed process refuses them).

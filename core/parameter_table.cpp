@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <iterator>
+#include <limits>
 
 namespace cachectl::core {
 
@@ -286,7 +288,46 @@ bool in_ranges(std::string_view ranges, double v, bool integer) {
   return false;
 }
 
+// Redis 7's own upper bound for an integer config, where it is below what
+// the table's range allows (an open-ended "0-" allows anything a long long
+// holds). These are Redis's `int` configs (config.c's createIntConfig and
+// createUIntConfig: at most INT_MAX), found by experiment with redis-server
+// 7.0.15 (CONFIG SET and a configuration file both refuse 2147483648 with
+// "argument must be between 0 and 2147483647"); its long long, unsigned long
+// and size_t configs take up to LLONG_MAX, which strtoll already bounds.
+// Without this, such a value is stored, then CONFIG SET fails or the engine
+// refuses to start. tests/unit/parameter_table_test.cpp checks every bound
+// against the installed redis-server.
+constexpr long long kRedisIntMax = 2147483647;
+constexpr std::string_view kRedisIntConfigs[] = {
+    "active-defrag-cycle-max",
+    "active-defrag-cycle-min",
+    "active-defrag-threshold-lower",
+    "active-defrag-threshold-upper",
+    "active-expire-effort",
+    "databases",
+    "lfu-decay-time",
+    "lfu-log-factor",
+    "list-compress-depth",
+    "list-max-listpack-size",
+    "maxmemory-samples",
+    "min-replicas-max-lag",
+    "min-replicas-to-write",
+    "tcp-keepalive",
+    "timeout",
+};
+
+bool is_redis_int_config(const ParameterSpec& spec) {
+  if (find_parameter("redis7", spec.name) != &spec || !spec.reaches_engine()) return false;
+  return std::find(std::begin(kRedisIntConfigs), std::end(kRedisIntConfigs), spec.engine_name) !=
+         std::end(kRedisIntConfigs);
+}
+
 }  // namespace
+
+long long engine_integer_max(const ParameterSpec& spec) {
+  return is_redis_int_config(spec) ? kRedisIntMax : std::numeric_limits<long long>::max();
+}
 
 std::string_view change_type_name(ChangeType t) {
   return t == ChangeType::kImmediate ? "immediate" : "requires-reboot";
@@ -338,6 +379,12 @@ Status check_parameter_value(const ParameterSpec& spec, const std::string& value
       bool integer = spec.data_type == "integer";
       double v = 0;
       if (!parse_number(value, integer, v) || !in_ranges(spec.allowed, v, integer)) return refuse();
+      // Compared as integers: `v`, a double, rounds large ones.
+      if (integer && std::strtoll(value.c_str(), nullptr, 10) > engine_integer_max(spec))
+        return invalid_value("Value '" + value + "' is not allowed for parameter " +
+                             std::string(spec.name) + " (allowed: " + std::string(spec.allowed) +
+                             ", and at most " + std::to_string(engine_integer_max(spec)) +
+                             ", the largest value Redis accepts).");
       // ElastiCache lists 1-2, but memcached will not start with a growth
       // factor of 1 ("Factor must be greater than 1").
       if (spec.name == "chunk_size_growth_factor" && v <= 1)

@@ -50,7 +50,13 @@ std::vector<std::string> known_parameter_families();
 const std::vector<ParameterSpec>* family_parameters(std::string_view family);
 const ParameterSpec* find_parameter(std::string_view family, std::string_view name);
 
-// InvalidParameterValue naming the parameter when `value` is not allowed.
+// The largest integer the engine itself accepts for `spec` (Redis's `int`
+// configs: 2147483647), whatever the table's range says; LLONG_MAX when the
+// engine takes whatever a long long holds.
+long long engine_integer_max(const ParameterSpec& spec);
+
+// InvalidParameterValue naming the parameter when `value` is not allowed
+// (by the table's range, and by the engine's own bounds).
 [[nodiscard]] Status check_parameter_value(const ParameterSpec& spec, const std::string& value);
 
 // The values a group of `family` runs with: each parameter's default,

@@ -26,6 +26,7 @@
 #include "node/admin_server.h"
 #include "node/engine_client.h"
 #include "node/engine_host.h"
+#include "node/engine_probe.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
 #include "node/replication_role.h"
@@ -40,6 +41,9 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto kHomeCheckInterval = 1s;
+// How long one probe of a starting engine waits for its PONG (on the loop,
+// not blocking it); the supervisor asks again 2 ms after a failed one.
+constexpr auto kProbeTimeout = 200ms;
 
 void tell(int fd, const std::string& message) {
   if (fd < 0) return;
@@ -113,8 +117,9 @@ int run_daemon(const DaemonOptions& o) {
   auto record_event = [&](const std::string& message) { ctx.record_event(message); };
 
   EngineClient client(node->address, node->port, record->auth_token);
+  EngineProbe probe(ctx.engine, node->address, node->port, record->auth_token, kProbeTimeout);
   RealEngineHost host({ctx.engine, node->address, node->port, record->auth_token}, dir, client,
-                      ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
+                      probe, ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
   ModifyRestart* modify_ptr = nullptr;
   std::string group_id = record->replication_group_id;
   ReplicationRole role(ctx, client, [&]() {
@@ -293,9 +298,11 @@ int run_daemon(const DaemonOptions& o) {
     server.collect(fds, now);
     const std::size_t client_at = fds.size();
     client.collect(fds);
-    auto deadline =
-        std::min({supervisor.next_deadline(now), next_home_check, server.next_deadline(),
-                  client.next_deadline(), snapshot.next_deadline(), modify.next_deadline()});
+    const std::size_t probe_at = fds.size();
+    probe.collect(fds);
+    auto deadline = std::min({supervisor.next_deadline(now), next_home_check,
+                              server.next_deadline(), client.next_deadline(), probe.next_deadline(),
+                              snapshot.next_deadline(), modify.next_deadline()});
     if (!group_id.empty() && supervisor.node_status() == "available")
       deadline = std::min(deadline, role.next_deadline(now));
     if (!shutting_down) deadline = std::min(deadline, schedule.next_deadline());
@@ -316,7 +323,9 @@ int run_daemon(const DaemonOptions& o) {
       while ((pid = ::waitpid(-1, &ws, WNOHANG)) > 0) supervisor.on_exit(pid, ws, now);
     }
     server.handle(fds.data() + 1, client_at - 1, now);
-    client.handle(fds.data() + client_at, fds.size() - client_at, now);
+    client.handle(fds.data() + client_at, probe_at - client_at, now);
+    // Before the supervisor's tick: a probe's answer is acted on at once.
+    probe.handle(fds.data() + probe_at, fds.size() - probe_at, now);
     supervisor.tick(now);
     client.tick(now);
     snapshot.tick(now);

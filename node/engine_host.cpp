@@ -8,15 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
-#include "node/engine_probe.h"
 #include "os/spawn.h"
 
 namespace cachectl::node {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr auto kProbeTimeout = 200ms;
 
 // redis.conf names the secret command names: owner-only, whatever the umask.
 bool write_private(const std::filesystem::path& path, const std::string& text, std::string& error) {
@@ -35,15 +32,19 @@ bool write_private(const std::filesystem::path& path, const std::string& text, s
 }  // namespace
 
 RealEngineHost::RealEngineHost(EngineEndpoint endpoint, std::filesystem::path dir,
-                               EngineClient& client, std::string shutdown_command)
+                               EngineClient& client, EngineProbe& probe,
+                               std::string shutdown_command)
     : endpoint_(std::move(endpoint)),
       dir_(std::move(dir)),
       client_(client),
+      probe_(probe),
       shutdown_command_(std::move(shutdown_command)) {}
 
 pid_t RealEngineHost::start(const EngineLaunch& launch, std::string& error) {
-  // A new engine process: whatever the old connection was doing is over.
+  // A new engine process: whatever the old connection and probe were doing
+  // is over.
   client_.reset();
+  probe_.cancel();
   if (!launch.config_file.empty() && !write_private(launch.config_file, launch.config_text, error))
     return -1;
   os::SpawnOptions o;
@@ -73,9 +74,8 @@ bool RealEngineHost::ask_to_stop() {
   return true;
 }
 
-bool RealEngineHost::answers() {
-  return engine_answers(endpoint_.engine, endpoint_.address, endpoint_.port, endpoint_.auth_token,
-                        kProbeTimeout);
+void RealEngineHost::probe(ProbeDone done) {
+  probe_.start(std::move(done), std::chrono::steady_clock::now());
 }
 
 }  // namespace cachectl::node

@@ -1,12 +1,14 @@
 // The supervisor's effects on the real world: the engine runs as a child of
 // the daemon (os::spawn: its own process group, dies with the daemon, output
-// to engine.log), signals are kill(2), "answers" is a PING, and Redis is
-// asked to stop with the renamed SHUTDOWN NOSAVE.
+// to engine.log), signals are kill(2), the probe is a PING on the daemon's
+// loop (node/engine_probe.h), and Redis is asked to stop with the renamed
+// SHUTDOWN NOSAVE.
 #pragma once
 
 #include <string>
 
 #include "node/engine_client.h"
+#include "node/engine_probe.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -20,19 +22,21 @@ struct EngineEndpoint {
 
 class RealEngineHost final : public EngineHost {
  public:
-  // `client` is the daemon's engine connection; `shutdown_command` the
-  // renamed SHUTDOWN ("" for Memcached).
+  // `client` is the daemon's engine connection, `probe` its prober (both
+  // served by the daemon's loop); `shutdown_command` the renamed SHUTDOWN
+  // ("" for Memcached).
   RealEngineHost(EngineEndpoint endpoint, std::filesystem::path dir, EngineClient& client,
-                 std::string shutdown_command);
+                 EngineProbe& probe, std::string shutdown_command);
   pid_t start(const EngineLaunch& launch, std::string& error) override;
   void signal(pid_t pid, int signal) override;
   bool ask_to_stop() override;
-  bool answers() override;
+  void probe(ProbeDone done) override;
 
  private:
   EngineEndpoint endpoint_;
   std::filesystem::path dir_;
   EngineClient& client_;
+  EngineProbe& probe_;
   std::string shutdown_command_;
 };
 

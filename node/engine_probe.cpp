@@ -2,69 +2,150 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 namespace cachectl::node {
-namespace {
 
-// Sends `request`, then reads until `done(reply)` or the deadline.
-template <class Done>
-bool exchange(int fd, const std::string& request, std::chrono::milliseconds timeout, Done done) {
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size()))
-    return false;
-  std::string reply;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buf[512];
-  while (!done(reply)) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) return false;
-    reply.append(buf, static_cast<std::size_t>(n));
-  }
-  return true;
+ProbeReply judge_probe_reply(const std::string& engine, const std::string& reply) {
+  if (engine == "memcached")
+    return reply.find("\r\n") != std::string::npos ? ProbeReply::kAnswers : ProbeReply::kIncomplete;
+  // AUTH's +OK may come first. A loading Redis answers -LOADING, which is
+  // not yet "answering".
+  if (reply.find("+PONG\r\n") != std::string::npos) return ProbeReply::kAnswers;
+  if (reply.find('-') != std::string::npos) return ProbeReply::kNotYet;
+  return ProbeReply::kIncomplete;
 }
 
-}  // namespace
+EngineProbe::EngineProbe(std::string engine, std::string address, int port, std::string auth_token,
+                         std::chrono::milliseconds timeout)
+    : engine_(std::move(engine)), address_(std::move(address)), port_(port), timeout_(timeout) {
+  if (engine_ == "memcached") {
+    request_ = "version\r\n";
+  } else {
+    if (!auth_token.empty()) {
+      request_ += "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(auth_token.size()) + "\r\n" +
+                  auth_token + "\r\n";
+    }
+    request_ += "*1\r\n$4\r\nPING\r\n";
+  }
+}
 
-bool engine_answers(const std::string& engine, const std::string& address, int port,
-                    const std::string& auth_token, std::chrono::milliseconds timeout) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+EngineProbe::~EngineProbe() { close_socket(); }
+
+void EngineProbe::close_socket() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  connecting_ = false;
+  out_.clear();
+  in_.clear();
+}
+
+void EngineProbe::cancel() {
+  close_socket();
+  failed_ = false;
+  done_ = nullptr;
+}
+
+void EngineProbe::start(Done done, SteadyTime now) {
+  cancel();
+  done_ = std::move(done);
+  deadline_ = now + timeout_;
+  out_ = request_;
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr) == 1 &&
-            ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  if (ok && engine == "memcached") {
-    ok = exchange(fd, "version\r\n", timeout,
-                  [](const std::string& r) { return r.find("\r\n") != std::string::npos; });
-  } else if (ok) {
-    std::string request;
-    if (!auth_token.empty()) {
-      request += "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(auth_token.size()) + "\r\n" + auth_token +
-                 "\r\n";
-    }
-    request += "*1\r\n$4\r\nPING\r\n";
-    // A loading Redis answers -LOADING, which is not yet "answering".
-    bool pong = false;
-    ok = exchange(fd, request, timeout,
-                  [&](const std::string& r) {
-                    pong = r.find("+PONG\r\n") != std::string::npos;
-                    return pong || r.find("-") != std::string::npos;
-                  }) &&
-         pong;
+  sa.sin_port = htons(static_cast<uint16_t>(port_));
+  if (fd_ < 0 || ::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1) {
+    failed_ = true;
+    return;
   }
-  ::close(fd);
-  return ok;
+  // On loopback a refused connection is usually known at once; either way
+  // it is reported from tick() or handle().
+  int rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  if (rc != 0 && errno != EINPROGRESS) {
+    failed_ = true;
+    return;
+  }
+  connecting_ = rc != 0;
+  if (!connecting_) flush();
+}
+
+void EngineProbe::flush() {
+  while (!out_.empty()) {
+    ssize_t n = ::send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return;
+      failed_ = true;
+      return;
+    }
+    out_.erase(0, static_cast<std::size_t>(n));
+  }
+}
+
+void EngineProbe::read_reply(SteadyTime now) {
+  char buf[512];
+  for (;;) {
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n <= 0) {  // closed (the engine stopping) or an error
+      finish(false, now);
+      return;
+    }
+    in_.append(buf, static_cast<std::size_t>(n));
+    // A reply is a line or two; more than that is not an answer.
+    if (in_.size() > 4096) {
+      finish(false, now);
+      return;
+    }
+  }
+  ProbeReply verdict = judge_probe_reply(engine_, in_);
+  if (verdict != ProbeReply::kIncomplete) finish(verdict == ProbeReply::kAnswers, now);
+}
+
+void EngineProbe::collect(std::vector<pollfd>& fds) const {
+  if (fd_ < 0 || failed_) return;
+  short events = POLLIN;
+  if (connecting_ || !out_.empty()) events |= POLLOUT;
+  fds.push_back({fd_, events, 0});
+}
+
+void EngineProbe::handle(const pollfd* fds, std::size_t count, SteadyTime now) {
+  for (std::size_t i = 0; i < count && fd_ >= 0; ++i) {
+    if (fds[i].fd != fd_ || fds[i].revents == 0) continue;
+    if (fds[i].revents & (POLLERR | POLLNVAL)) {
+      finish(false, now);
+      return;
+    }
+    if (fds[i].revents & POLLOUT) {
+      connecting_ = false;
+      flush();
+    }
+    if (fds[i].revents & (POLLIN | POLLHUP)) read_reply(now);
+  }
+  tick(now);
+}
+
+void EngineProbe::tick(SteadyTime now) {
+  if (!done_) return;
+  if (failed_ || now >= deadline_) finish(false, now);
+}
+
+SteadyTime EngineProbe::next_deadline() const {
+  if (!done_) return SteadyTime::max();
+  return failed_ ? SteadyTime::min() : deadline_;
+}
+
+void EngineProbe::finish(bool answered, SteadyTime now) {
+  close_socket();
+  failed_ = false;
+  // Taken first: `done` may start the next probe.
+  Done done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(answered, now);
 }
 
 }  // namespace cachectl::node

@@ -24,6 +24,7 @@
 #include "node/engine_client.h"
 #include "node/engine_config.h"
 #include "node/engine_host.h"
+#include "node/engine_probe.h"
 #include "node/supervisor.h"
 #include "os/spawn.h"
 
@@ -149,7 +150,9 @@ int run_group_daemon(const DaemonOptions& o) {
   std::string auth_token;
   if (auto primary = registry.get(group->primary)) auth_token = primary->auth_token;
   EngineClient sentinel(group->reader_address, core::kSentinelPort, "");
-  RealEngineHost host({"redis", group->reader_address, core::kSentinelPort, ""}, dir, sentinel, "");
+  EngineProbe probe("redis", group->reader_address, core::kSentinelPort, "", 200ms);
+  RealEngineHost host({"redis", group->reader_address, core::kSentinelPort, ""}, dir, sentinel,
+                      probe, "");
   SupervisorConfig config{"sentinel",
                           dir,
                           [&]() {
@@ -366,6 +369,8 @@ int run_group_daemon(const DaemonOptions& o) {
     server.collect(fds, now);
     const std::size_t client_at = fds.size();
     sentinel.collect(fds);
+    const std::size_t probe_at = fds.size();
+    probe.collect(fds);
     const std::size_t demotions_at = fds.size();
     std::vector<std::size_t> demotion_fds;
     for (auto& d : demotions) {
@@ -373,8 +378,9 @@ int run_group_daemon(const DaemonOptions& o) {
       d->collect(fds);
       demotion_fds.push_back(fds.size() - before);
     }
-    auto deadline = std::min({supervisor.next_deadline(now), server.next_deadline(),
-                              sentinel.next_deadline(), next_poll, next_watch});
+    auto deadline =
+        std::min({supervisor.next_deadline(now), server.next_deadline(), sentinel.next_deadline(),
+                  probe.next_deadline(), next_poll, next_watch});
     for (const auto& [at, what] : later) deadline = std::min(deadline, at);
     int timeout =
         deadline <= now
@@ -398,7 +404,8 @@ int run_group_daemon(const DaemonOptions& o) {
     }
     server.handle(fds.data() + 1, client_at - 1, now);
     {
-      sentinel.handle(fds.data() + client_at, demotions_at - client_at, now);
+      sentinel.handle(fds.data() + client_at, probe_at - client_at, now);
+      probe.handle(fds.data() + probe_at, demotions_at - probe_at, now);
       std::size_t at = demotions_at;
       for (std::size_t i = 0; i < demotion_fds.size(); ++i) {
         demotions[i]->handle(fds.data() + at, demotion_fds[i], now);

@@ -1,5 +1,8 @@
 #include "node/schedule.h"
 
+#include <set>
+#include <string>
+
 #include "core/backup_schedule.h"
 #include "core/maintenance.h"
 #include "node/node_count_change.h"
@@ -37,10 +40,25 @@ void Schedule::tick(SteadyTime now) {
 void Schedule::run_backups(const core::CacheClusterRecord& fresh, SteadyTime now) {
   if (fresh.snapshot_retention_limit <= 0) return;
   std::vector<core::SnapshotRecord> existing;
+  std::set<std::string> unreadable;
   for (const auto& name : ctx_.store.list_names()) {
     if (name.rfind("automatic.", 0) != 0) continue;
-    if (auto s = ctx_.store.get(name)) existing.push_back(*s);
+    auto s = ctx_.store.get(name);
+    if (s) {
+      existing.push_back(*s);
+    } else if (s.error().code != "SnapshotNotFoundFault") {  // not deleted meanwhile
+      unreadable.insert(s.error().message);
+    }
   }
+  // A record that cannot be read cannot be judged by the retention limit
+  // (it stays): an event names its file, once while it stays broken, not at
+  // every check.
+  for (const auto& why : unreadable) {
+    if (!reported_unreadable_.count(why))
+      ctx_.record_event("Cannot apply the snapshot retention limit to an automatic snapshot: " +
+                        why);
+  }
+  reported_unreadable_ = std::move(unreadable);
   core::TimePoint t = ctx_.clock->now();
   for (const auto& name : core::expired_backups(fresh, t, existing)) {
     if (!ctx_.store.remove(name))

@@ -2,7 +2,8 @@
 // fake clock), on one read of the record:
 // - automatic backups (node 0001 of a Redis cluster; core/backup_schedule.cpp
 //   decides): the daily system snapshot inside the snapshot window, and the
-//   deletion of those past the retention limit;
+//   deletion of those past the retention limit (a system snapshot whose
+//   record cannot be read is named in an event, not skipped silently);
 // - the maintenance window (the cluster's first node; core/maintenance.cpp
 //   decides): due pending changes and auto minor version upgrades move into
 //   the record, a Memcached node count change runs `cachectl`;
@@ -13,6 +14,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
+#include <string>
 
 #include "node/modify_restart.h"
 #include "node/node_context.h"
@@ -42,6 +45,9 @@ class Schedule {
   std::function<bool()> idle_;
   SteadyTime next_check_;
   std::int64_t checks_ = 0;
+  // Why each unreadable automatic snapshot record could not be read, as
+  // last reported (so each problem is one event).
+  std::set<std::string> reported_unreadable_;
 };
 
 }  // namespace cachectl::node

@@ -107,19 +107,11 @@ void Supervisor::tick(SteadyTime now) {
   if (now < next_action_) return;
   switch (state_) {
     case State::kStarting:
-      if (host_.answers()) {
-        state_ = State::kAvailable;
-        quick_failures_ = 0;
-        if (why_ == Why::kRecovery) {
-          events_("Finished recovery for cache nodes " + config_.node_id);
-        } else if (why_ == Why::kReboot) {
-          events_("Cache node " + config_.node_id + " restarted");
-        }
-        why_ = Why::kNone;
-        ever_available_ = true;
-      } else {
-        next_action_ = now + kProbeInterval;
-      }
+      // Nothing more is due until the answer comes (the host's probe has
+      // its own deadline).
+      next_action_ = SteadyTime::max();
+      host_.probe(
+          [this, start = starts_](bool answered, SteadyTime at) { on_probe(start, answered, at); });
       break;
     case State::kBackoff:
       spawn(now);
@@ -135,6 +127,26 @@ void Supervisor::tick(SteadyTime now) {
       next_action_ = SteadyTime::max();
       break;
   }
+}
+
+void Supervisor::on_probe(int start, bool answered, SteadyTime now) {
+  // An answer about an engine since replaced, or one being stopped, says
+  // nothing about the current one.
+  if (start != starts_ || state_ != State::kStarting) return;
+  if (!answered) {
+    next_action_ = now + kProbeInterval;
+    return;
+  }
+  state_ = State::kAvailable;
+  next_action_ = SteadyTime::max();
+  quick_failures_ = 0;
+  if (why_ == Why::kRecovery) {
+    events_("Finished recovery for cache nodes " + config_.node_id);
+  } else if (why_ == Why::kReboot) {
+    events_("Cache node " + config_.node_id + " restarted");
+  }
+  why_ = Why::kNone;
+  ever_available_ = true;
 }
 
 SteadyTime Supervisor::next_deadline(SteadyTime now) const {

@@ -29,8 +29,11 @@ class EngineHost {
   // Asks an answering engine to stop at once by its own means (Redis: the
   // renamed SHUTDOWN NOSAVE); false when it cannot be asked (then SIGTERM).
   virtual bool ask_to_stop() = 0;
-  // Does the engine answer (a PING)? Called while it starts.
-  virtual bool answers() = 0;
+  // Asks whether the engine answers (a PING), while it starts, without
+  // waiting for it: `done` runs later, from the daemon's loop, never from
+  // inside probe(). start() drops a probe in flight (its `done` never runs).
+  using ProbeDone = std::function<void(bool answered, SteadyTime now)>;
+  virtual void probe(ProbeDone done) = 0;
 };
 
 struct SupervisorConfig {
@@ -59,7 +62,8 @@ class Supervisor {
   // Gives up before starting: the data to restore could not be had.
   void restore_failed(const std::string& why);
   void on_exit(pid_t pid, int wait_status, SteadyTime now);
-  // Probes a starting engine and restarts after backoff; call at least by
+  // Probes a starting engine (asks, and is told later: nothing is due
+  // while a probe is out) and restarts after backoff; call at least by
   // next_deadline().
   void tick(SteadyTime now);
   SteadyTime next_deadline(SteadyTime now) const;
@@ -83,6 +87,8 @@ class Supervisor {
 
   void spawn(SteadyTime now);
   void terminate(SteadyTime now);
+  // The answer to the probe of the engine of start number `start`.
+  void on_probe(int start, bool answered, SteadyTime now);
 
   SupervisorConfig config_;
   EngineHost& host_;

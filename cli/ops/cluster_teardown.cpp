@@ -3,7 +3,12 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "cli/node_status.h"
 #include "core/files.h"
@@ -11,39 +16,94 @@
 namespace cachectl::cli {
 using namespace std::chrono_literals;
 
-// A daemon that does not answer its socket is stopped through its pid file;
-// the daemon's engine dies with it (PR_SET_PDEATHSIG).
-void kill_unresponsive(const core::fs::path& dir) {
-  auto pid_text = core::read_file(dir / "daemon.pid");
-  if (!pid_text) return;
-  pid_t pid = 0;
-  try {
-    pid = static_cast<pid_t>(std::stol(*pid_text));
-  } catch (...) {
-    return;
-  }
-  if (pid <= 1 || !core::is_locked(dir / "daemon.lock")) return;
-  ::kill(pid, SIGTERM);
-  for (int i = 0; i < 500 && core::is_locked(dir / "daemon.lock"); ++i)
-    std::this_thread::sleep_for(10ms);
-  if (core::is_locked(dir / "daemon.lock")) ::kill(pid, SIGKILL);
-  for (int i = 0; i < 100 && core::is_locked(dir / "daemon.lock"); ++i)
-    std::this_thread::sleep_for(10ms);
+namespace {
+
+// The pid file's one line: the daemon's process id, as the daemon wrote it.
+std::optional<pid_t> parse_pid(const std::string& text) {
+  std::string digits =
+      text.size() > 1 && text.back() == '\n' ? text.substr(0, text.size() - 1) : text;
+  if (digits.empty() || digits.size() > 9 || digits[0] == '0' ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return static_cast<pid_t>(std::stol(digits));
 }
 
-void stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
-                 const std::string& address) {
+}  // namespace
+
+// A daemon that does not answer its socket is stopped through its pid file;
+// the daemon's engine dies with it (PR_SET_PDEATHSIG). Only a live daemon
+// (one holding its lock) needs it. The pid file is checked against the
+// lock's holder, so a file edited by hand never sends a signal to some
+// other process: it is an error naming the file and saying what to do.
+core::Status kill_unresponsive(const core::fs::path& dir) {
+  const core::fs::path lock = dir / "daemon.lock";
+  const core::fs::path file = dir / "daemon.pid";
+  std::optional<std::vector<int>> holders;
+  std::optional<pid_t> pid;
+  std::string wrong;
+  // A daemon that has just started (after a restart) rewrites its pid file
+  // once its socket listens: a file that does not name it yet is looked at
+  // again for up to a second before it counts as broken.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(10ms);
+    if (!core::is_locked(lock)) return std::nullopt;  // gone: nothing to stop
+    holders = core::flock_holders(lock);
+    auto text = core::read_file(file);
+    const int read_errno = errno;
+    pid.reset();
+    if (!text && read_errno == ENOENT) {
+      // Not written yet: the lock's holder is the daemon. With nobody to
+      // name, removing the node directory stops it (it checks that its
+      // directory exists).
+      if (!holders || holders->size() != 1) return std::nullopt;
+      pid = holders->front();
+    } else if (!text) {
+      wrong = std::strerror(read_errno);
+    } else if (!(pid = parse_pid(*text))) {
+      wrong = "expected the node daemon's process id";
+    } else if (holders && !holders->empty() &&
+               std::find(holders->begin(), holders->end(), *pid) == holders->end()) {
+      wrong = "names process " + std::to_string(*pid) + ", which is not the node daemon";
+      pid.reset();
+    }
+    if (pid) break;
+  }
+  if (!pid) {
+    const bool known = holders && holders->size() == 1;
+    const std::string holder = known ? std::to_string(holders->front()) : "";
+    return core::ApiError{
+        core::kRegistryFileInvalid,
+        file.string() + ": " + wrong + ". The node daemon (" +
+            (known ? "process " + holder : "the process holding " + lock.string()) +
+            ") does not answer and this file does not say which process to stop: stop it (" +
+            (known ? "kill " + holder : "fuser -k " + lock.string()) +
+            "); then the next command on the cluster, or cachectl resume, finishes what was "
+            "begun."};
+  }
+  ::kill(*pid, SIGTERM);
+  for (int i = 0; i < 500 && core::is_locked(lock); ++i) std::this_thread::sleep_for(10ms);
+  if (core::is_locked(lock)) ::kill(*pid, SIGKILL);
+  for (int i = 0; i < 100 && core::is_locked(lock); ++i) std::this_thread::sleep_for(10ms);
+  return std::nullopt;
+}
+
+core::Status stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
+                         const std::string& address) {
   core::fs::path dir = ctx.home().node_dir(cluster, id);
   AdminReply reply =
       ctx.admin().call(ctx.home().admin_socket(address), core::admin::Route::kShutdown, 15s);
-  if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
+  if (!reply.reached || reply.status != 200) {
+    if (auto err = kill_unresponsive(dir)) return err;
+  }
   // The daemon lets go of its lock as it exits.
   for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i)
     std::this_thread::sleep_for(5ms);
+  return std::nullopt;
 }
 
 core::Status teardown_cluster(Context& ctx, const core::CacheClusterRecord& record) {
-  for (const auto& d : all_daemons_of(record)) stop_daemon(ctx, record.id, d.id, d.address);
+  for (const auto& d : all_daemons_of(record))
+    if (auto err = stop_daemon(ctx, record.id, d.id, d.address)) return err;
   std::error_code ec;
   core::fs::remove_all(ctx.home().root() / "nodes" / record.id, ec);
   return ctx.registry.remove(record.id);

@@ -90,7 +90,7 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
       return core::ApiError{"CacheClusterAlreadyExists",
                             "Cache cluster " + record->id + " already exists."};
   }
-  sweep_cluster_leftovers(ctx, record->id);
+  if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
   // The record carries the intent from its first byte: whoever finds it
   // with nobody holding the lock starts the daemons that are missing.
   record->intent = core::new_intent("create", ctx.clock.now());

@@ -232,7 +232,7 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
       return core::ApiError{"CacheClusterAlreadyExists",
                             "Cache cluster " + record->id + " already exists."};
     locks.push_back(std::move(*lock));
-    sweep_cluster_leftovers(ctx, record->id);
+    if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
     planned.push_back(std::move(*record));
   }
   core::ReplicationGroupStore store(ctx.home());

@@ -51,7 +51,7 @@ std::string cluster_of(const std::string& owner) { return owner.substr(0, owner.
 core::Status finish_removing(Context& ctx, const core::CacheClusterRecord& r, Settled& out) {
   if (r.removing.empty()) return std::nullopt;
   for (const auto& n : r.removing) {
-    stop_daemon(ctx, r.id, n.id, n.address);
+    if (auto err = stop_daemon(ctx, r.id, n.id, n.address)) return err;
     std::error_code ec;
     core::fs::remove_all(ctx.home().node_dir(r.id, n.id), ec);
   }
@@ -96,7 +96,7 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
     if (auto err = teardown_cluster(ctx, r)) return *err;
     ctx.record_event(id, "Cache cluster deleted");
     out.done.push_back("finished deleting cache cluster " + id + who);
-    sweep_cluster_leftovers(ctx, id);
+    if (auto swept = sweep_cluster_leftovers(ctx, id); !swept) return swept.error();
     out.deleted = true;
     return out;
   }
@@ -172,7 +172,9 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
   if (!intent.empty()) {
     if (auto err = clear_intent(ctx, id)) return *err;
   }
-  for (auto& left : sweep_cluster_leftovers(ctx, id)) out.done.push_back("removed " + left);
+  auto swept = sweep_cluster_leftovers(ctx, id);
+  if (!swept) return swept.error();
+  for (auto& left : *swept) out.done.push_back("removed " + left);
   return out;
 }
 
@@ -186,8 +188,8 @@ core::Result<ClusterOperation> begin_cluster_operation(Context& ctx, const std::
   if (core::has_unfinished_work(*record)) {
     auto settled = settle(ctx, canonical);
     if (!settled) return settled.error();
-  } else {
-    sweep_cluster_leftovers(ctx, canonical);
+  } else if (auto swept = sweep_cluster_leftovers(ctx, canonical); !swept) {
+    return swept.error();
   }
   auto fresh = ctx.registry.get(canonical);
   if (!fresh) return fresh.error();
@@ -204,7 +206,8 @@ core::Result<core::CacheClusterRecord> settle_if_abandoned(Context& ctx,
   return ctx.registry.get(record.id);
 }
 
-std::vector<std::string> sweep_cluster_leftovers(Context& ctx, const std::string& cluster) {
+core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
+                                                               const std::string& cluster) {
   std::vector<std::string> removed;
   auto record = ctx.registry.get(cluster);
   bool exists = record.ok();
@@ -228,7 +231,7 @@ std::vector<std::string> sweep_cluster_leftovers(Context& ctx, const std::string
   for (const auto& e : core::fs::directory_iterator(dir, ec))
     if (!daemons.count(e.path().filename().string())) strays.push_back(e.path());
   for (const auto& p : strays) {
-    kill_unresponsive(p);
+    if (auto err = kill_unresponsive(p)) return *err;
     core::fs::remove_all(p, ec);
     removed.push_back("nodes/" + cluster + "/" + p.filename().string());
   }

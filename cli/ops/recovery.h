@@ -49,8 +49,10 @@ core::Result<core::CacheClusterRecord> settle_if_abandoned(Context& ctx,
 // Address claims and node directories of `cluster` that its record (if any)
 // does not name: left by a command killed between claiming and writing.
 // With the cluster's operation lock held. Returns what was removed
-// (paths relative to the state home).
-std::vector<std::string> sweep_cluster_leftovers(Context& ctx, const std::string& cluster);
+// (paths relative to the state home), or why a stray node's daemon could
+// not be stopped (its pid file; the directory is then left).
+core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
+                                                               const std::string& cluster);
 
 // Temporary files and snapshot work directories (".NAME.tmp.PID[.N]" in
 // the home's own folders) whose process is gone.

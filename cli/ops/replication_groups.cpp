@@ -93,7 +93,7 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
       return core::ApiError{"CacheClusterAlreadyExists",
                             "Cache cluster " + m.id + " already exists."};
     member_locks.push_back(std::move(*member_lock));
-    sweep_cluster_leftovers(ctx, m.id);
+    if (auto swept = sweep_cluster_leftovers(ctx, m.id); !swept) return swept.error();
   }
 
   // The endpoints' addresses: the primary's engine binds the one, the group

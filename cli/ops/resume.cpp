@@ -47,7 +47,12 @@ int run_resume(Context& ctx, std::ostream& out) {
       if (settled->deleted) continue;
       record = ctx.registry.get(id);
     }
-    for (const auto& left : sweep_cluster_leftovers(ctx, id)) removed.push_back(left);
+    auto swept = sweep_cluster_leftovers(ctx, id);
+    if (!swept) {
+      failed.push_back({{"CacheClusterId", id}, {"Reason", swept.error().message}});
+      continue;
+    }
+    for (const auto& left : *swept) removed.push_back(left);
     if (!record) continue;
     for (const auto& d : daemons_of(*record)) {
       auto dir = ctx.home().node_dir(id, d.id);

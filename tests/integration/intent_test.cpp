@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/node_types.h"
 #include "core/registry.h"
 #include "core/state_home.h"
 #include "tests/integration/harness.h"
@@ -102,6 +103,97 @@ TEST_F(Intents, AShrinkKilledHalfWayIsFinishedByTheNextCommand) {
   // And the cluster takes the next change and goes.
   ok("delete-cache-cluster", {"--cache-cluster-id", "m"});
   EXPECT_TRUE(claims().empty());
+}
+
+// The record exactly as `modify-cache-cluster --cache-node-type X
+// --apply-immediately` leaves it when killed after its one locked update,
+// before it asked the daemons to restart (POST /v1/modify): the new node
+// type (or engine version) in the record, a "modify" intent with `restart`
+// whose owner is gone.
+class RestartIntents : public Intents {
+ protected:
+  void plant_restart_intent(const std::string& id, const std::string& node_type,
+                            const std::string& engine_version) {
+    core::Registry registry{core::StateHome(home_)};
+    int owner = dead_pid();
+    ASSERT_EQ(registry.update(id,
+                              [&](core::CacheClusterRecord& r) -> core::Status {
+                                if (!node_type.empty()) r.node_type = node_type;
+                                if (!engine_version.empty()) r.engine_version = engine_version;
+                                r.intent.operation = "modify";
+                                r.intent.restart = true;
+                                r.intent.pid = owner;
+                                r.intent.started = std::chrono::system_clock::now();
+                                return std::nullopt;
+                              }),
+              std::nullopt);
+    owner_ = owner;
+  }
+  std::string maxmemory(const std::pair<std::string, int>& ep) {
+    return redis_admin_cli(ep.first, ep.second, {"CONFIG", "GET", "maxmemory"}).out;
+  }
+  std::string expected_maxmemory(const std::string& node_type) {
+    const core::NodeType* t = core::find_node_type(node_type);
+    EXPECT_NE(t, nullptr) << node_type;
+    return "maxmemory\n" + std::to_string(t ? core::redis_maxmemory(*t) : -1) + "\n";
+  }
+  // The engine restarted for the change, once, keeping its data: what the
+  // daemon reports (a new engine pid, one restart, the event) and the
+  // engine's maxmemory for the new node type.
+  void expect_restarted_once(const std::string& id, const std::pair<std::string, int>& ep,
+                             std::int64_t old_pid, const std::string& node_type) {
+    RunResult w = cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", id});
+    EXPECT_EQ(w.exit_code, 0) << w.err;
+    EXPECT_TRUE(wait_until([&] { return maxmemory(ep) == expected_maxmemory(node_type); }, 20s))
+        << maxmemory(ep);
+    json status = node_status(ep.first);
+    EXPECT_NE(status["engine"]["pid"], old_pid);
+    EXPECT_EQ(status["engine"]["restarts"], 1) << status.dump();
+    EXPECT_EQ(status["status"], "available");
+    EXPECT_EQ(redis_cli(ep.first, ep.second, {"get", "kept"}).out, "yes\n");
+    EXPECT_EQ(describe(id)["CacheNodeType"], node_type);
+    RunResult events =
+        cachectl({"describe-events", "--source-type", "cache-cluster", "--source-identifier", id});
+    EXPECT_NE(events.out.find("Cache node type modified to " + node_type), std::string::npos)
+        << events.out;
+    EXPECT_EQ(record_text(id).find("[intent]"), std::string::npos) << record_text(id);
+  }
+  int owner_ = 0;
+};
+
+TEST_F(RestartIntents, AKilledNodeTypeChangeIsFinishedByResume) {
+  auto ep = create_redis("r");
+  ASSERT_EQ(redis_cli(ep.first, ep.second, {"set", "kept", "yes"}).out, "OK\n");
+  ASSERT_EQ(maxmemory(ep), expected_maxmemory("cache.t3.micro"));
+  std::int64_t old_pid = node_status(ep.first)["engine"]["pid"];
+  plant_restart_intent("r", "cache.t3.small", "");
+
+  RunResult resumed = cachectl({"resume"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  json report = resumed.json();
+  ASSERT_EQ(report["FinishedOperations"].size(), 1u) << report.dump(2);
+  EXPECT_EQ(report["FinishedOperations"][0]["CacheClusterId"], "r");
+  EXPECT_EQ(report["FinishedOperations"][0]["Action"],
+            "finished restarting the engines of r for the new node type or engine version (left "
+            "by process " +
+                std::to_string(owner_) + ")");
+  EXPECT_TRUE(report["StartedNodes"].empty()) << "its daemon was running";
+  expect_restarted_once("r", ep, old_pid, "cache.t3.small");
+  // Done: a second resume finds nothing.
+  json again = cachectl({"resume"}).json();
+  EXPECT_TRUE(again["FinishedOperations"].empty()) << again.dump(2);
+}
+
+TEST_F(RestartIntents, AKilledNodeTypeChangeIsFinishedByTheNextCommand) {
+  auto ep = create_redis("r");
+  ASSERT_EQ(redis_cli(ep.first, ep.second, {"set", "kept", "yes"}).out, "OK\n");
+  std::int64_t old_pid = node_status(ep.first)["engine"]["pid"];
+  plant_restart_intent("r", "cache.t3.medium", "");
+  // Describing the cluster, with nobody holding its lock, finishes it.
+  json c = describe("r");
+  EXPECT_EQ(c["CacheNodeType"], "cache.t3.medium");
+  EXPECT_EQ(record_text("r").find("[intent]"), std::string::npos) << record_text("r");
+  expect_restarted_once("r", ep, old_pid, "cache.t3.medium");
 }
 
 // A create killed after writing its record (its daemons not started yet) is

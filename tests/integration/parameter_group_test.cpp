@@ -176,6 +176,26 @@ TEST_F(ParameterGroupTest, RefusedRequestsChangeNothing) {
   EXPECT_NE(bad.err.find("chunk_size"), std::string::npos) << bad.err;
 }
 
+TEST_F(ParameterGroupTest, AValuePastRedissOwnBoundIsRefusedBeforeAnythingIsWritten) {
+  create_group("big", "redis7");
+  auto ep = create_redis("r", {"--cache-parameter-group-name", "big"});
+  const std::string file = home_ + "/parameter-groups/big.toml";
+  std::ifstream before_in(file);
+  const std::string before((std::istreambuf_iterator<char>(before_in)), {});
+  // ElastiCache allows "0-"; Redis's tcp-keepalive is an int.
+  expect_error({"modify-cache-parameter-group", "--cache-parameter-group-name", "big",
+                "--parameter-name-values", "ParameterName=tcp-keepalive,ParameterValue=2147483648"},
+               "InvalidParameterValue", "2147483647");
+  std::ifstream after_in(file);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(after_in)), {}), before);
+  EXPECT_EQ(user_values("big"), json::object());
+  EXPECT_EQ(config_get(ep, "tcp-keepalive"), "300");
+  EXPECT_EQ(cluster("r")["CacheParameterGroup"]["ParameterApplyStatus"], "in-sync");
+  // The bound itself is Redis's too: it reaches the engine.
+  modify("big", "tcp-keepalive", "2147483647");
+  EXPECT_EQ(config_get(ep, "tcp-keepalive"), "2147483647");
+}
+
 TEST_F(ParameterGroupTest, EveryOperationPrintsTheModelShape) {
   create_group("shape", "redis7");
   create_group("shape-mc", "memcached1.6");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/integration/harness.h"
@@ -184,6 +185,45 @@ TEST_F(AutomaticBackups, OneADayInTheWindowAndTheExpiredOnesGo) {
   auto [a2, p2] =
       create_redis("from-backup", {"--snapshot-name", "automatic.daily-2026-12-06-05-00"});
   EXPECT_EQ(redis_cli(a2, p2, {"get", "k"}).out, "v\n");
+}
+
+TEST_F(AutomaticBackups, AnUnreadableSystemSnapshotIsNamedInAnEventNotSkippedSilently) {
+  auto [address, port] =
+      create_redis("daily", {"--snapshot-retention-limit", "1", "--snapshot-window", "05:00-06:00",
+                             "--preferred-maintenance-window", "sun:10:00-sun:11:00"});
+  set_clock("2026-12-01T05:10:00Z");
+  ASSERT_TRUE(eventually({"automatic.daily-2026-12-01-05-00"}));
+  // Out of the window, where no backup is due whatever the daemon can read.
+  set_clock("2026-12-01T07:00:00Z");
+  ASSERT_TRUE(wait_for_schedule_check(address));
+  const std::string file = home_ + "/snapshots/automatic.daily-2026-12-01-05-00/snapshot.toml";
+  std::string text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_FALSE(text.empty());
+  std::ofstream(file, std::ios::trunc) << text.substr(0, text.size() / 2);
+  auto naming = [&] {
+    int n = 0;
+    // The daemon dates its events by its fake clock, before the last hour.
+    json events = ok("describe-events", {"--source-identifier", "daily", "--source-type",
+                                         "cache-cluster", "--start-time", "2026-11-01T00:00:00Z"});
+    for (const auto& e : events["Events"])
+      if (e["Message"].get<std::string>().find(file) != std::string::npos) ++n;
+    return n;
+  };
+  // The daemon cannot judge it against the retention limit, and says so.
+  // (The clock stays in the past: describe-events shows nothing dated after
+  // the real now.)
+  EXPECT_TRUE(wait_until([&] { return naming() == 1; }, std::chrono::seconds(10)))
+      << ok("describe-events", {"--start-time", "2026-11-01T00:00:00Z"}).dump(2);
+  // Once, not at every look at the schedule.
+  ASSERT_TRUE(wait_for_schedule_check(address));
+  ASSERT_TRUE(wait_for_schedule_check(address));
+  EXPECT_EQ(naming(), 1);
+  // It was left alone.
+  EXPECT_TRUE(std::filesystem::exists(file));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // naming the file by every operation that reads it.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -225,6 +226,76 @@ TEST_F(StateFiles, EveryBrokenStateFileIsReportedNamingItByEveryOperationThatRea
   ok("describe-cache-clusters", {"--cache-cluster-id", "alpha"});
   ok("describe-snapshots", {"--snapshot-name", "snap"});
   ok("describe-events", {});
+}
+
+// The node daemon's pid file, broken the same ways. Only a daemon that does
+// not answer its socket needs it (to be stopped by a signal), so the socket
+// is moved away first. Every operation that then reads it (a delete, and
+// whatever settles that delete) exits 253 naming it, signals nobody, and
+// says what to do; done, the cluster goes with one command.
+TEST_F(StateFiles, ABrokenDaemonPidFileIsReportedAndTheClusterCanStillBeDeleted) {
+  auto [address, port] = create_redis("alpha");
+  fs::path pid_file = fs::path(home_) / "nodes/alpha/0001/daemon.pid";
+  const std::string good = read_text(pid_file);
+  const int daemon = std::stoi(good);
+  ASSERT_GT(daemon, 1);
+  fs::path socket = fs::path(home_) / "run" / (address + ".sock");
+  // Still reachable by the test under another name.
+  fs::rename(socket, fs::path(home_) / "run" / (address + ".away.sock"));
+  std::vector<Breakage> how = {
+      // Half of the digits: another process's id, or nobody's.
+      {"truncated", [](const std::string& t) { return t.substr(0, t.size() / 2); }},
+      {"garbage", [](const std::string&) { return std::string("\x01\xff[[[ not a pid\n"); }},
+      {"not only a number", [](const std::string& t) { return "pid = " + t; }},
+      {"empty", [](const std::string&) { return std::string(); }},
+  };
+  const std::vector<std::vector<std::string>> operations = {
+      {"delete-cache-cluster", "--cache-cluster-id", "alpha"},
+      // The cluster is now being deleted: describing it finishes that.
+      {"describe-cache-clusters", "--cache-cluster-id", "alpha"},
+      {"describe-cache-clusters"},
+  };
+  for (const auto& b : how) {
+    write_text(pid_file, b.apply(good));
+    for (const auto& op : operations) {
+      RunResult r = cachectl(op);
+      EXPECT_EQ(r.exit_code, 253) << b.name << ": " << op[0] << "\n" << r.out << r.err;
+      EXPECT_NE(r.err.find(pid_file.string()), std::string::npos)
+          << b.name << ": " << op[0] << ": " << r.err;
+      EXPECT_NE(r.err.find("kill " + std::to_string(daemon)), std::string::npos)
+          << b.name << ": " << op[0] << ": " << r.err;
+    }
+    RunResult resume = cachectl({"resume"});
+    EXPECT_NE(resume.exit_code, 0) << b.name << ": " << resume.out;
+    EXPECT_NE(resume.out.find(pid_file.string()), std::string::npos)
+        << b.name << ": " << resume.out;
+    // Nobody was signalled: the daemon and its engine live on.
+    EXPECT_EQ(node_status(address + ".away")["daemon"]["pid"], daemon) << b.name;
+    EXPECT_EQ(redis_cli(address, port, {"ping"}).out, "PONG\n") << b.name;
+  }
+  // As the message says: stop the daemon; `cachectl resume` then finishes
+  // the deletion.
+  ASSERT_EQ(::kill(daemon, SIGTERM), 0);
+  // Gone once its lock is free (the kernel drops an flock as its holder
+  // exits; a zombie would still answer kill(pid, 0)).
+  fs::path lock = fs::path(home_) / "nodes/alpha/0001/daemon.lock";
+  auto held = [&] {
+    int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd);
+    return busy;
+  };
+  ASSERT_TRUE(wait_until([&] { return !held() && processes_mentioning(address + ":").empty(); },
+                         std::chrono::seconds(10)));
+  RunResult resumed = cachectl({"resume"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("finished deleting cache cluster alpha"), std::string::npos)
+      << resumed.out;
+  expect_api_error({"describe-cache-clusters", "--cache-cluster-id", "alpha"},
+                   "CacheClusterNotFound");
+  EXPECT_FALSE(fs::exists(fs::path(home_) / "nodes/alpha"));
+  EXPECT_TRUE(running_pids().empty());
 }
 
 TEST_F(StateFiles, AGarbledAddressClaimNeverHandsOutALiveNodesAddress) {

@@ -184,6 +184,85 @@ TEST(ParseCommandLine, TheLastOfARepeatedOptionWins) {
   EXPECT_EQ(inv.request["Port"], 6380);
 }
 
+TEST(ParseCommandLine, ARepeatedListOptionIsItsLastOccurrenceOnly) {
+  // aws-cli 1.45 (argparse nargs='+', action "store") sends
+  // CacheNodeIdsToRemove.CacheNodeId.1=0003 and nothing else for this line.
+  Invocation modify =
+      Parse({"modify-cache-cluster", "--cache-cluster-id", "mc", "--num-cache-nodes", "1",
+             "--cache-node-ids-to-remove", "0002", "--cache-node-ids-to-remove", "0003"});
+  EXPECT_EQ(modify.request["CacheNodeIdsToRemove"], (json{"0003"}));
+  Invocation reboot =
+      Parse({"reboot-cache-cluster", "--cache-cluster-id", "r", "--cache-node-ids-to-reboot", "1",
+             "0005", "--cache-node-ids-to-reboot", "2"});
+  EXPECT_EQ(reboot.request["CacheNodeIdsToReboot"], (json{"2"}));
+  // The last occurrence may itself have several words, or be a JSON array.
+  Invocation words =
+      Parse({"reboot-cache-cluster", "--cache-cluster-id", "r", "--cache-node-ids-to-reboot", "1",
+             "--cache-node-ids-to-reboot", "2", "3"});
+  EXPECT_EQ(words.request["CacheNodeIdsToReboot"], (json{"2", "3"}));
+  Invocation array =
+      Parse({"reboot-cache-cluster", "--cache-cluster-id", "r", "--cache-node-ids-to-reboot", "1",
+             "2", "--cache-node-ids-to-reboot", R"(["4"])"});
+  EXPECT_EQ(array.request["CacheNodeIdsToReboot"], (json{"4"}));
+  // Lists of structures too.
+  Invocation tags =
+      Parse(With(kCreate, {"--tags", "Key=a,Value=b", "Key=c,Value=d", "--tags", "Key=e,Value=f"}));
+  EXPECT_EQ(tags.request["Tags"], (json::array({{{"Key", "e"}, {"Value", "f"}}})));
+}
+
+TEST(ParseCommandLine, EveryRepeatedSingleValueOptionKeepsItsLastValue) {
+  // argparse's "store": the global options, --cli-input-json and the paging
+  // options too, not only the operation's members.
+  Invocation members =
+      Parse({"describe-cache-clusters", "--cache-cluster-id", "a", "--cache-cluster-id", "b"});
+  EXPECT_EQ(members.request["CacheClusterId"], "b");
+  Invocation global = Parse({"--output",
+                             "json",
+                             "--state-dir",
+                             "/tmp/one",
+                             "describe-cache-clusters",
+                             "--output",
+                             "text",
+                             "--query",
+                             "A",
+                             "--query",
+                             "B",
+                             "--region",
+                             "r1",
+                             "--region",
+                             "r2",
+                             "--state-dir",
+                             "/tmp/two",
+                             "--color",
+                             "on",
+                             "--color",
+                             "off",
+                             "--profile",
+                             "p",
+                             "--profile",
+                             "q",
+                             "--cli-read-timeout",
+                             "1",
+                             "--cli-read-timeout",
+                             "2"});
+  EXPECT_EQ(global.global.output, "text");
+  EXPECT_EQ(global.global.query, "B");
+  EXPECT_EQ(global.global.region, "r2");
+  EXPECT_EQ(global.global.state_dir, "/tmp/two");
+  EXPECT_EQ(global.global.color, "off");
+  EXPECT_EQ(global.global.profile, "q");
+  Invocation paging =
+      Parse({"describe-cache-clusters", "--max-items", "5", "--max-items", "7", "--page-size", "1",
+             "--page-size", "2", "--starting-token", "x", "--starting-token", "y"});
+  EXPECT_EQ(paging.paging.max_items, 7);
+  EXPECT_EQ(paging.paging.page_size, 2);
+  EXPECT_EQ(paging.paging.starting_token, "y");
+  Invocation input =
+      Parse({"describe-cache-clusters", "--cli-input-json", R"({"CacheClusterId": "a"})",
+             "--cli-input-json", R"({"CacheClusterId": "b"})"});
+  EXPECT_EQ(input.request["CacheClusterId"], "b");
+}
+
 TEST(ParseCommandLine, ListOptionsTakeSeveralValues) {
   Invocation inv = Parse({"reboot-cache-cluster", "--cache-node-ids-to-reboot", "0001", "0002",
                           "--cache-cluster-id", "my-redis"});

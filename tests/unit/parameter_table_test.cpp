@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <set>
 
 #include "core/cluster.h"
@@ -64,6 +65,87 @@ TEST(ParameterTable, ValuesOutsideTheAllowedSetNameTheParameter) {
   EXPECT_NE(ErrorOf("memcached1.6", "chunk_size_growth_factor", "abc"), "");
   EXPECT_NE(ErrorOf("memcached1.6", "cas_disabled", "2"), "");
   EXPECT_NE(ErrorOf("memcached1.6", "max_item_size", "1024"), "");
+}
+
+TEST(ParameterTable, OpenEndedRangesStopAtRedissOwnBounds) {
+  // "0-" in ElastiCache's list; Redis's int configs stop at INT_MAX.
+  for (std::string name : {"lfu-decay-time", "tcp-keepalive", "timeout", "maxmemory-samples",
+                           "list-max-listpack-size", "min-replicas-to-write"}) {
+    EXPECT_EQ(ErrorOf("redis7", name, "2147483647"), "") << name;
+    std::string err = ErrorOf("redis7", name, "2147483648");
+    EXPECT_NE(err.find("InvalidParameterValue"), std::string::npos) << name << ": " << err;
+    EXPECT_NE(err.find(name), std::string::npos) << err;
+    EXPECT_NE(err.find("2147483647"), std::string::npos) << err;
+    EXPECT_NE(ErrorOf("redis7", name, "9223372036854775807"), "") << name;
+  }
+  // Its long long and size_t configs take whatever a long long holds, no more.
+  EXPECT_EQ(ErrorOf("redis7", "repl-backlog-size", "9223372036854775807"), "");
+  EXPECT_EQ(ErrorOf("redis7", "slowlog-max-len", "9223372036854775807"), "");
+  EXPECT_NE(ErrorOf("redis7", "slowlog-max-len", "9223372036854775808"), "");
+}
+
+// The integers the table accepts for a parameter at its edges: each range's
+// lower end and its upper end (or the engine's bound when it has none).
+std::vector<long long> accepted_edges(const ParameterSpec& p) {
+  std::vector<long long> out;
+  std::string ranges(p.allowed);
+  std::size_t start = 0;
+  while (start <= ranges.size()) {
+    std::size_t comma = ranges.find(',', start);
+    std::string r = ranges.substr(start, comma == std::string::npos ? ranges.npos : comma - start);
+    std::size_t dash = r.find('-', 1);
+    out.push_back(std::stoll(r.substr(0, dash)));
+    if (dash != std::string::npos) {
+      std::string upper = r.substr(dash + 1);
+      out.push_back(upper.empty() ? engine_integer_max(p) : std::stoll(upper));
+    }
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// redis-server's verdict on `--name value` pairs, without running a
+// server: a made-up directive after them stops it at once, so when Redis's
+// error names that directive, every pair before it was accepted.
+std::string redis_verdict(const std::vector<std::pair<std::string, long long>>& settings) {
+  std::string cmd = engine_binary("redis") + " --port 0";
+  for (const auto& [name, value] : settings) cmd += " --" + name + " " + std::to_string(value);
+  cmd += " --cachectl-test-end 1 2>&1";
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    ::pclose(f);
+  }
+  return out;
+}
+
+// Every integer the table lets through for a Redis parameter is one the
+// installed redis-server reads, and one past an engine bound is refused by
+// both (so the bounds are Redis's, not guesses).
+TEST(ParameterTable, RedisReadsEveryIntegerTheTableAllows) {
+  std::vector<std::pair<std::string, long long>> edges;
+  int bounded = 0;
+  for (const auto& p : *family_parameters("redis7")) {
+    if (p.data_type != "integer" || p.check != Allowed::kRange || !p.reaches_engine()) continue;
+    for (long long v : accepted_edges(p)) {
+      EXPECT_EQ(check_parameter_value(p, std::to_string(v)), std::nullopt) << p.name << " " << v;
+      edges.emplace_back(std::string(p.engine_name), v);
+    }
+    long long max = engine_integer_max(p);
+    if (max == std::numeric_limits<long long>::max()) continue;
+    ++bounded;
+    EXPECT_NE(check_parameter_value(p, std::to_string(max + 1)), std::nullopt) << p.name;
+    std::string refused = redis_verdict({{std::string(p.engine_name), max + 1}});
+    EXPECT_NE(refused.find("'" + std::string(p.engine_name) + " "), std::string::npos)
+        << p.name << " " << max + 1 << " was read by redis-server:\n"
+        << refused;
+  }
+  EXPECT_GE(bounded, 9);
+  std::string verdict = redis_verdict(edges);
+  EXPECT_NE(verdict.find("'cachectl-test-end \"1\"'"), std::string::npos) << verdict;
 }
 
 TEST(ParameterTable, ChangeTypesFollowWhatTheEngineCanChangeLive) {

@@ -210,6 +210,23 @@ TEST_F(RegistryTest, UpdateRewritesUnderTheClustersLock) {
   EXPECT_EQ(got->tags[0].key, "k");
 }
 
+// What tells a pid file edited by hand from the daemon's own: the holder of
+// its lock, as the kernel names it.
+TEST_F(RegistryTest, AnFlockIsHeldByTheProcessThatTookIt) {
+  fs::path lock = home_.lock_file("alpha");
+  fs::create_directories(lock.parent_path());
+  std::ofstream(lock).put('\n');
+  EXPECT_EQ(flock_holders(lock), std::optional<std::vector<int>>(std::vector<int>{}));
+  {
+    FileLock held(lock);
+    ASSERT_TRUE(held.held()) << held.error();
+    EXPECT_EQ(flock_holders(lock),
+              std::optional<std::vector<int>>(std::vector<int>{static_cast<int>(::getpid())}));
+    EXPECT_EQ(flock_holders(home_.lock_file("other")), std::nullopt) << "no such file";
+  }
+  EXPECT_EQ(flock_holders(lock), std::optional<std::vector<int>>(std::vector<int>{}));
+}
+
 TEST_F(RegistryTest, UpdateThatRefusesWritesNothing) {
   Create(MakeRecord("alpha"));
   auto before = read_file(home_.cluster_file("alpha"));

@@ -20,6 +20,7 @@ class FakeHost final : public EngineHost {
  public:
   pid_t start(const EngineLaunch&, std::string& error) override {
     ++starts;
+    probe_done = nullptr;  // as the real host: a new engine drops the probe in flight
     if (fail_start) {
       error = "cannot start redis-server: No such file or directory";
       return -1;
@@ -31,12 +32,25 @@ class FakeHost final : public EngineHost {
     ++asked_to_stop;
     return can_ask;
   }
-  bool answers() override { return answering; }
+  // Only asked: the test answers, when it likes, with answer().
+  void probe(ProbeDone done) override {
+    ++probes;
+    probe_done = std::move(done);
+  }
+  // The engine's answer to the probe in flight; false when none is.
+  bool answer(bool answered, SteadyTime now) {
+    if (!probe_done) return false;
+    ProbeDone done = std::move(probe_done);
+    probe_done = nullptr;
+    done(answered, now);
+    return true;
+  }
 
   int starts = 0;
+  int probes = 0;
+  ProbeDone probe_done;
   pid_t last_pid = 1000;
   bool fail_start = false;
-  bool answering = false;
   bool can_ask = true;
   int asked_to_stop = 0;
   std::vector<std::pair<pid_t, int>> signals;
@@ -55,8 +69,8 @@ class SupervisorTest : public ::testing::Test {
   // Starts the engine and lets it answer.
   void start_available() {
     supervisor_.start(t_);
-    host_.answering = true;
     supervisor_.tick(t_);
+    ASSERT_TRUE(host_.answer(true, t_));
     ASSERT_EQ(supervisor_.node_status(), "available");
   }
 
@@ -72,14 +86,53 @@ TEST_F(SupervisorTest, ANewEngineIsCreatingUntilItAnswersThenAvailable) {
   EXPECT_EQ(host_.starts, 1);
   EXPECT_EQ(supervisor_.node_status(), "creating");
   supervisor_.tick(t_);
+  EXPECT_EQ(host_.probes, 1);
+  ASSERT_TRUE(host_.answer(false, t_));
   EXPECT_EQ(supervisor_.node_status(), "creating");
   // Probed again soon, not at once (no busy loop).
-  EXPECT_GT(supervisor_.next_deadline(t_), t_);
-  host_.answering = true;
-  supervisor_.tick(supervisor_.next_deadline(t_));
+  SteadyTime next = supervisor_.next_deadline(t_);
+  EXPECT_GT(next, t_);
+  supervisor_.tick(next - 1us);
+  EXPECT_EQ(host_.probes, 1);
+  supervisor_.tick(next);
+  EXPECT_EQ(host_.probes, 2);
+  ASSERT_TRUE(host_.answer(true, next));
   EXPECT_EQ(supervisor_.node_status(), "available");
   EXPECT_TRUE(events_.empty()) << "a first start is no recovery";
   EXPECT_EQ(supervisor_.next_deadline(t_), SteadyTime::max());
+}
+
+TEST_F(SupervisorTest, TheProbeIsAskedAndItsAnswerAwaitedOffTheLoop) {
+  supervisor_.start(t_);
+  supervisor_.tick(t_);
+  ASSERT_EQ(host_.probes, 1);
+  // While the answer is out nothing is due: no second probe, no wake-up.
+  EXPECT_EQ(supervisor_.next_deadline(t_), SteadyTime::max());
+  supervisor_.tick(t_ + 1s);
+  EXPECT_EQ(host_.probes, 1);
+  EXPECT_EQ(supervisor_.node_status(), "creating");
+  ASSERT_TRUE(host_.answer(true, t_ + 1s));
+  EXPECT_EQ(supervisor_.node_status(), "available");
+}
+
+TEST_F(SupervisorTest, AnAnswerAboutAReplacedEngineCountsForNothing) {
+  supervisor_.start(t_);
+  supervisor_.tick(t_);
+  ASSERT_EQ(host_.probes, 1);
+  FakeHost::ProbeDone stale = host_.probe_done;  // outlives the engine it asked
+  supervisor_.on_exit(supervisor_.engine_pid(), killed_by(SIGKILL), t_ + 5s);
+  EXPECT_EQ(host_.starts, 2) << "restarted at once";
+  stale(true, t_ + 5s);
+  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+  // Nor one about an engine being stopped.
+  supervisor_.tick(t_ + 5s);
+  ASSERT_EQ(host_.probes, 2);
+  stale = host_.probe_done;
+  supervisor_.stop(t_ + 5s);
+  stale(true, t_ + 5s);
+  EXPECT_EQ(supervisor_.node_status(), "deleting");
+  ASSERT_FALSE(host_.signals.empty());
+  EXPECT_EQ(host_.signals.back().second, SIGTERM) << "not asked: it never answered";
 }
 
 TEST_F(SupervisorTest, AnEngineThatDiesIsRestartedAtOnceWithEvents) {
@@ -94,6 +147,7 @@ TEST_F(SupervisorTest, AnEngineThatDiesIsRestartedAtOnceWithEvents) {
   EXPECT_EQ(events_[0],
             "Recovering cache nodes 0001: redis-server (pid 1001) was killed by signal 9");
   supervisor_.tick(t_ + 10s);
+  ASSERT_TRUE(host_.answer(true, t_ + 10s));
   EXPECT_EQ(supervisor_.node_status(), "available");
   ASSERT_EQ(events_.size(), 2u);
   EXPECT_EQ(events_[1], "Finished recovery for cache nodes 0001");
@@ -114,8 +168,8 @@ TEST_F(SupervisorTest, AHeldEngineStaysDownAfterItDiedUntilReleased) {
   EXPECT_EQ(host_.starts, 2);
   // A reboot is never held.
   hold_ = true;
-  host_.answering = true;
   supervisor_.tick(t_ + 11s);
+  ASSERT_TRUE(host_.answer(true, t_ + 11s));
   ASSERT_EQ(supervisor_.node_status(), "available");
   supervisor_.reboot(t_ + 12s);
   supervisor_.on_exit(supervisor_.engine_pid(), exited_with(0), t_ + 12s);
@@ -124,7 +178,6 @@ TEST_F(SupervisorTest, AHeldEngineStaysDownAfterItDiedUntilReleased) {
 
 TEST_F(SupervisorTest, AnEngineThatKeepsDyingIsRestartedWithGrowingBackoff) {
   start_available();
-  host_.answering = false;
   SteadyTime now = t_ + 10s;
   supervisor_.on_exit(supervisor_.engine_pid(), exited_with(1), now);  // after a long run
   EXPECT_EQ(host_.starts, 2);
@@ -209,6 +262,7 @@ TEST_F(SupervisorTest, ARebootAsksAnAnsweringEngineToStopThenStartsAgain) {
   supervisor_.on_exit(first, exited_with(0), t_ + 20ms);
   EXPECT_EQ(host_.starts, 2);
   supervisor_.tick(t_ + 20ms);
+  ASSERT_TRUE(host_.answer(true, t_ + 20ms));
   EXPECT_EQ(supervisor_.node_status(), "available");
   EXPECT_EQ(events_.back(), "Cache node 0001 restarted");
   EXPECT_EQ(supervisor_.restarts(), 1);
