@@ -19,6 +19,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/files.h"
 #include "core/registry.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
@@ -291,14 +292,11 @@ int run_config_endpoint(const DaemonOptions& o) {
     return true;
   });
   if (!admin.listen(home.admin_socket(address), error)) return fail(error);
-  {
-    std::string pid = std::to_string(::getpid()) + "\n";
-    int fd = ::open((dir / "daemon.pid").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      (void)!::write(fd, pid.data(), pid.size());
-      ::close(fd);
-    }
-  }
+  // Whole or absent (a temporary renamed into place): a daemon killed while
+  // writing it must not leave a truncated pid file, which every later
+  // command would report as broken.
+  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
+    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
   if (o.ready_fd >= 0) {
     (void)!::write(o.ready_fd, "ok\n", 3);
     ::close(o.ready_fd);

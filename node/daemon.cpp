@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/files.h"
 #include "core/parameter_groups.h"
 #include "core/replication_group.h"
 #include "core/time_format.h"
@@ -256,14 +257,11 @@ int run_daemon(const DaemonOptions& o) {
   routes.set_server(server);
   std::string error;
   if (!server.listen(home.admin_socket(node->address), error)) return fail_start(o, error);
-  {
-    std::string pid = std::to_string(::getpid()) + "\n";
-    int fd = ::open((dir / "daemon.pid").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      (void)!::write(fd, pid.data(), pid.size());
-      ::close(fd);
-    }
-  }
+  // Whole or absent (a temporary renamed into place): a daemon killed while
+  // writing it must not leave a truncated pid file, which every later
+  // command would report as broken.
+  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
+    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
 
   // Data to restore is placed once, before the first start (a marker keeps
   // reboots from doing it again).

@@ -248,14 +248,11 @@ int run_group_daemon(const DaemonOptions& o) {
   });
   server_ptr = &server;
   if (!server.listen(home.admin_socket(group->reader_address), error)) return fail(error);
-  {
-    std::string pid = std::to_string(::getpid()) + "\n";
-    int fd = ::open((dir / "daemon.pid").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      (void)!::write(fd, pid.data(), pid.size());
-      ::close(fd);
-    }
-  }
+  // Whole or absent (a temporary renamed into place): a daemon killed while
+  // writing it must not leave a truncated pid file, which every later
+  // command would report as broken.
+  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
+    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
   if (failover) supervisor.start(std::chrono::steady_clock::now());
   tell(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
