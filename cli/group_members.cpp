@@ -39,6 +39,17 @@ std::vector<core::MemberState> live_member_states(Context& ctx,
   return out;
 }
 
+std::string live_primary(const core::ReplicationGroupRecord& group,
+                         const std::vector<core::MemberState>& members) {
+  for (const auto& m : members)
+    if (m.role == "primary") return m.cluster;
+  return group.primary;
+}
+
+std::string live_primary(Context& ctx, const core::ReplicationGroupRecord& group) {
+  return live_primary(group, live_member_states(ctx, group));
+}
+
 nlohmann::json live_group_json(Context& ctx, const core::ReplicationGroupRecord& group) {
   auto members = live_member_states(ctx, group);
   return core::replication_group_json(group, members,

@@ -12,6 +12,12 @@ namespace cachectl::cli {
 std::vector<core::MemberState> live_member_states(Context& ctx,
                                                   const core::ReplicationGroupRecord& group);
 
+// The member that is primary now, as its daemon says (a failover moves it);
+// the recorded primary when none says so.
+std::string live_primary(const core::ReplicationGroupRecord& group,
+                         const std::vector<core::MemberState>& members);
+std::string live_primary(Context& ctx, const core::ReplicationGroupRecord& group);
+
 // The ReplicationGroup JSON of a group with its live state.
 nlohmann::json live_group_json(Context& ctx, const core::ReplicationGroupRecord& group);
 

@@ -1,6 +1,5 @@
 #include "core/cluster.h"
 
-#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <sstream>
@@ -49,10 +48,7 @@ std::string to_toml(const CacheClusterRecord& r) {
   t.insert("preferred_outpost_arns", to_toml_array(r.preferred_outpost_arns));
   t.insert("create_time", to_toml_time(r.create_time));
   t.insert("lifecycle", r.lifecycle == Lifecycle::kDeleting ? "deleting" : "active");
-  toml::array tags;
-  for (const auto& tag : r.tags)
-    tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
-  t.insert("tags", std::move(tags));
+  t.insert("tags", tags_to_toml(r.tags));
   toml::array logs;
   for (const auto& l : r.log_deliveries)
     logs.push_back(toml::table{{"log_type", l.log_type},
@@ -109,11 +105,6 @@ std::string to_toml(const CacheClusterRecord& r) {
 
 namespace {
 
-bool is_loopback_v4(const std::string& a) {
-  in_addr addr{};
-  return inet_pton(AF_INET, a.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
-}
-
 bool is_node_id(const std::string& id) {
   return id.size() == 4 && id.find_first_not_of("0123456789") == std::string::npos && id != "0000";
 }
@@ -166,11 +157,7 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
   } else if (lifecycle != "active") {
     f.fail("lifecycle", "expected \"active\" or \"deleting\"");
   }
-  for (const toml::table* tag : f.tables("tags")) {
-    TomlFields tf(*tag, std::string(origin) + " [[tags]]");
-    r.tags.push_back({tf.str("key"), tf.str("value", "")});
-    if (!tf.ok()) return ApiError{kRegistryFileInvalid, tf.error()};
-  }
+  if (auto err = read_tags(f, origin, r.tags)) return *err;
   for (const toml::table* log : f.tables("log_delivery")) {
     TomlFields lf(*log, std::string(origin) + " [[log_delivery]]");
     r.log_deliveries.push_back({lf.str("log_type"), lf.str("destination_type"),

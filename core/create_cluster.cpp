@@ -5,6 +5,7 @@
 
 #include "core/identifiers.h"
 #include "core/node_types.h"
+#include "core/request_members.h"
 #include "core/seed_source.h"
 #include "core/windows.h"
 
@@ -12,22 +13,6 @@ namespace cachectl::core {
 namespace {
 
 using json = nlohmann::json;
-
-std::string get_string(const json& req, const char* key) {
-  auto it = req.find(key);
-  return it != req.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> get_strings(const json& req, const char* key) {
-  std::vector<std::string> out;
-  auto it = req.find(key);
-  if (it != req.end() && it->is_array())
-    for (const auto& v : *it)
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-bool has(const json& req, const char* key) { return req.contains(key) && !req[key].is_null(); }
 
 // ElastiCache's AuthToken rule: 16 to 128 printable ASCII characters, and
 // the only characters that are not letters or digits are ! & # $ ^ < > -.

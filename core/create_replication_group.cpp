@@ -3,18 +3,12 @@
 #include <algorithm>
 
 #include "core/identifiers.h"
+#include "core/request_members.h"
 
 namespace cachectl::core {
 namespace {
 
 using json = nlohmann::json;
-
-bool has(const json& req, const char* key) { return req.contains(key) && !req[key].is_null(); }
-
-std::string get_string(const json& req, const char* key) {
-  auto it = req.find(key);
-  return it != req.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // The members of the CreateReplicationGroup request that mean the same for
 // each member cluster as they do in CreateCacheCluster.

@@ -1,26 +1,13 @@
 #include "core/modify_cluster.h"
 
 #include "core/node_types.h"
+#include "core/request_members.h"
 #include "core/windows.h"
 
 namespace cachectl::core {
 namespace {
 
 using json = nlohmann::json;
-
-bool has(const json& req, const char* key) { return req.contains(key) && !req[key].is_null(); }
-
-std::string get_string(const json& req, const char* key) {
-  return has(req, key) && req[key].is_string() ? req[key].get<std::string>() : std::string();
-}
-
-std::vector<std::string> get_strings(const json& req, const char* key) {
-  std::vector<std::string> out;
-  if (has(req, key) && req[key].is_array())
-    for (const auto& v : req[key])
-      if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
 
 std::string human_bytes(std::int64_t b) { return std::to_string(b / (1024 * 1024)) + " MiB"; }
 

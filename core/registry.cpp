@@ -54,14 +54,15 @@ bool mentions(const std::string& text, const std::string& address) {
          text.find("\"" + address + "\"") != std::string::npos;
 }
 
-// Whether a replication group record mentions the address (its endpoints
-// are claimed as GROUP/rg-primary and GROUP/rg-reader). The same rule as for
-// cluster records: a file that cannot be read keeps the claim alive.
-bool group_records_mention(const StateHome& home, const std::string& address) {
+// Whether a record in `dir` (clusters/, or replication-groups/ whose
+// endpoints are claimed as GROUP/rg-primary and GROUP/rg-reader) mentions
+// the address. A record that cannot be read keeps the claim alive: it
+// cannot be told that it does not own it.
+bool records_mention(const fs::path& dir, const std::string& address) {
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(home.root() / "replication-groups", ec)) {
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
-    if (name.empty() || name[0] == '.') continue;
+    if (name.empty() || name[0] == '.' || !name.ends_with(".toml")) continue;
     auto text = read_file(e.path());
     if (!text) {
       if (errno == ENOENT) continue;
@@ -113,15 +114,9 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
     auto text = read_file(clusters.file(owner->substr(0, slash)));
     if (text && mentions(*text, address)) return false;
   }
-  for (const auto& id : clusters.list()) {
-    auto text = read_file(clusters.file(id));
-    if (!text) {
-      if (errno == ENOENT) continue;
-      return false;  // cannot tell: not provably dead
-    }
-    if (mentions(*text, address)) return false;
-  }
-  if (group_records_mention(home, address)) return false;
+  if (records_mention(clusters.kind().dir, address) ||
+      records_mention(home.root() / "replication-groups", address))
+    return false;
   return !socket_is_live(home.admin_socket(address));
 }
 

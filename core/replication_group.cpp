@@ -1,7 +1,7 @@
 #include "core/replication_group.h"
 
-#include <arpa/inet.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +14,13 @@ namespace cachectl::core {
 
 bool ReplicationGroupRecord::has_member(std::string_view cluster) const {
   return std::find(members.begin(), members.end(), cluster) != members.end();
+}
+
+bool is_group_endpoint_claim(std::string_view owner) {
+  auto slash = owner.find('/');
+  if (slash == std::string_view::npos) return false;
+  auto node = owner.substr(slash + 1);
+  return node == kPrimaryEndpointId || node == kReaderEndpointId;
 }
 
 std::string member_cluster_id(std::string_view group, int n) {
@@ -32,6 +39,12 @@ int next_member_number(const ReplicationGroupRecord& group) {
     highest = std::max(highest, std::stoi(tail));
   }
   return highest + 1;
+}
+
+GroupIntent new_group_intent(std::string operation, TimePoint now, std::vector<std::string> members,
+                             bool retain_primary) {
+  return {std::move(operation), static_cast<int>(::getpid()), now, std::move(members),
+          retain_primary};
 }
 
 fs::path group_dir(const StateHome& home, std::string_view group) {
@@ -64,10 +77,7 @@ std::string to_toml(const ReplicationGroupRecord& r) {
   t.insert("at_rest_encryption_enabled", r.at_rest_encryption_enabled);
   t.insert("network_type", r.network_type);
   t.insert("ip_discovery", r.ip_discovery);
-  toml::array tags;
-  for (const auto& tag : r.tags)
-    tags.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
-  t.insert("tags", std::move(tags));
+  t.insert("tags", tags_to_toml(r.tags));
   t.insert("create_time", to_toml_time(r.create_time));
   t.insert("lifecycle", r.lifecycle == Lifecycle::kDeleting ? "deleting" : "active");
   if (!r.intent.empty()) {
@@ -76,7 +86,6 @@ std::string to_toml(const ReplicationGroupRecord& r) {
                   {"started", to_toml_time(r.intent.started)},
                   {"members", to_toml_array(r.intent.members)},
                   {"retain_primary", r.intent.retain_primary}};
-    if (!r.intent.snapshot.empty()) i.insert("snapshot", r.intent.snapshot);
     t.insert("intent", std::move(i));
   }
   std::ostringstream os;
@@ -84,15 +93,6 @@ std::string to_toml(const ReplicationGroupRecord& r) {
      << t << "\n";
   return os.str();
 }
-
-namespace {
-
-bool is_loopback_v4(const std::string& a) {
-  in_addr addr{};
-  return inet_pton(AF_INET, a.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
-}
-
-}  // namespace
 
 Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text,
                                                            std::string_view origin) {
@@ -140,11 +140,7 @@ Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text
   } else if (lifecycle != "active") {
     f.fail("lifecycle", "expected \"active\" or \"deleting\"");
   }
-  for (const toml::table* tag : f.tables("tags")) {
-    TomlFields tf(*tag, std::string(origin) + " [[tags]]");
-    r.tags.push_back({tf.str("key"), tf.str("value", "")});
-    if (!tf.ok()) return ApiError{kRegistryFileInvalid, tf.error()};
-  }
+  if (auto err = read_tags(f, origin, r.tags)) return *err;
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   for (std::size_t i = 0; i < r.members.size(); ++i) {
     if (std::count(r.members.begin(), r.members.end(), r.members[i]) > 1)
@@ -157,14 +153,13 @@ Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text
   if (const toml::table* in = t["intent"].as_table()) {
     TomlFields inf(*in, std::string(origin) + " [intent]");
     r.intent.operation = inf.str("operation");
-    static const std::vector<std::string> kOps = {"create", "add", "remove", "delete", "failover"};
+    static const std::vector<std::string> kOps = {"create", "add", "remove", "delete"};
     if (inf.ok() && std::find(kOps.begin(), kOps.end(), r.intent.operation) == kOps.end())
-      inf.fail("operation", "expected create, add, remove, delete or failover");
+      inf.fail("operation", "expected create, add, remove or delete");
     r.intent.pid = static_cast<int>(inf.integer("pid", 0, 1LL << 30, 0));
     r.intent.started = inf.time("started");
     r.intent.members = inf.strings("members");
     r.intent.retain_primary = inf.boolean("retain_primary", false);
-    r.intent.snapshot = inf.str("snapshot", "");
     if (!inf.ok()) return ApiError{kRegistryFileInvalid, inf.error()};
   }
   return r;

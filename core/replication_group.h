@@ -21,19 +21,28 @@ namespace cachectl::core {
 // is never taken for a cluster's leftover.
 inline constexpr std::string_view kPrimaryEndpointId = "rg-primary";
 inline constexpr std::string_view kReaderEndpointId = "rg-reader";
+// Whether an address claim's owner ("GROUP/rg-primary") is a group's
+// endpoint rather than a cluster's node.
+bool is_group_endpoint_claim(std::string_view owner);
 // Redis Sentinel listens on the reader endpoint's address, on this port.
 inline constexpr int kSentinelPort = 26379;
 
+// A multi-step group operation in progress (as core/cluster.h's Intent is
+// for a cluster), written before its first side effect; the group's
+// operation lock covers it while its owner lives.
 struct GroupIntent {
-  // create | add | remove | delete | failover ("" = none)
+  // create | add | remove | delete ("" = none)
   std::string operation;
   int pid = 0;
   TimePoint started{};
   std::vector<std::string> members;  // the members being added or removed
   bool retain_primary = false;       // delete --retain-primary-cluster
-  std::string snapshot;              // delete with a final snapshot
   bool empty() const { return operation.empty(); }
 };
+
+// An intent of `operation` for this process, started `now`.
+GroupIntent new_group_intent(std::string operation, TimePoint now,
+                             std::vector<std::string> members = {}, bool retain_primary = false);
 
 struct ReplicationGroupRecord {
   std::string id;

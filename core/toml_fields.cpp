@@ -1,11 +1,34 @@
 #include "core/toml_fields.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <sstream>
 
+#include "core/cluster.h"
 #include "core/toml_input.h"
 
 namespace cachectl::core {
+
+toml::array tags_to_toml(const std::vector<Tag>& tags) {
+  toml::array out;
+  for (const auto& tag : tags) out.push_back(toml::table{{"key", tag.key}, {"value", tag.value}});
+  return out;
+}
+
+Status read_tags(TomlFields& fields, std::string_view origin, std::vector<Tag>& out) {
+  for (const toml::table* tag : fields.tables("tags")) {
+    TomlFields tf(*tag, std::string(origin) + " [[tags]]");
+    out.push_back({tf.str("key"), tf.str("value", "")});
+    if (!tf.ok()) return ApiError{kRegistryFileInvalid, tf.error()};
+  }
+  return std::nullopt;
+}
+
+bool is_loopback_v4(const std::string& a) {
+  in_addr addr{};
+  return inet_pton(AF_INET, a.c_str(), &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
 
 toml::date_time to_toml_time(TimePoint t) {
   using namespace std::chrono;

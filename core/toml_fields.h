@@ -48,6 +48,18 @@ toml::array to_toml_array(const std::vector<T>& items) {
   return a;
 }
 
+struct Tag;  // core/cluster.h
+
+// [[tags]] tables ({key, value}), as every record kind that has tags
+// stores them.
+toml::array tags_to_toml(const std::vector<Tag>& tags);
+// The record's [[tags]]; RegistryFileInvalid naming `origin` for a bad one.
+Status read_tags(TomlFields& fields, std::string_view origin, std::vector<Tag>& out);
+
+// Whether `address` is an IPv4 loopback address (127.x.y.z): the only
+// addresses a record may name.
+bool is_loopback_v4(const std::string& address);
+
 // "file: line L, column C: description"
 std::string describe_parse_error(const toml::parse_error& e, std::string_view origin);
 

@@ -24,6 +24,7 @@
 #include "core/time_format.h"
 #include "node/admin_server.h"
 #include "node/config_endpoint_protocol.h"
+#include "node/daemon_files.h"
 #include "node/discovery.h"
 
 namespace cachectl::node {
@@ -214,10 +215,7 @@ int run_config_endpoint(const DaemonOptions& o) {
   core::Registry registry(home);
   auto record = registry.get(o.cluster);
   auto fail = [&](const std::string& m) {
-    if (o.ready_fd >= 0) {
-      std::string line = "error: " + m + "\n";
-      (void)!::write(o.ready_fd, line.data(), line.size());
-    }
+    tell_launcher(o.ready_fd, "error: " + m);
     return 1;
   };
   if (!record) return fail(record.error().message);
@@ -226,19 +224,11 @@ int run_config_endpoint(const DaemonOptions& o) {
   const core::fs::path dir = home.node_dir(o.cluster, core::kConfigEndpointId);
   std::error_code ec;
   core::fs::create_directories(dir, ec);
-  int lock_fd = ::open((dir / "daemon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return fail("a daemon is already running for " + o.cluster + "/cfg");
-  }
+  if (!take_daemon_lock(dir)) return fail("a daemon is already running for " + o.cluster + "/cfg");
   ConfigEndpointLimits limits =
       config_endpoint_limits(std::getenv("CACHECTL_CONFIG_ENDPOINT_IDLE_MS"));
   limits.max_connections = connection_cap(limits.max_connections);
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  int sig_fd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  int sig_fd = signal_descriptor(false);
 
   std::string error;
   int listen_fd = listen_tcp(record->config_address, record->config_port, error);
@@ -292,15 +282,9 @@ int run_config_endpoint(const DaemonOptions& o) {
     return true;
   });
   if (!admin.listen(home.admin_socket(address), error)) return fail(error);
-  // Whole or absent (a temporary renamed into place): a daemon killed while
-  // writing it must not leave a truncated pid file, which every later
-  // command would report as broken.
-  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
-    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
-  if (o.ready_fd >= 0) {
-    (void)!::write(o.ready_fd, "ok\n", 3);
-    ::close(o.ready_fd);
-  }
+  write_pid_file(dir);
+  tell_launcher(o.ready_fd, "ok");
+  if (o.ready_fd >= 0) ::close(o.ready_fd);
 
   // Answers the discovery requests at the front of from_client while the
   // answers fit; at the first other request, connects to a node.

@@ -25,6 +25,7 @@
 #include "core/time_format.h"
 #include "node/admin_routes.h"
 #include "node/admin_server.h"
+#include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/engine_host.h"
 #include "node/engine_probe.h"
@@ -46,14 +47,8 @@ constexpr auto kHomeCheckInterval = 1s;
 // not blocking it); the supervisor asks again 2 ms after a failed one.
 constexpr auto kProbeTimeout = 200ms;
 
-void tell(int fd, const std::string& message) {
-  if (fd < 0) return;
-  std::string line = message + "\n";
-  (void)!::write(fd, line.data(), line.size());
-}
-
 int fail_start(const DaemonOptions& o, const std::string& message) {
-  tell(o.ready_fd, "error: " + message);
+  tell_launcher(o.ready_fd, "error: " + message);
   std::fprintf(stderr, "cachectl-node: %s\n", message.c_str());
   return 1;
 }
@@ -80,10 +75,8 @@ int run_daemon(const DaemonOptions& o) {
   if (ec) return fail_start(o, "cannot create " + dir.string() + ": " + ec.message());
 
   // One daemon per node: the lock is released by the kernel when we die.
-  int lock_fd = ::open((dir / "daemon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+  if (!take_daemon_lock(dir))
     return fail_start(o, "a daemon is already running for " + o.cluster + "/" + o.node);
-  }
   // A replication group's members share one secret: Sentinel reaches them
   // all under the same names (core/restricted_commands.h). A cluster that
   // joins a group later (CreateReplicationGroup --primary-cluster-id) keeps
@@ -96,12 +89,7 @@ int run_daemon(const DaemonOptions& o) {
   auto key = core::load_or_create_command_key(key_dir);
   if (!key) return fail_start(o, key.error().message);
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  int sig_fd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  int sig_fd = signal_descriptor(true);
 
   NodeContext ctx{o,
                   home,
@@ -257,11 +245,7 @@ int run_daemon(const DaemonOptions& o) {
   routes.set_server(server);
   std::string error;
   if (!server.listen(home.admin_socket(node->address), error)) return fail_start(o, error);
-  // Whole or absent (a temporary renamed into place): a daemon killed while
-  // writing it must not leave a truncated pid file, which every later
-  // command would report as broken.
-  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
-    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
+  write_pid_file(dir);
 
   // Data to restore is placed once, before the first start (a marker keeps
   // reboots from doing it again).
@@ -279,7 +263,7 @@ int run_daemon(const DaemonOptions& o) {
     if (seeding) supervisor.expect_restore();
     supervisor.start(std::chrono::steady_clock::now());
   }
-  tell(o.ready_fd, "ok");
+  tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
   auto next_home_check = std::chrono::steady_clock::now() + kHomeCheckInterval;

@@ -21,6 +21,7 @@
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
+#include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/engine_config.h"
 #include "node/engine_host.h"
@@ -48,12 +49,6 @@ constexpr auto kPrimaryReplaceWait = 30s;
 constexpr int kDownAfterMs = 1000;
 // test-failover while Sentinel still finishes a failover waits this long.
 constexpr auto kFailoverBusyWait = 12s;
-
-void tell(int fd, const std::string& message) {
-  if (fd < 0) return;
-  std::string line = message + "\n";
-  (void)!::write(fd, line.data(), line.size());
-}
 
 }  // namespace
 
@@ -107,7 +102,7 @@ int run_group_daemon(const DaemonOptions& o) {
   core::EventLog events(home.events_file());
   core::SystemClock clock;
   auto fail = [&](const std::string& m) {
-    tell(o.ready_fd, "error: " + m);
+    tell_launcher(o.ready_fd, "error: " + m);
     std::fprintf(stderr, "cachectl-node: %s\n", m.c_str());
     return 1;
   };
@@ -117,8 +112,7 @@ int run_group_daemon(const DaemonOptions& o) {
   const core::fs::path dir = core::group_dir(home, id);
   std::error_code ec;
   core::fs::create_directories(dir, ec);
-  int lock_fd = ::open((dir / "daemon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+  if (!take_daemon_lock(dir))
     return fail("a daemon is already running for replication group " + id);
   auto key = core::load_or_create_command_key(dir);
   if (!key) return fail(key.error().message);
@@ -138,12 +132,7 @@ int run_group_daemon(const DaemonOptions& o) {
     return r->nodes.front();
   };
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  int sig_fd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  int sig_fd = signal_descriptor(true);
 
   // Sentinel, as this daemon's engine: started, probed and restarted by the
   // same supervisor a node uses.
@@ -248,13 +237,9 @@ int run_group_daemon(const DaemonOptions& o) {
   });
   server_ptr = &server;
   if (!server.listen(home.admin_socket(group->reader_address), error)) return fail(error);
-  // Whole or absent (a temporary renamed into place): a daemon killed while
-  // writing it must not leave a truncated pid file, which every later
-  // command would report as broken.
-  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
-    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
+  write_pid_file(dir);
   if (failover) supervisor.start(std::chrono::steady_clock::now());
-  tell(o.ready_fd, "ok");
+  tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
   // When each member's daemon was first seen gone, and when it was last

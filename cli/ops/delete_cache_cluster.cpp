@@ -29,9 +29,7 @@ core::Result<nlohmann::json> delete_member_cluster(Context& ctx,
     return core::invalid_combination(
         "FinalSnapshotIdentifier is not allowed for a member of a replication group; use "
         "create-snapshot --replication-group-id first.");
-  std::string primary = g.primary;
-  for (const auto& m : live_member_states(ctx, g))
-    if (m.role == "primary") primary = m.cluster;
+  std::string primary = live_primary(ctx, g);
   if (member.id == primary || g.members.size() < 2)
     return core::ApiError{"InvalidCacheClusterState",
                           "Cache cluster " + member.id + " is the primary of replication group " +

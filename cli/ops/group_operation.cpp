@@ -179,7 +179,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
   }
   if (!intent.empty())
     if (auto err = clear_group_intent(ctx, id)) return *err;
-  if (intent.empty() || intent.operation == "failover") {
+  if (intent.empty()) {
     // Nothing left half-done; the group daemon must run all the same.
     if (auto err = ensure_group_daemon(ctx, g)) out.failed.push_back(err->message);
   }
@@ -238,7 +238,7 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
     for (const auto& id : ids) g.members.push_back(id);
-    g.intent = {"add", static_cast<int>(::getpid()), ctx.clock.now(), ids, false, {}};
+    g.intent = core::new_group_intent("add", ctx.clock.now(), ids);
     return std::nullopt;
   });
   if (marked) return marked;
@@ -263,7 +263,7 @@ core::Status remove_members(Context& ctx, const core::ReplicationGroupRecord& gr
                             const std::vector<std::string>& ids) {
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
-    g.intent = {"remove", static_cast<int>(::getpid()), ctx.clock.now(), ids, false, {}};
+    g.intent = core::new_group_intent("remove", ctx.clock.now(), ids);
     return std::nullopt;
   });
   if (marked) return marked;

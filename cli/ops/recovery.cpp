@@ -9,6 +9,7 @@
 #include "cli/node_status.h"
 #include "cli/ops/cluster_teardown.h"
 #include "core/files.h"
+#include "core/replication_group.h"
 #include "core/snapshots.h"
 
 namespace cachectl::cli {
@@ -39,7 +40,7 @@ std::vector<std::pair<std::string, std::string>> claims(Context& ctx) {
     std::string who = owner->substr(0, owner->find('\n'));
     // A replication group's endpoint ("GROUP/rg-primary") is the group's,
     // not a cluster's leftover (cli/ops/group_operation.cpp frees it).
-    if (who.find("/rg-") != std::string::npos) continue;
+    if (core::is_group_endpoint_claim(who)) continue;
     out.emplace_back(e.path().filename().string(), who);
   }
   return out;

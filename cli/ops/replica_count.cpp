@@ -84,9 +84,7 @@ core::Result<nlohmann::json> decrease_replica_count(Context& ctx, const nlohmann
   core::ReplicationGroupRecord& g = op->group;
   if (auto err = require_available(ctx, g)) return *err;
   // The live primary, which is never removed.
-  std::string primary = g.primary;
-  for (const auto& m : live_member_states(ctx, g))
-    if (m.role == "primary") primary = m.cluster;
+  std::string primary = live_primary(ctx, g);
   std::vector<std::string> remove;
   if (request.contains("ReplicasToRemove")) {
     for (const auto& v : request["ReplicasToRemove"]) {

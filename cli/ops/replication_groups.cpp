@@ -111,7 +111,7 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
   }
   g.primary_address = *primary_address;
   g.reader_address = *reader_address;
-  g.intent = {"create", static_cast<int>(::getpid()), ctx.clock.now(), {}, false, {}};
+  g.intent = core::new_group_intent("create", ctx.clock.now());
   if (existing) {
     if (auto err = adopt_command_key(ctx, g, *existing)) {
       ctx.registry.release_address(g.primary_address);
@@ -221,9 +221,7 @@ core::Result<nlohmann::json> delete_replication_group(Context& ctx, const nlohma
   bool retain = opt_bool(request, "RetainPrimaryCluster", false);
   auto members = live_member_states(ctx, g);
   // The primary is whichever member is primary now (a failover moves it).
-  std::string primary = g.primary;
-  for (const auto& m : members)
-    if (m.role == "primary") primary = m.cluster;
+  std::string primary = live_primary(g, members);
   if (auto final_snapshot = opt_string(request, "FinalSnapshotIdentifier")) {
     if (retain)
       return core::invalid_combination(
@@ -241,7 +239,7 @@ core::Result<nlohmann::json> delete_replication_group(Context& ctx, const nlohma
   auto marked = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
     rec.lifecycle = core::Lifecycle::kDeleting;
     rec.primary = primary;
-    rec.intent = {"delete", static_cast<int>(::getpid()), ctx.clock.now(), {}, retain, {}};
+    rec.intent = core::new_group_intent("delete", ctx.clock.now(), {}, retain);
     return std::nullopt;
   });
   if (marked) return *marked;

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "tests/integration/harness.h"
@@ -81,20 +82,6 @@ class ReplicationGroup : public CachectlTest {
     for (const auto& m : group["NodeGroups"][0]["NodeGroupMembers"])
       if (m["CacheClusterId"] == cluster) return m["ReadEndpoint"]["Address"];
     return "";
-  }
-  // Waits until the group is available with `primary` as its primary.
-  json wait_for_primary(const std::string& id, const std::string& primary,
-                        std::chrono::seconds timeout = 30s) {
-    json group;
-    wait_until(
-        [&] {
-          RunResult r = cachectl({"describe-replication-groups", "--replication-group-id", id});
-          if (r.exit_code != 0) return false;
-          group = r.json()["ReplicationGroups"][0];
-          return group["Status"] == "available" && primary_of(group) == primary;
-        },
-        timeout);
-    return group;
   }
 };
 
@@ -201,6 +188,63 @@ TEST_F(ReplicationGroup, AKilledPrimaryIsReplacedAndAcknowledgedWritesSurvive) {
   RunResult events = cachectl(
       {"describe-events", "--source-identifier", "fo", "--source-type", "replication-group"});
   EXPECT_NE(events.out.find("Failover from primary"), std::string::npos) << events.out;
+}
+
+TEST_F(ReplicationGroup, FailoversInARowAndTheReaderEndpointSpreadsOverReplicas) {
+  json g = create("row", {"--num-cache-clusters", "3", "--automatic-failover-enabled"});
+  ASSERT_FALSE(g.is_null());
+  auto primary = endpoint(g, "PrimaryEndpoint");
+  auto reader = endpoint(g, "ReaderEndpoint");
+  // New connections to the ReaderEndpoint land on both replicas (the
+  // kernel spreads them over the replicas' shared listening port).
+  std::set<std::string> servers;
+  for (int i = 0; i < 24; ++i) {
+    RunResult r = redis_cli(reader.first, reader.second, {"INFO", "server"});
+    auto at = r.out.find("run_id:");
+    if (at != std::string::npos) servers.insert(r.out.substr(at, 47));
+  }
+  EXPECT_EQ(servers.size(), 2u) << "connections reached " << servers.size() << " servers";
+
+  // A second failure soon after a failover (once the group is available
+  // again) is handled as quickly as the first: Sentinel is restarted on each
+  // new primary, instead of still finishing the last failover for 30 s.
+  kill_member("row-001", read_endpoint(g, "row-001"));
+  ASSERT_TRUE(wait_until([&] { return writes(primary); }, 10s));
+  std::string second;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        RunResult r = cachectl({"describe-replication-groups", "--replication-group-id", "row"});
+        if (r.exit_code != 0) return false;
+        json now = r.json()["ReplicationGroups"][0];
+        second = primary_of(now);
+        return now["Status"] == "available" && !second.empty() && second != "row-001";
+      },
+      30s));
+  kill_member(second, read_endpoint(g, second));
+  auto killed_at = std::chrono::steady_clock::now();
+  EXPECT_TRUE(wait_until([&] { return writes(primary); }, 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 10s);
+
+  // test-failover: the old primary follows the new one at once, not after
+  // Sentinel's failover timeout.
+  json settled;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        RunResult r = cachectl({"describe-replication-groups", "--replication-group-id", "row"});
+        if (r.exit_code != 0) return false;
+        settled = r.json()["ReplicationGroups"][0];
+        return settled["Status"] == "available";
+      },
+      30s));
+  std::string before = primary_of(settled);
+  ok("test-failover", {"--replication-group-id", "row", "--node-group-id", "0001"});
+  EXPECT_TRUE(wait_until(
+      [&] {
+        RunResult r = redis_cli(read_endpoint(settled, before), 6379, {"ROLE"});
+        return r.out.rfind("slave", 0) == 0;
+      },
+      3s))
+      << before << " is still a primary 3 s after test-failover";
 }
 
 TEST_F(ReplicationGroup, BuiltAroundAClusterKeepsItsDataAndRetainsItOnDelete) {

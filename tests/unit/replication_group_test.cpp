@@ -134,7 +134,7 @@ TEST(ReplicationGroupRecord, SurvivesTomlAndRefusesABrokenFile) {
   g.node_type = "cache.t3.micro";
   g.engine_version = "7.0.15";
   g.parameter_group = "default.redis7";
-  g.intent = {"add", 42, {}, {"rg-002"}, false, {}};
+  g.intent = {"add", 42, {}, {"rg-002"}, false};
   auto back = replication_group_from_toml(to_toml(g), "rg.toml");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->description, g.description);

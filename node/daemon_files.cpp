@@ -1,0 +1,46 @@
+#include "node/daemon_files.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/files.h"
+
+namespace cachectl::node {
+
+bool take_daemon_lock(const std::filesystem::path& dir) {
+  int fd = ::open((dir / "daemon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // the descriptor stays open: the lock lasts as long as we do
+}
+
+int signal_descriptor(bool children) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+  if (children) sigaddset(&mask, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+void tell_launcher(int fd, const std::string& message) {
+  if (fd < 0) return;
+  std::string line = message + "\n";
+  (void)!::write(fd, line.data(), line.size());
+}
+
+void write_pid_file(const std::filesystem::path& dir) {
+  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
+    std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
+}
+
+}  // namespace cachectl::node
