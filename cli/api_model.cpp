@@ -88,11 +88,16 @@ const ModelJson& ApiModel::paginators() const {
 }
 
 std::optional<std::string> ApiModel::operation_for(const std::string& cli_name) const {
-  for (const auto& s : model::operation_slices()) {
-    std::string api(s.name);
-    if (kebab_case(api) == cli_name) return api;
-  }
-  return std::nullopt;
+  // API names by CLI name (the model is one, as this object).
+  static const std::map<std::string, std::string> api_names = [] {
+    std::map<std::string, std::string> names;
+    for (const auto& s : model::operation_slices())
+      names.emplace(kebab_case(std::string(s.name)), std::string(s.name));
+    return names;
+  }();
+  auto found = api_names.find(cli_name);
+  if (found == api_names.end()) return std::nullopt;
+  return found->second;
 }
 
 std::vector<std::string> ApiModel::cli_operation_names() const {

@@ -139,15 +139,6 @@ json parse_structure_value(const std::string& raw, const ModelJson& shape,
 
 namespace {
 
-struct MemberSlot {
-  std::string member;
-  ModelJson shape;
-  std::string text;
-  std::vector<std::string> texts;
-  CLI::Option* option = nullptr;
-  CLI::Option* negated = nullptr;
-};
-
 // --cli-input-json: the request as JSON (or file://PATH); members given as
 // options win, as in aws-cli. The whole request is checked afterwards.
 void merge_cli_input_json(Invocation& inv, const std::string& raw) {
@@ -183,7 +174,126 @@ CLI::Option* last_wins(CLI::Option* option) {
 
 }  // namespace
 
+// The option table of one operation (or of none: help, version): a CLI11
+// parser of the global options and of every member of the operation's input,
+// with the variables its options store into. Building it is the costly part
+// of parsing a line (CLI11 checks each option's names against every one
+// before it); parsing again starts with reset().
+struct CommandLineParser::Table {
+  // CLI11 2.1's App::clear() leaves the parse order of the last parse; the
+  // order of --x and --no-x must be this line's alone.
+  struct App : CLI::App {
+    using CLI::App::App;
+    void reset() {
+      clear();
+      parse_order_.clear();
+    }
+  };
+  struct MemberSlot {
+    std::string member;  // "CacheClusterId"
+    std::string name;    // its option, "--cache-cluster-id"
+    ModelJson shape;
+    std::string type;  // the shape's
+    std::string text;
+    std::vector<std::string> texts;
+    CLI::Option* option = nullptr;
+    CLI::Option* negated = nullptr;
+  };
+
+  App app{"cachectl"};
+  std::string output, query, state_dir, region, profile, color, ignored;
+  bool debug = false, no_paginate = false;
+  std::string cli_input_json;
+  CLI::Option* cli_input_option = nullptr;
+  std::string max_items, page_size, starting_token;
+  CLI::Option* max_items_option = nullptr;
+  CLI::Option* page_size_option = nullptr;
+  CLI::Option* starting_token_option = nullptr;
+  std::deque<MemberSlot> slots;  // a deque: options keep pointers into it
+
+  // `operation` empty: the global options only; `paging`: --max-items and the
+  // others, where paginators-1.json pages the operation (not under wait).
+  Table(const std::string& operation, bool paging);
+
+  // Every option unseen and every variable empty, as a table just built.
+  void reset() {
+    app.reset();
+    for (std::string* s : {&output, &query, &state_dir, &region, &profile, &color, &ignored,
+                           &cli_input_json, &max_items, &page_size, &starting_token})
+      s->clear();
+    debug = no_paginate = false;
+    for (MemberSlot& s : slots) {
+      s.text.clear();
+      s.texts.clear();
+    }
+  }
+};
+
+CommandLineParser::Table::Table(const std::string& operation, bool paging) {
+  const ApiModel& model = ApiModel::get();
+  app.allow_extras(false);
+  app.set_help_flag();  // help is ours, not CLI11's
+  last_wins(app.add_option("--state-dir", state_dir));
+  last_wins(app.add_option("--output", output))
+      ->check(CLI::IsMember({"json", "text", "table", "yaml", "yaml-stream"}));
+  last_wins(app.add_option("--query", query));
+  last_wins(app.add_option("--region", region));
+  last_wins(app.add_option("--profile", profile));
+  last_wins(app.add_option("--color", color))->check(CLI::IsMember({"on", "off", "auto"}));
+  const std::set<std::string> kept = {"--state-dir", "--output",  "--query",
+                                      "--region",    "--profile", "--color"};
+  for (const auto& g : kGlobalWithValue)
+    if (!kept.count(g)) last_wins(app.add_option(g, ignored));
+  app.add_flag("--debug", debug);
+  app.add_flag("--no-paginate", no_paginate);
+  for (const auto& f : kGlobalFlags)
+    if (f != "--debug" && f != "--no-paginate") app.add_flag(f);
+  app.add_flag("--help");
+
+  if (operation.empty()) return;
+  cli_input_option = last_wins(app.add_option("--cli-input-json", cli_input_json));
+  // aws-cli's paging options, on every operation of paginators-1.json.
+  if (paging && find_paginator(operation).has_value()) {
+    max_items_option = last_wins(app.add_option("--max-items", max_items));
+    page_size_option = last_wins(app.add_option("--page-size", page_size));
+    starting_token_option = last_wins(app.add_option("--starting-token", starting_token));
+  }
+
+  const ModelJson& op = model.operation(operation);
+  if (!op.contains("input")) return;
+  const ModelJson& input = model.shape(op["input"]["shape"]);
+  for (auto it = input["members"].begin(); it != input["members"].end(); ++it) {
+    MemberSlot& s = slots.emplace_back();
+    s.member = it.key();
+    s.name = "--" + kebab_case(it.key());
+    s.shape = model.shape(it.value()["shape"]);
+    s.type = s.shape["type"];
+    if (s.type == "boolean") {
+      s.option = app.add_flag(s.name);
+      s.negated = app.add_flag("--no-" + kebab_case(it.key()));
+    } else if (s.type == "list") {
+      // No allow_extra_args: CLI11 would split a JSON array value at its commas.
+      // Given twice, the last occurrence's words are the list (aws-cli's
+      // nargs='+' with argparse's "store"), not both: triggered at each
+      // occurrence, CLI11 drops what the one before collected.
+      s.option = app.add_option(s.name, s.texts)
+                     ->expected(1, 1 << 20)
+                     ->allow_extra_args(false)
+                     ->trigger_on_parse();
+    } else {
+      s.option = last_wins(app.add_option(s.name, s.text));
+    }
+  }
+}
+
+CommandLineParser::CommandLineParser() = default;
+CommandLineParser::~CommandLineParser() = default;
+
 Invocation parse_command_line(const std::vector<std::string>& args) {
+  return CommandLineParser().parse(args);
+}
+
+Invocation CommandLineParser::parse(const std::vector<std::string>& args) {
   Invocation inv;
   // Find the command: the first word that is not a global option or its value.
   std::vector<std::string> rest;
@@ -264,97 +374,37 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
   for (const auto& r : rest)
     if (r == "--help") inv.help = true;
 
-  CLI::App app{"cachectl"};
-  app.allow_extras(false);
-  app.set_help_flag();  // help is ours, not CLI11's
-  std::string output, query, state_dir, region, profile, color, ignored;
-  bool debug = false, no_paginate = false;
-  last_wins(app.add_option("--state-dir", state_dir));
-  last_wins(app.add_option("--output", output))
-      ->check(CLI::IsMember({"json", "text", "table", "yaml", "yaml-stream"}));
-  last_wins(app.add_option("--query", query));
-  last_wins(app.add_option("--region", region));
-  last_wins(app.add_option("--profile", profile));
-  last_wins(app.add_option("--color", color))->check(CLI::IsMember({"on", "off", "auto"}));
-  const std::set<std::string> kept = {"--state-dir", "--output",  "--query",
-                                      "--region",    "--profile", "--color"};
-  for (const auto& g : kGlobalWithValue)
-    if (!kept.count(g)) last_wins(app.add_option(g, ignored));
-  app.add_flag("--debug", debug);
-  app.add_flag("--no-paginate", no_paginate);
-  for (const auto& f : kGlobalFlags)
-    if (f != "--debug" && f != "--no-paginate") app.add_flag(f);
-  app.add_flag("--help");
+  // The option table of this operation, built by the first line that needs it.
+  std::unique_ptr<Table>& slot = tables_[{inv.operation, inv.waiter.empty()}];
+  if (!slot) slot = std::make_unique<Table>(inv.operation, inv.waiter.empty());
+  Table& t = *slot;
+  t.reset();
+  auto& slots = t.slots;
 
-  std::string cli_input_json;
-  CLI::Option* cli_input_option = nullptr;
-  std::string max_items, page_size, starting_token;
-  CLI::Option* max_items_option = nullptr;
-  CLI::Option* page_size_option = nullptr;
-  CLI::Option* starting_token_option = nullptr;
-  if (!inv.operation.empty()) {
-    cli_input_option = last_wins(app.add_option("--cli-input-json", cli_input_json));
-    // aws-cli's paging options, on every operation of paginators-1.json.
-    if (!inv.waiter.empty() ? false : find_paginator(inv.operation).has_value()) {
-      max_items_option = last_wins(app.add_option("--max-items", max_items));
-      page_size_option = last_wins(app.add_option("--page-size", page_size));
-      starting_token_option = last_wins(app.add_option("--starting-token", starting_token));
-    }
-  }
-
-  std::deque<MemberSlot> slots;
-  if (!inv.operation.empty()) {
-    const ModelJson& op = model.operation(inv.operation);
-    if (op.contains("input")) {
-      const ModelJson& input = model.shape(op["input"]["shape"]);
-      for (auto it = input["members"].begin(); it != input["members"].end(); ++it) {
-        MemberSlot& s = slots.emplace_back();
-        s.member = it.key();
-        s.shape = model.shape(it.value()["shape"]);
-        std::string name = "--" + kebab_case(it.key());
-        std::string type = s.shape["type"];
-        if (type == "boolean") {
-          s.option = app.add_flag(name);
-          s.negated = app.add_flag("--no-" + kebab_case(it.key()));
-        } else if (type == "list") {
-          // No allow_extra_args: CLI11 would split a JSON array value at its commas.
-          // Given twice, the last occurrence's words are the list (aws-cli's
-          // nargs='+' with argparse's "store"), not both: triggered at each
-          // occurrence, CLI11 drops what the one before collected.
-          s.option = app.add_option(name, s.texts)
-                         ->expected(1, 1 << 20)
-                         ->allow_extra_args(false)
-                         ->trigger_on_parse();
-        } else {
-          s.option = last_wins(app.add_option(name, s.text));
-        }
-      }
-    }
-  }
   std::vector<std::string> reversed(rest.rbegin(), rest.rend());
   try {
-    app.parse(reversed);
+    t.app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     if (!inv.help) throw UsageError(e.what());
   }
-  inv.global.output = output.empty() ? "json" : output;
-  inv.global.output_given = !output.empty();
-  if (!query.empty()) inv.global.query = query;
-  if (!state_dir.empty()) inv.global.state_dir = state_dir;
-  if (!region.empty()) inv.global.region = region;
-  if (!profile.empty()) inv.global.profile = profile;
-  if (!color.empty()) inv.global.color = color;
-  inv.global.color_given = !color.empty();
-  inv.global.debug = debug;
-  inv.global.no_paginate = no_paginate;
+  inv.global.output = t.output.empty() ? "json" : t.output;
+  inv.global.output_given = !t.output.empty();
+  if (!t.query.empty()) inv.global.query = t.query;
+  if (!t.state_dir.empty()) inv.global.state_dir = t.state_dir;
+  if (!t.region.empty()) inv.global.region = t.region;
+  if (!t.profile.empty()) inv.global.profile = t.profile;
+  if (!t.color.empty()) inv.global.color = t.color;
+  inv.global.color_given = !t.color.empty();
+  inv.global.debug = t.debug;
+  inv.global.no_paginate = t.no_paginate;
   if (inv.help) return inv;
 
   for (auto& s : slots) {
-    std::string name = "--" + kebab_case(s.member);
-    std::string type = s.shape["type"];
+    const std::string& name = s.name;
+    const std::string& type = s.type;
     if (type == "boolean") {
       // --x and --no-x: the last one on the line wins, as in aws-cli.
-      for (const CLI::Option* given : app.parse_order()) {
+      for (const CLI::Option* given : t.app.parse_order()) {
         if (given == s.option) inv.request[s.member] = true;
         if (given == s.negated) inv.request[s.member] = false;
       }
@@ -397,13 +447,13 @@ Invocation parse_command_line(const std::vector<std::string>& args) {
   for (auto it = inv.request.begin(); it != inv.request.end(); ++it)
     inv.option_members.push_back(it.key());
 
-  inv.paging.max_items = paging_integer(max_items_option, max_items);
-  inv.paging.page_size = paging_integer(page_size_option, page_size);
-  if (starting_token_option && starting_token_option->count() > 0)
-    inv.paging.starting_token = starting_token;
+  inv.paging.max_items = paging_integer(t.max_items_option, t.max_items);
+  inv.paging.page_size = paging_integer(t.page_size_option, t.page_size);
+  if (t.starting_token_option && t.starting_token_option->count() > 0)
+    inv.paging.starting_token = t.starting_token;
 
-  const bool from_json = cli_input_option && cli_input_option->count() > 0;
-  if (from_json) merge_cli_input_json(inv, cli_input_json);
+  const bool from_json = t.cli_input_option && t.cli_input_option->count() > 0;
+  if (from_json) merge_cli_input_json(inv, t.cli_input_json);
 
   // Every member, from the line or the JSON, in the model's types and bounds
   // before anything runs (botocore's ParamValidator).

@@ -3,9 +3,12 @@
 // global options. Bad usage throws UsageError (exit 252).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/api_model.h"
@@ -46,6 +49,27 @@ struct Invocation {
 };
 
 Invocation parse_command_line(const std::vector<std::string>& args);
+
+// Parses lines as parse_command_line does, keeping the option table it builds
+// for an operation (a CLI11 parser of the global options and of every member
+// of the operation's input, the costly part) for the next line of that
+// operation. The CLI parses one line a run and takes parse_command_line;
+// what parses many (fuzz/fuzz_shorthand.cpp, tests) keeps one of these. Not
+// for two threads at once.
+class CommandLineParser {
+ public:
+  CommandLineParser();
+  ~CommandLineParser();
+  CommandLineParser(const CommandLineParser&) = delete;
+  CommandLineParser& operator=(const CommandLineParser&) = delete;
+
+  Invocation parse(const std::vector<std::string>& args);
+
+ private:
+  struct Table;
+  // By operation ("" for none) and whether it pages (not under wait).
+  std::map<std::pair<std::string, bool>, std::unique_ptr<Table>> tables_;
+};
 
 // The value of an option of a complex `shape` (structure, map, list of
 // them) from its text: JSON when it starts with '{' or '[', else aws-cli's

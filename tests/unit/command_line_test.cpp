@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 
 namespace cachectl::cli {
 namespace {
@@ -488,6 +489,87 @@ TEST(ParseCommandLine, WaitNamesAWaiterAndItsOperation) {
   EXPECT_EQ(deleted.waiter, "CacheClusterDeleted");
   ExpectUsageError({"wait", "cache-cluster-exploded", "--cache-cluster-id", "x"},
                    "cache-cluster-exploded");
+}
+
+// What a parse gives, as text: every field of the Invocation, or the error.
+std::string Outcome(const std::function<Invocation()>& parse) {
+  try {
+    Invocation inv = parse();
+    const GlobalOptions& g = inv.global;
+    std::string out = inv.command + "|" + inv.operation + "|" + inv.waiter + "|" +
+                      (inv.help ? "help" : "") + "|" + inv.request.dump() + "|" +
+                      g.state_dir.value_or("-") + "|" + g.output + (g.output_given ? "!" : "") +
+                      "|" + g.query.value_or("-") + "|" + g.region.value_or("-") + "|" +
+                      g.profile.value_or("-") + "|" + g.color + (g.color_given ? "!" : "") + "|" +
+                      (g.debug ? "debug" : "") + "|" + (g.no_paginate ? "no-paginate" : "") + "|";
+    for (const auto& m : inv.option_members) out += m + ",";
+    out += "|" + (inv.paging.max_items ? std::to_string(*inv.paging.max_items) : "-") + "|" +
+           (inv.paging.page_size ? std::to_string(*inv.paging.page_size) : "-") + "|" +
+           inv.paging.starting_token.value_or("-") + "|" + inv.skeleton.value_or("-");
+    return out;
+  } catch (const UsageError& e) {
+    return std::string("UsageError: ") + e.what();
+  }
+}
+
+TEST(CommandLineParser, ParsingAgainGivesWhatAFreshParseGives) {
+  // Each line after others of its operation (and of other operations) must
+  // see nothing of them: no option, value, flag order or error left over.
+  const std::vector<Args> lines = {
+      With(kCreate, {"--engine", "redis", "--num-cache-nodes", "2", "--auto-minor-version-upgrade",
+                     "--no-auto-minor-version-upgrade", "--security-group-ids", "sg-1", "sg-2"}),
+      With(kCreate, {"--no-auto-minor-version-upgrade", "--auto-minor-version-upgrade"}),
+      kCreate,
+      With(kCreate, {"--tags", "Key=a,Value=b", "Key=c,Value=d", "--port", "6380"}),
+      With(kCreate, {"--tags=[{\"Key\":\"a\",\"Value\":\"b\"}]"}),
+      With(kCreate, {"--port", "x"}),
+      With(kCreate, {"--no-such-option", "1"}),
+      {"create-cache-cluster", "--engine", "redis"},
+      {"create-cache-cluster", "--cli-input-json", "{\"CacheClusterId\":\"j\"}"},
+      {"create-cache-cluster", "--generate-cli-skeleton"},
+      {"create-cache-cluster", "help"},
+      {"--output",
+       "text",
+       "--query",
+       "CacheClusters",
+       "--region",
+       "r",
+       "--profile",
+       "p",
+       "--color",
+       "on",
+       "--debug",
+       "--no-paginate",
+       "--state-dir",
+       "/tmp/s",
+       "describe-cache-clusters",
+       "--max-items",
+       "5",
+       "--page-size",
+       "2",
+       "--starting-token",
+       "t"},
+      {"describe-cache-clusters"},
+      {"describe-cache-clusters", "--max-items", "nine"},
+      {"wait", "cache-cluster-available", "--cache-cluster-id", "x"},
+      {"wait", "cache-cluster-available", "--max-items", "5"},
+      {"--output", "xml", "describe-cache-clusters"},
+      {"help"},
+      {"version"},
+      {"--output", "yaml", "version"},
+      {},
+  };
+  std::vector<std::string> fresh;
+  for (const Args& line : lines) fresh.push_back(Outcome([&] { return parse_command_line(line); }));
+  CommandLineParser parser;
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      // Forward, backward, then forward again.
+      std::size_t i = round == 1 ? lines.size() - 1 - k : k;
+      EXPECT_EQ(Outcome([&] { return parser.parse(lines[i]); }), fresh[i])
+          << "round " << round << ", line " << i;
+    }
+  }
 }
 
 // Inputs the fuzz targets (fuzz/) found crashing, each kept as a test.
