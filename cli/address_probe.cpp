@@ -5,6 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
+#include "core/listeners.h"
+
 namespace cachectl::cli {
 
 bool can_listen(const std::string& address, int port) {
@@ -21,6 +25,15 @@ bool can_listen(const std::string& address, int port) {
             ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
   ::close(fd);
   return ok;
+}
+
+bool wait_until_unbound(const std::string& address, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (core::is_listening_on(address)) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace cachectl::cli

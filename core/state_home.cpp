@@ -1,5 +1,6 @@
 #include "core/state_home.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -9,10 +10,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <sstream>
 #include <system_error>
 
 #include "core/files.h"
+#include "core/listeners.h"
 #include "core/toml_fields.h"
 
 namespace cachectl::core {
@@ -93,8 +96,17 @@ Status StateHome::prepare() const {
                         " is too long for admin sockets (Unix socket paths are limited to 107 "
                         "bytes); choose a shorter --state-dir"};
   }
+  // 127.N.0.0/16 by the path's hash, moved on past every N something on
+  // this machine already listens in (another state home, another user's):
+  // two homes on one /16 would mark each other's addresses foreign.
   auto h = std::hash<std::string>{}(root_.string());
+  std::set<int> busy;
+  for (std::uint32_t a : listening_ipv4_addresses()) {
+    std::uint32_t host = ntohl(a);
+    if ((host >> 24) == 127) busy.insert(static_cast<int>((host >> 16) & 0xff));
+  }
   int octet = 1 + static_cast<int>(h % 254);
+  for (int tries = 0; tries < 254 && busy.count(octet); ++tries) octet = octet % 254 + 1;
   toml::table t{{"address_prefix", "127." + std::to_string(octet)}};
   std::ostringstream os;
   os << "# cachectl state home settings\n" << t << "\n";

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/address_probe.h"
 #include "cli/node_status.h"
 #include "core/files.h"
 
@@ -95,9 +96,11 @@ core::Status stop_daemon(Context& ctx, const std::string& cluster, const std::st
   if (!reply.reached || reply.status != 200) {
     if (auto err = kill_unresponsive(dir)) return err;
   }
-  // The daemon lets go of its lock as it exits.
-  for (int i = 0; i < 200 && core::is_locked(dir / "daemon.lock"); ++i)
+  // The daemon lets go of its lock as it exits (a loaded machine may take
+  // seconds); its address is released only once its engine has let go too.
+  for (int i = 0; i < 2000 && core::is_locked(dir / "daemon.lock"); ++i)
     std::this_thread::sleep_for(5ms);
+  (void)wait_until_unbound(address, 5s);
   return std::nullopt;
 }
 

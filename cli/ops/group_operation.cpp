@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "cli/address_probe.h"
 #include "cli/group_members.h"
@@ -85,6 +87,11 @@ core::Status remove_group(Context& ctx, const core::ReplicationGroupRecord& grou
                                         core::admin::Route::kShutdown, std::chrono::seconds(15));
     if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
   }
+  // Its Sentinel (and members' engines) listen on the endpoints until gone.
+  for (int i = 0; i < 2000 && group_daemon_alive(ctx, group.id); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  (void)wait_until_unbound(group.primary_address, std::chrono::seconds(5));
+  (void)wait_until_unbound(group.reader_address, std::chrono::seconds(5));
   ctx.registry.release_address(group.primary_address);
   ctx.registry.release_address(group.reader_address);
   std::error_code ec;

@@ -1,5 +1,7 @@
 #include "cli/ops/recovery.h"
 
+#include "cli/address_probe.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -221,11 +223,7 @@ core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
       daemons.insert(d.id);
     }
   }
-  for (const auto& [address, owner] : claims(ctx)) {
-    if (cluster_of(owner) != cluster || addresses.count(address)) continue;
-    ctx.registry.release_address(address);
-    removed.push_back("addresses/" + address);
-  }
+  // Stray daemons first, then the addresses their engines listened on.
   core::fs::path dir = ctx.home().root() / "nodes" / cluster;
   std::error_code ec;
   std::vector<core::fs::path> strays;
@@ -235,6 +233,12 @@ core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
     if (auto err = kill_unresponsive(p)) return *err;
     core::fs::remove_all(p, ec);
     removed.push_back("nodes/" + cluster + "/" + p.filename().string());
+  }
+  for (const auto& [address, owner] : claims(ctx)) {
+    if (cluster_of(owner) != cluster || addresses.count(address)) continue;
+    (void)wait_until_unbound(address, std::chrono::seconds(5));
+    ctx.registry.release_address(address);
+    removed.push_back("addresses/" + address);
   }
   if (!exists && core::fs::exists(dir)) core::fs::remove_all(dir, ec);
   return removed;

@@ -3,7 +3,10 @@
 // instant.
 #include "core/registry.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "core/files.h"
+#include "core/listeners.h"
 
 namespace cachectl::core {
 namespace {
@@ -124,6 +128,52 @@ TEST_F(RegistryTest, PrepareCreatesTheLayoutAndAnAddressPrefix) {
   int octet = std::stoi(m[1]);
   EXPECT_GE(octet, 1);
   EXPECT_LE(octet, 254);
+}
+
+// A listening socket on 127.N.0.9 (as another state home's node would be).
+class Listener {
+ public:
+  explicit Listener(const std::string& address) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
+    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 &&
+          ::listen(fd_, 1) == 0;
+  }
+  ~Listener() { ::close(fd_); }
+  bool ok() const { return ok_; }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+};
+
+TEST(Listeners, AListeningAddressIsSeenUntilItCloses) {
+  {
+    Listener l("127.77.0.9");
+    ASSERT_TRUE(l.ok());
+    EXPECT_TRUE(is_listening_on("127.77.0.9"));
+    EXPECT_FALSE(is_listening_on("127.77.0.10"));
+  }
+  EXPECT_FALSE(is_listening_on("127.77.0.9"));
+}
+
+TEST(StateHomePrefix, ANewHomeAvoidsARangeSomethingListensIn) {
+  char tmpl[] = "/tmp/ccpfx.XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  fs::path root = fs::path(tmpl) / "home";
+  // The /16 the path's hash names, taken by someone else first.
+  int octet = 1 + static_cast<int>(std::hash<std::string>{}(root.string()) % 254);
+  Listener l("127." + std::to_string(octet) + ".0.9");
+  ASSERT_TRUE(l.ok());
+  StateHome home(root);
+  ASSERT_FALSE(home.prepare().has_value());
+  auto prefix = home.address_prefix();
+  ASSERT_TRUE(prefix.ok());
+  EXPECT_NE(*prefix, "127." + std::to_string(octet));
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
 }
 
 TEST_F(RegistryTest, PrepareAgainKeepsThePrefix) {
