@@ -182,8 +182,10 @@ int run_group_daemon(const DaemonOptions& o) {
     s.daemon = {::getpid(), core::to_iso8601(started_at), switches};
     return s;
   };
-  // SENTINEL FAILOVER, asked again while Sentinel is still finishing the
-  // previous failover (-INPROG) until `give_up`.
+  // SENTINEL FAILOVER, asked again until `give_up` while Sentinel is still
+  // finishing the previous failover (-INPROG) or has not yet heard from a
+  // replica it could promote (-NOGOODSLAVE: restarted on a new primary, it
+  // learns the replicas from their INFO over its first seconds).
   std::function<void(RequestId, SteadyTime)> ask_failover;
   std::vector<std::pair<SteadyTime, std::function<void()>>> later;
   AdminServer* server_ptr = nullptr;
@@ -194,7 +196,8 @@ int run_group_daemon(const DaemonOptions& o) {
           auto now = std::chrono::steady_clock::now();
           if (r && *r == "+OK") {
             server_ptr->respond(rid, 202, admin::to_json(admin::ErrorResponse{"failing over"}));
-          } else if (r && r->rfind("-INPROG", 0) == 0 && now < give_up) {
+          } else if (r && (r->rfind("-INPROG", 0) == 0 || r->rfind("-NOGOODSLAVE", 0) == 0) &&
+                     now < give_up) {
             later.emplace_back(now + 250ms, [&, rid, give_up] { ask_failover(rid, give_up); });
           } else {
             server_ptr->respond(rid, 409,
