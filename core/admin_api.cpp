@@ -15,6 +15,7 @@ constexpr RouteSpec kRoutes[] = {
     {Route::kReboot, "POST", "/v1/reboot"},     {Route::kModify, "POST", "/v1/modify"},
     {Route::kSnapshot, "POST", "/v1/snapshot"}, {Route::kConfig, "POST", "/v1/config"},
     {Route::kShutdown, "POST", "/v1/shutdown"}, {Route::kFailover, "POST", "/v1/failover"},
+    {Route::kPromote, "POST", "/v1/promote"},
 };
 
 // Bodies are small and flat; a deeper one is not ours. Checked before
@@ -122,6 +123,25 @@ Result<SnapshotRequest> parse_snapshot_request(std::string_view body) {
 
 std::string to_json(const SnapshotRequest& request) { return dump(json{{"path", request.path}}); }
 
+Result<PromoteRequest> parse_promote_request(std::string_view body) {
+  constexpr std::string_view kUsage = "{\"cluster\": \"MEMBER-CLUSTER-ID\"}";
+  auto j = parse_object(body, {"cluster"}, kUsage);
+  if (!j) return j.error();
+  auto it = j->find("cluster");
+  if (it == j->end()) return bad("\"cluster\" is missing; send " + std::string(kUsage));
+  if (!it->is_string()) return bad("\"cluster\" must be a string; send " + std::string(kUsage));
+  PromoteRequest r{it->get<std::string>()};
+  // A cluster id: at most 50 of [a-z0-9-] (checked fully against the group's members).
+  if (r.cluster.empty() || r.cluster.size() > 50 ||
+      r.cluster.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+    return bad("\"cluster\" must be a cache cluster id; send " + std::string(kUsage));
+  return r;
+}
+
+std::string to_json(const PromoteRequest& request) {
+  return dump(json{{"cluster", request.cluster}});
+}
+
 Result<ConfigRequest> parse_config_request(std::string_view body) {
   constexpr std::string_view kUsage = "{\"parameters\": {\"name\": \"value\", ...}}";
   auto j = parse_object(body, {"parameters"}, kUsage);
@@ -167,6 +187,9 @@ Status check_request_body(Route route, std::string_view body) {
       return std::nullopt;
     case Route::kConfig:
       if (auto r = parse_config_request(body); !r) return r.error();
+      return std::nullopt;
+    case Route::kPromote:
+      if (auto r = parse_promote_request(body); !r) return r.error();
       return std::nullopt;
     default:
       if (auto r = parse_no_body(body); !r) return r.error();

@@ -21,9 +21,20 @@ namespace cachectl::core::admin {
 
 inline constexpr const char* kBadAdminRequest = "BadAdminRequest";
 
-// kFailover is the replication group daemon's (test-failover: Sentinel
-// promotes a replica); a node daemon answers it 404.
-enum class Route { kStatus, kMemory, kReboot, kModify, kSnapshot, kConfig, kShutdown, kFailover };
+// kFailover and kPromote are the replication group daemon's (test-failover:
+// Sentinel promotes a replica; modify-replication-group --primary-cluster-id:
+// the daemon promotes the one named); a node daemon answers them 404.
+enum class Route {
+  kStatus,
+  kMemory,
+  kReboot,
+  kModify,
+  kSnapshot,
+  kConfig,
+  kShutdown,
+  kFailover,
+  kPromote
+};
 
 struct RouteSpec {
   Route route;
@@ -63,6 +74,13 @@ struct ConfigRequest {
 };
 Result<ConfigRequest> parse_config_request(std::string_view body);
 std::string to_json(const ConfigRequest& request);
+
+// POST /v1/promote: the member cluster to make the group's primary.
+struct PromoteRequest {
+  std::string cluster;
+};
+Result<PromoteRequest> parse_promote_request(std::string_view body);
+std::string to_json(const PromoteRequest& request);
 
 // Checks the body of `route` without keeping it (the fuzz target and the
 // daemon's dispatch use it).

@@ -82,7 +82,9 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
       parts_.shut_down(id);
       return false;
     case admin::Route::kFailover:
-      return answer(status, body, 404, "failover is asked of the replication group's daemon");
+    case admin::Route::kPromote:
+      return answer(status, body, 404,
+                    "failover and promotion are asked of the replication group's daemon");
     default:
       return answer(status, body, 500, "unrouted " + std::string(route->path));
   }

@@ -49,6 +49,10 @@ constexpr auto kPrimaryReplaceWait = 30s;
 constexpr int kDownAfterMs = 1000;
 // test-failover while Sentinel still finishes a failover waits this long.
 constexpr auto kFailoverBusyWait = 12s;
+// A promotion: how long the primary's writes may pause for the replica to
+// catch up (FAILOVER TO's TIMEOUT), and how long the switch may take.
+constexpr int kPromoteCatchUpMs = 5000;
+constexpr auto kPromoteWait = 10s;
 
 }  // namespace
 
@@ -206,6 +210,113 @@ int run_group_daemon(const DaemonOptions& o) {
         },
         5s, std::chrono::steady_clock::now());
   };
+  // Members told to follow a new primary at once: Sentinel itself turns an
+  // old primary that is still up into a replica only after its failover
+  // timeout (10 s), and until then two members would take writes.
+  std::vector<std::unique_ptr<EngineClient>> demotions;
+  auto follow = [&](const std::string& member_address, int port, const std::string& primary,
+                    int primary_port) {
+    auto c = std::make_unique<EngineClient>(member_address, port, auth_token);
+    c->send(
+        {core::renamed_command("REPLICAOF", *key), primary, std::to_string(primary_port)},
+        [](const EngineClient::Reply&) {}, 2s, std::chrono::steady_clock::now());
+    demotions.push_back(std::move(c));
+  };
+  // modify-replication-group --primary-cluster-id (automatic failover off,
+  // so no Sentinel): Redis's own coordinated FAILOVER TO on a live primary
+  // (writes pause until the target has caught up: none is lost), or
+  // REPLICAOF NO ONE on the target when the primary is gone; then the
+  // record names the new primary and the other members follow it. Clients
+  // (in `demotions`, polled and dropped when idle) are only ever added from
+  // the server's handler or from `later`, never from inside a reply.
+  bool promoting = false;
+  std::function<void(RequestId, const core::ReplicationGroupRecord&, const std::string&)> promote;
+  promote = [&](RequestId rid, const core::ReplicationGroupRecord& g, const std::string& target) {
+    promoting = true;
+    auto target_node = node_of(target);
+    auto old_node = node_of(g.primary);
+    const std::string old = g.primary;
+    auto give_up = std::chrono::steady_clock::now() + kPromoteWait;
+    auto fail = [&, rid](const std::string& why) {
+      promoting = false;
+      server_ptr->respond(rid, 409, admin::to_json(admin::ErrorResponse{why}));
+    };
+    if (!target_node) return fail("cannot read " + target + "'s record");
+    auto finish = [&, rid, target, old, fail] {
+      auto err = groups.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
+        rec.primary = target;
+        return std::nullopt;
+      });
+      if (err) return fail("cannot record the new primary: " + err->message);
+      ++switches;
+      auto t = node_of(target);
+      auto g2 = groups.get(id);
+      if (t && g2) {
+        for (const auto& m : g2->members) {
+          auto node = node_of(m);
+          if (m == target || !node) continue;
+          if (core::is_locked(home.node_dir(m, node->id) / "daemon.lock"))
+            follow(node->address, node->port, t->address, t->port);
+        }
+      }
+      group_event("Promoted read replica " + target + " to primary (was " + old + ")");
+      cluster_event(target, "Promoted to primary");
+      promoting = false;
+      server_ptr->respond(rid, 200, admin::to_json(status()));
+    };
+    // Until the target says it is the primary (ROLE), or `give_up`.
+    auto wait_role = std::make_shared<std::function<void()>>();
+    *wait_role = [&, weak = std::weak_ptr(wait_role), target_node, give_up, finish, fail] {
+      // Kept alive by the pending reply and the queued retry, not by itself.
+      auto self = weak.lock();
+      auto c = std::make_unique<EngineClient>(target_node->address, target_node->port, auth_token);
+      c->send(
+          {"ROLE"},
+          [&, self, give_up, finish, fail](const EngineClient::Reply& r) {
+            auto parts = r ? resp_array_strings(*r) : std::vector<std::string>{};
+            auto now = std::chrono::steady_clock::now();
+            if (!parts.empty() && parts[0] == "master") {
+              later.emplace_back(now, finish);
+            } else if (now < give_up) {
+              later.emplace_back(now + 50ms, [self] { (*self)(); });
+            } else {
+              later.emplace_back(now, [fail] { fail("the replica did not become the primary"); });
+            }
+          },
+          2s, std::chrono::steady_clock::now());
+      demotions.push_back(std::move(c));
+    };
+    const bool old_up =
+        old_node && core::is_locked(home.node_dir(old, old_node->id) / "daemon.lock");
+    std::unique_ptr<EngineClient> c;
+    std::vector<std::string> command;
+    if (old_up) {
+      c = std::make_unique<EngineClient>(old_node->address, old_node->port, auth_token);
+      command = {"FAILOVER",
+                 "TO",
+                 target_node->address,
+                 std::to_string(target_node->port),
+                 "TIMEOUT",
+                 std::to_string(kPromoteCatchUpMs)};
+    } else {
+      c = std::make_unique<EngineClient>(target_node->address, target_node->port, auth_token);
+      command = {core::renamed_command("REPLICAOF", *key), "NO", "ONE"};
+    }
+    c->send(
+        command,
+        [&, wait_role, fail](const EngineClient::Reply& r) {
+          auto now = std::chrono::steady_clock::now();
+          if (r && r->rfind("+OK", 0) == 0) {
+            later.emplace_back(now, [wait_role] { (*wait_role)(); });
+          } else {
+            std::string why = r ? r->substr(0, r->find("\r\n")) : "no answer";
+            later.emplace_back(now, [fail, why] { fail("the primary refused: " + why); });
+          }
+        },
+        2s, std::chrono::steady_clock::now());
+    demotions.push_back(std::move(c));
+  };
+
   AdminServer server([&](RequestId rid, const HttpRequest& req, int& code, std::string& body) {
     const admin::RouteSpec* route = admin::find_route(req.path);
     auto answer = [&](int c, const std::string& message) {
@@ -215,10 +326,11 @@ int run_group_daemon(const DaemonOptions& o) {
     };
     if (!route)
       return answer(404,
-                    "no such resource (routes: GET /v1/status, POST "
-                    "/v1/failover, POST /v1/shutdown)");
+                    "no such resource (routes: GET /v1/status, POST /v1/failover, POST "
+                    "/v1/promote, POST /v1/shutdown)");
     if (req.method != route->method) return answer(405, "use " + std::string(route->method));
-    if (auto r = admin::parse_no_body(req.body); !r) return answer(400, r.error().message);
+    if (auto r = admin::check_request_body(route->route, req.body); r)
+      return answer(400, r->message);
     switch (route->route) {
       case admin::Route::kStatus:
         body = admin::to_json(status());
@@ -234,8 +346,25 @@ int run_group_daemon(const DaemonOptions& o) {
         ask_failover(rid, std::chrono::steady_clock::now() + kFailoverBusyWait);
         return false;
       }
+      case admin::Route::kPromote: {
+        if (failover)
+          return answer(409, "automatic failover is enabled: Sentinel chooses the primary");
+        if (promoting) return answer(409, "a promotion is already in progress");
+        auto asked = admin::parse_promote_request(req.body);
+        auto g = groups.get(id);
+        if (!g) return answer(409, g.error().message);
+        if (std::find(g->members.begin(), g->members.end(), asked->cluster) == g->members.end())
+          return answer(404, asked->cluster + " is not a member of replication group " + id);
+        if (asked->cluster == g->primary) {
+          body = admin::to_json(status());
+          return true;
+        }
+        promote(rid, *g, asked->cluster);
+        return false;
+      }
       default:
-        return answer(404, "a replication group's daemon serves status, failover and shutdown");
+        return answer(404,
+                      "a replication group's daemon serves status, failover, promote and shutdown");
     }
   });
   server_ptr = &server;
@@ -253,18 +382,6 @@ int run_group_daemon(const DaemonOptions& o) {
   auto next_watch = next_poll;
   std::vector<pollfd> fds;
 
-  // Members told to follow a new primary at once: Sentinel itself turns an
-  // old primary that is still up into a replica only after its failover
-  // timeout (10 s), and until then two members would take writes.
-  std::vector<std::unique_ptr<EngineClient>> demotions;
-  auto follow = [&](const std::string& member_address, int port, const std::string& primary,
-                    int primary_port) {
-    auto c = std::make_unique<EngineClient>(member_address, port, auth_token);
-    c->send(
-        {core::renamed_command("REPLICAOF", *key), primary, std::to_string(primary_port)},
-        [](const EngineClient::Reply&) {}, 2s, std::chrono::steady_clock::now());
-    demotions.push_back(std::move(c));
-  };
   auto on_primary = [&](const std::string& address) {
     auto g = groups.get(id);
     if (!g) return;

@@ -5,6 +5,8 @@
 // path (cli/ops/modify_cache_cluster.h), now with --apply-immediately or in
 // each member's maintenance window otherwise. Automatic failover on or off
 // restarts the group daemon, which starts or stops Sentinel.
+// --primary-cluster-id is carried out at once by the group daemon (POST
+// /v1/promote), --apply-immediately or not.
 #include <algorithm>
 #include <thread>
 
@@ -41,6 +43,14 @@ constexpr const char* kNotYet[] = {"AuthToken",
                                    "Engine",
                                    "NodeGroupId"};
 
+// Whether a group document shows MEMBER as its primary.
+bool shows_primary(const nlohmann::json& group, const std::string& member) {
+  for (const auto& ng : group.value("NodeGroups", nlohmann::json::array()))
+    for (const auto& m : ng.value("NodeGroupMembers", nlohmann::json::array()))
+      if (m.value("CacheClusterId", "") == member) return m.value("CurrentRole", "") == "primary";
+  return false;
+}
+
 }  // namespace
 
 core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohmann::json& request) {
@@ -49,10 +59,6 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
       return core::invalid_value(std::string(member) +
                                  " cannot be modified by this version of cachectl yet; nothing "
                                  "was changed.");
-  if (request.contains("PrimaryClusterId"))
-    return core::invalid_value(
-        "PrimaryClusterId cannot be modified by this version of cachectl yet (use test-failover "
-        "to promote a replica); nothing was changed.");
   auto op = begin_group_operation(ctx, opt_string(request, "ReplicationGroupId").value_or(""));
   if (!op) return op.error();
   core::ReplicationGroupRecord& g = op->group;
@@ -79,6 +85,22 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
   if (next.automatic_failover && next.members.size() < 2)
     return core::invalid_combination(
         "Automatic failover needs at least one replica; add one first (increase-replica-count).");
+  // A replica promoted to primary: only with automatic failover off, as on
+  // ElastiCache (Sentinel would otherwise be the one choosing).
+  std::optional<std::string> promote;
+  if (auto p = opt_string(request, "PrimaryClusterId")) {
+    std::string id = core::ascii_lower(*p);
+    if (!g.has_member(id))
+      return core::invalid_value("PrimaryClusterId " + id +
+                                 " is not a member of replication group " + g.id + ".");
+    if (g.automatic_failover || next.automatic_failover)
+      return core::invalid_combination(
+          "A read replica cannot be promoted to primary while automatic failover is enabled on "
+          "replication group " +
+          g.id +
+          ": disable it first (--no-automatic-failover-enabled), promote, then enable it again.");
+    if (id != g.primary) promote = id;
+  }
   if (auto s = opt_string(request, "SnapshottingClusterId")) {
     std::string id = core::ascii_lower(*s);
     if (!next.has_member(id))
@@ -92,6 +114,20 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
     next.snapshot_retention_limit = static_cast<int>(*limit);
     if (next.snapshotting_cluster.empty() && *limit > 0)
       next.snapshotting_cluster = next.members.size() > 1 ? next.members[1] : next.members[0];
+  }
+
+  // The promotion first: the step that can still fail for a live reason (a
+  // replica not yet in sync), before anything else has changed.
+  if (promote) {
+    AdminReply reply = ctx.admin().call(
+        ctx.home().admin_socket(g.reader_address), core::admin::Route::kPromote,
+        std::chrono::seconds(20), core::admin::to_json(core::admin::PromoteRequest{*promote}));
+    if (!reply.reached || reply.status != 200) {
+      std::string why = reply.reached ? reply.body : "the group daemon does not answer";
+      if (auto e = core::admin::parse_error_response(reply.body)) why = e->error;
+      return core::ApiError{"InvalidReplicationGroupState",
+                            "Cannot promote " + *promote + " to primary: " + why};
+    }
   }
 
   // The members first (each through modify-cache-cluster's rules; the
@@ -142,7 +178,14 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
   }
   auto fresh = store.get(g.id);
   if (!fresh) return fresh.error();
-  return nlohmann::json{{"ReplicationGroup", live_group_json(ctx, *fresh)}};
+  nlohmann::json doc = live_group_json(ctx, *fresh);
+  // The members' daemons read their roles every 100 ms: the answer waits
+  // (briefly) until the promoted member's own daemon has seen it.
+  for (int i = 0; promote && i < 100 && !shows_primary(doc, *promote); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    doc = live_group_json(ctx, *fresh);
+  }
+  return nlohmann::json{{"ReplicationGroup", doc}};
 }
 
 }  // namespace cachectl::cli

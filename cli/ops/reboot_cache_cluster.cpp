@@ -45,7 +45,11 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   for (std::size_t i = 0; i < record->nodes.size(); ++i) {
     const auto& node = record->nodes[i];
     if (std::find(wanted.begin(), wanted.end(), node.id) == wanted.end()) continue;
-    if (statuses[i] == "failed") {
+    bool was_failed = statuses[i] == "failed";
+    // The answer describes the cluster as the reboot left it, as ElastiCache's
+    // does: a fast engine may be serving again before we could ask.
+    statuses[i] = "rebooting";
+    if (was_failed) {
       if (auto err = launch_node(ctx.home(), record->id, node.id)) return *err;
       continue;
     }
@@ -73,7 +77,8 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
     if (err) return *err;
     if (auto fresh = ctx.registry.get(id)) record = *fresh;
   }
-  return nlohmann::json{{"CacheCluster", live_cluster_json(ctx, *record, false)}};
+  return nlohmann::json{
+      {"CacheCluster", core::cache_cluster_json(*record, statuses, false, ctx.region)}};
 }
 
 }  // namespace cachectl::cli

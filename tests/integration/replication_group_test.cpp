@@ -375,6 +375,82 @@ TEST_F(ReplicationGroup, DocumentsHaveTheMembersOfTheModelsExamples) {
   EXPECT_EQ(r.exit_code, 0) << "members of the examples missing from ours:\n" << r.out << r.err;
 }
 
+TEST_F(ReplicationGroup, PrimaryClusterIdPromotesAReplicaKeepingEveryWrite) {
+  json g = create("pr", {"--num-cache-clusters", "3"});
+  ASSERT_FALSE(g.is_null());
+  auto primary = endpoint(g, "PrimaryEndpoint");
+  std::string writes_in, acknowledged;
+  for (int i = 0; i < 200; ++i) {
+    writes_in += "SET k" + std::to_string(i) + " v\n";
+    acknowledged += "OK\n";
+  }
+  ASSERT_EQ(session(primary, writes_in + "WAIT 2 2000\n"), acknowledged + "2\n");
+
+  // Refused, nothing changed: a cluster that is not a member, and while
+  // automatic failover is on (in the group or in the same request).
+  RunResult stranger = cachectl({"modify-replication-group", "--replication-group-id", "pr",
+                                 "--primary-cluster-id", "other-001", "--apply-immediately"});
+  EXPECT_EQ(stranger.exit_code, 254);
+  EXPECT_NE(stranger.err.find("(InvalidParameterValue)"), std::string::npos) << stranger.err;
+  RunResult with_failover =
+      cachectl({"modify-replication-group", "--replication-group-id", "pr", "--primary-cluster-id",
+                "pr-002", "--automatic-failover-enabled", "--apply-immediately"});
+  EXPECT_EQ(with_failover.exit_code, 254);
+  EXPECT_NE(with_failover.err.find("(InvalidParameterCombination)"), std::string::npos)
+      << with_failover.err;
+  json unchanged = describe("pr");
+  EXPECT_EQ(primary_of(unchanged), "pr-001");
+  EXPECT_EQ(unchanged["AutomaticFailover"], "disabled");
+
+  json r = ok("modify-replication-group", {"--replication-group-id", "pr", "--primary-cluster-id",
+                                           "pr-002", "--apply-immediately"});
+  EXPECT_EQ(role_of(r["ReplicationGroup"], "pr-002"), "primary") << r.dump(2);
+  // The promoted member is the primary, the old one and the third member
+  // replicate from it, and the PrimaryEndpoint's writes land on it.
+  EXPECT_EQ(redis_cli(read_endpoint(g, "pr-002"), 6379, {"ROLE"}).out.rfind("master", 0), 0u);
+  std::string new_address = read_endpoint(g, "pr-002");
+  for (const char* m : {"pr-001", "pr-003"}) {
+    EXPECT_TRUE(wait_until(
+        [&] {
+          RunResult info = redis_cli(read_endpoint(g, m), 6379, {"INFO", "replication"});
+          return info.out.find("master_host:" + new_address + "\r") != std::string::npos &&
+                 info.out.find("master_link_status:up") != std::string::npos;
+        },
+        5s))
+        << m << " does not replicate from pr-002";
+  }
+  ASSERT_TRUE(wait_until([&] { return writes(primary); }, 5s));
+  EXPECT_EQ(redis_cli(primary.first, primary.second, {"SET", "after", "1"}).out, "OK\n");
+  EXPECT_EQ(redis_cli(new_address, 6379, {"GET", "after"}).out, "1\n");
+  EXPECT_EQ(redis_cli(primary.first, primary.second, {"DBSIZE"}).out, "202\n");
+  RunResult w = cachectl({"wait", "replication-group-available", "--replication-group-id", "pr"});
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  json after = describe("pr");
+  EXPECT_EQ(primary_of(after), "pr-002");
+  EXPECT_EQ(role_of(after, "pr-001"), "replica");
+  json ev =
+      ok("describe-events", {"--source-type", "replication-group", "--source-identifier", "pr"});
+  std::string all;
+  for (const auto& e : ev["Events"]) all += e["Message"].get<std::string>() + "\n";
+  EXPECT_NE(all.find("Promoted read replica pr-002 to primary (was pr-001)"), std::string::npos)
+      << all;
+  // Naming the primary again changes nothing.
+  ok("modify-replication-group",
+     {"--replication-group-id", "pr", "--primary-cluster-id", "pr-002", "--apply-immediately"});
+  EXPECT_EQ(primary_of(describe("pr")), "pr-002");
+
+  // A member restarted later still follows the recorded primary.
+  kill_member("pr-001", read_endpoint(g, "pr-001"));
+  EXPECT_TRUE(wait_until(
+      [&] {
+        RunResult info = redis_cli(read_endpoint(g, "pr-001"), 6379, {"INFO", "replication"});
+        return info.out.find("master_host:" + new_address + "\r") != std::string::npos &&
+               info.out.find("master_link_status:up") != std::string::npos;
+      },
+      10s));
+  EXPECT_EQ(redis_cli(read_endpoint(g, "pr-001"), 6379, {"GET", "after"}).out, "1\n");
+}
+
 TEST_F(ReplicationGroup, RequestsElastiCacheRefusesAreRefused) {
   RunResult multi_az =
       cachectl({"create-replication-group", "--replication-group-id", "bad",
