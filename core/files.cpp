@@ -245,6 +245,27 @@ std::optional<std::vector<int>> flock_holders(const fs::path& path) {
   return holders;
 }
 
+std::optional<std::chrono::milliseconds> process_age(int pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat_line;
+  if (!std::getline(stat_file, stat_line)) return std::nullopt;
+  // Fields after the command's closing parenthesis (which may itself hold
+  // spaces and parentheses): state is field 3, starttime field 22.
+  auto close = stat_line.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat_line.substr(close + 1));
+  std::string field;
+  for (int n = 3; n <= 22; ++n)
+    if (!(fields >> field)) return std::nullopt;
+  std::ifstream uptime_file("/proc/uptime");
+  double uptime = 0;
+  if (!(uptime_file >> uptime)) return std::nullopt;
+  long ticks = ::sysconf(_SC_CLK_TCK);
+  if (ticks <= 0 || field.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  double started = std::stod(field) / static_cast<double>(ticks);
+  return std::chrono::milliseconds(static_cast<long long>((uptime - started) * 1000));
+}
+
 bool socket_is_live(const fs::path& path) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;

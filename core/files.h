@@ -5,6 +5,7 @@
 // a link planted by someone else is never written through.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -77,6 +78,10 @@ bool is_locked(const fs::path& path);
 // The processes holding an flock(2) on `path`, as /proc/locks names them
 // (the process that took each lock); nullopt when that cannot be read.
 std::optional<std::vector<int>> flock_holders(const fs::path& path);
+
+// How long ago process `pid` started (/proc/PID/stat against /proc/uptime);
+// nullopt when it is gone or that cannot be read.
+std::optional<std::chrono::milliseconds> process_age(int pid);
 
 // True when a process accepts connections on the Unix socket `path` (a
 // socket file left by a killed process refuses them).

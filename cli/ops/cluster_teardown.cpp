@@ -68,6 +68,10 @@ core::Status kill_unresponsive(const core::fs::path& dir) {
       pid.reset();
     }
     if (pid) break;
+    // A daemon running for a while has written its file: what it says now
+    // is what it will say.
+    if (holders && holders->size() == 1)
+      if (auto age = core::process_age(holders->front()); age && *age > 1500ms) break;
   }
   if (!pid) {
     const bool known = holders && holders->size() == 1;

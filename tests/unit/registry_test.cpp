@@ -159,6 +159,24 @@ TEST(Listeners, AListeningAddressIsSeenUntilItCloses) {
   EXPECT_FALSE(is_listening_on("127.77.0.9"));
 }
 
+TEST(ProcessAge, AChildIsYoungerThanItsParentAndAGoneProcessHasNone) {
+  auto own = core::process_age(::getpid());
+  ASSERT_TRUE(own.has_value());
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  ASSERT_GT(child, 0);
+  auto young = core::process_age(child);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ASSERT_TRUE(young.has_value());
+  EXPECT_LE(*young, *own);
+  EXPECT_LT(*young, std::chrono::seconds(5));
+  EXPECT_FALSE(core::process_age(child).has_value());
+}
+
 TEST(StateHomePrefix, ANewHomeAvoidsARangeSomethingListensIn) {
   char tmpl[] = "/tmp/ccpfx.XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
