@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kill loop: KILLS random `kill -9` of cachectl during creates, grows,
-# shrinks, deletes (with and without a final snapshot) and snapshots, after a
-# random delay; then every cluster must be usable with one command and
+# shrinks, deletes (with and without a final snapshot) and snapshots of
+# clusters, and (KILL_LOOP_GROUPS=1) creates, replica count changes,
+# promotions and deletes of a replication group, after a random delay; then every cluster must be usable with one command and
 # deletable with one command, and nothing may be left: no process, no address
 # claim, no temporary file, no node directory. Loopback only; bounded (it
 # stops by itself after KILLS kills or 4 x KILLS attempts).
@@ -10,6 +11,7 @@
 #   CACHECTL_BIN_DIR   the built binaries (default: build/bin beside this script)
 #   KILL_LOOP_HOME     the state home to use (default: a new temporary one, removed after)
 #   KILL_LOOP_SEED     seed of $RANDOM, to replay a run
+#   KILL_LOOP_GROUPS   1: replication group operations too (default 0)
 #
 # Prints counts; exits 0 only when no leak was found and every cluster came
 # back.
@@ -30,7 +32,10 @@ cc() { "$bin/cachectl" --state-dir "$home" "$@"; }
 
 redis_ids=(r1 r2 r3)
 memcached_ids=(m1 m2)
-declare -A kills=([create]=0 [grow]=0 [shrink]=0 [delete]=0 [snapshot]=0 [final-snapshot]=0)
+declare -A kills=([create]=0 [grow]=0 [shrink]=0 [delete]=0 [snapshot]=0 [final-snapshot]=0
+  [group-create]=0 [replicas]=0 [promote]=0 [group-delete]=0)
+with_groups=${KILL_LOOP_GROUPS:-0}
+group=g1
 finished_before_kill=0
 recovered_next=0
 recovered_resume=0
@@ -69,6 +74,22 @@ ready() {
     problem "$id not available: $(cc describe-cache-clusters --cache-cluster-id "$id" --query 'CacheClusters[0].CacheClusterStatus' --output text 2>&1)"
 }
 
+group_exists() { [ -f "$home/replication-groups/$group.toml" ]; }
+members_of() { cc describe-replication-groups --replication-group-id "$group" --query 'length(ReplicationGroups[0].MemberClusters)' --output text 2>/dev/null; }
+# The group, available (made if missing), with the commands a user would run.
+group_ready() {
+  if group_exists; then
+    cc describe-replication-groups --replication-group-id "$group" >/dev/null 2>&1
+  fi
+  if ! group_exists; then
+    cc create-replication-group --replication-group-id "$group" --replication-group-description kl \
+      --cache-node-type cache.t3.micro --engine redis --num-cache-clusters 2 >/dev/null 2>&1 ||
+      problem "create-replication-group $group"
+  fi
+  CACHECTL_WAIT_TIMEOUT=60 cc wait replication-group-available --replication-group-id "$group" >/dev/null 2>&1 ||
+    problem "$group not available: $(cc describe-replication-groups --replication-group-id "$group" --query 'ReplicationGroups[0].Status' --output text 2>&1)"
+}
+
 # Runs cachectl in the background, kills it with -9 after a random delay of
 # up to $1 ms; counts a kill only when the process was still running.
 kill_during() {
@@ -92,7 +113,8 @@ total_kills=0
 attempts=0
 while [ "$total_kills" -lt "$kills_wanted" ] && [ "$attempts" -lt $((4 * kills_wanted)) ]; do
   attempts=$((attempts + 1))
-  case $((RANDOM % 6)) in
+  op=$((RANDOM % (with_groups == 1 ? 10 : 6)))
+  case $op in
     0) # create: a cluster of the pool that does not exist
       id=${redis_ids[RANDOM % 3]}
       engine=redis
@@ -144,6 +166,33 @@ while [ "$total_kills" -lt "$kills_wanted" ] && [ "$attempts" -lt $((4 * kills_w
       snapshots=$((snapshots + 1))
       kill_during 100 final-snapshot delete-cache-cluster --cache-cluster-id "$id" \
         --final-snapshot-identifier "s$snapshots" ;;
+    6) # create the group
+      if group_exists; then cc delete-replication-group --replication-group-id "$group" >/dev/null 2>&1 ||
+        { group_ready; cc delete-replication-group --replication-group-id "$group" >/dev/null 2>&1; }; fi
+      kill_during 400 group-create create-replication-group --replication-group-id "$group" \
+        --replication-group-description kl --cache-node-type cache.t3.micro --engine redis \
+        --num-cache-clusters 2 ;;
+    7) # one replica more (up to 2) or fewer
+      group_ready
+      n=$(members_of)
+      if [ -n "$n" ] && [ "$n" -lt 3 ]; then
+        kill_during 400 replicas increase-replica-count --replication-group-id "$group" \
+          --new-replica-count "$n" --apply-immediately
+      elif [ -n "$n" ]; then
+        kill_during 300 replicas decrease-replica-count --replication-group-id "$group" \
+          --new-replica-count $((n - 2)) --apply-immediately
+      fi ;;
+    8) # promote a replica
+      group_ready
+      target=$(cc describe-replication-groups --replication-group-id "$group" \
+        --query "ReplicationGroups[0].NodeGroups[0].NodeGroupMembers[?CurrentRole=='replica'].CacheClusterId | [0]" \
+        --output text 2>/dev/null)
+      [ -n "$target" ] && [ "$target" != None ] &&
+        kill_during 300 promote modify-replication-group --replication-group-id "$group" \
+          --primary-cluster-id "$target" --apply-immediately ;;
+    9) # delete the group
+      group_ready
+      kill_during 300 group-delete delete-replication-group --replication-group-id "$group" ;;
   esac
 done
 
@@ -151,6 +200,18 @@ done
 # restart), then every cluster must be usable with one command...
 resume_out=$(cc resume 2>&1) || problem "resume failed: $resume_out"
 recovered_resume=$(printf '%s' "$resume_out" | grep -c '"Action"')
+# The group first (its members are clusters the loop below must not delete
+# one by one): usable, then deleted, each with one command.
+groups=0
+if group_exists; then
+  groups=1
+  CACHECTL_WAIT_TIMEOUT=60 cc wait replication-group-available --replication-group-id "$group" >/dev/null 2>&1 ||
+    problem "$group is not usable: $(cc describe-replication-groups --replication-group-id "$group" 2>&1 | head -c 300)"
+  probe=$(cc describe-replication-groups --replication-group-id "$group" \
+    --query 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address' --output text 2>/dev/null)
+  [ "$(redis-cli -h "$probe" SET kl 1 2>&1)" = OK ] || problem "$group's PrimaryEndpoint $probe takes no writes"
+  cc delete-replication-group --replication-group-id "$group" >/dev/null 2>&1 || problem "delete-replication-group $group failed"
+fi
 clusters=0
 usable=0
 deleted=0
@@ -203,7 +264,8 @@ node_dirs=$(find "$home/nodes" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
 leaks=$((procs + claims_unnamed + claims_left + temps + node_dirs))
 [ "$temps" -gt 0 ] && find "$home" -name '.*.tmp.*' >&2
 
-echo "kills: $total_kills in $attempts attempts (create ${kills[create]}, grow ${kills[grow]}, shrink ${kills[shrink]}, delete ${kills[delete]}, delete with final snapshot ${kills[final-snapshot]}, snapshot ${kills[snapshot]}); finished before the kill: $finished_before_kill"
+echo "kills: $total_kills in $attempts attempts (create ${kills[create]}, grow ${kills[grow]}, shrink ${kills[shrink]}, delete ${kills[delete]}, delete with final snapshot ${kills[final-snapshot]}, snapshot ${kills[snapshot]}; group: create ${kills[group-create]}, replica count ${kills[replicas]}, promote ${kills[promote]}, delete ${kills[group-delete]}); finished before the kill: $finished_before_kill"
+echo "groups at the end: $groups"
 echo "recovered: by the next command $recovered_next, by resume $recovered_resume"
 echo "clusters at the end: $clusters, usable with one command: $usable, deleted with one command: $deleted"
 echo "leaks: processes $procs, address claims $((claims_unnamed + claims_left)), temporary files $temps, node directories $node_dirs"
