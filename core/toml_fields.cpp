@@ -170,50 +170,12 @@ std::string describe_parse_error(const toml::parse_error& e, std::string_view or
   return os.str();
 }
 
-namespace {
-
-bool digit(char c) { return c >= '0' && c <= '9'; }
-
-// toml++ (3.x) assumes, without checking, that a digit follows the 'T' of a
-// date-time ("2026-11-29T!9:00:00Z" trips an assertion, undefined behaviour
-// in a release build: found by fuzz_toml_records). Such text is refused
-// before it reaches the parser. Returns the offset of the first one, or npos.
-std::size_t bad_date_time(std::string_view text) {
-  for (std::size_t i = 0; i + 10 < text.size(); ++i) {
-    if (text[i + 4] != '-' || text[i + 7] != '-') continue;
-    bool date = digit(text[i]) && digit(text[i + 1]) && digit(text[i + 2]) && digit(text[i + 3]) &&
-                digit(text[i + 5]) && digit(text[i + 6]) && digit(text[i + 8]) &&
-                digit(text[i + 9]);
-    if (!date) continue;
-    char sep = text[i + 10];
-    if ((sep == 'T' || sep == 't') && (i + 11 >= text.size() || !digit(text[i + 11]))) return i;
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace
-
 Result<toml::table> parse_state_file(std::string_view text, std::string_view origin) {
-  // toml++ recurses per key level: a file edited to nest deeply would
-  // overflow the stack of every command that reads it.
-  switch (scan_toml(text)) {
-    case TomlScan::kOk:
-      break;
-    case TomlScan::kTooDeep:
-      return ApiError{kRegistryFileInvalid, std::string(origin) +
-                                                ": nested too deeply (more than " +
-                                                std::to_string(kMaxTomlNesting) + " levels)"};
-    case TomlScan::kNonAsciiOutsideStrings:
-      return ApiError{kRegistryFileInvalid,
-                      std::string(origin) + ": a non-ASCII character outside a string"};
-  }
-  if (std::size_t at = bad_date_time(text); at != std::string_view::npos) {
-    long line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
-    return ApiError{kRegistryFileInvalid, std::string(origin) + ": line " + std::to_string(line) +
-                                              ": a date-time needs a time after its 'T'"};
-  }
+  PreparedToml prepared = prepare_toml(text);
+  if (!prepared.ok())
+    return ApiError{kRegistryFileInvalid, std::string(origin) + ": " + prepared.problem};
   try {
-    return toml::parse(text, origin);
+    return toml::parse(prepared.text, origin);
   } catch (const toml::parse_error& e) {
     return ApiError{kRegistryFileInvalid, describe_parse_error(e, origin)};
   }
