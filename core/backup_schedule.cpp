@@ -44,4 +44,26 @@ std::vector<std::string> expired_backups(const CacheClusterRecord& c, TimePoint 
   return out;
 }
 
+std::optional<TimePoint> next_backup_check(const CacheClusterRecord& c, TimePoint now,
+                                           const std::vector<SnapshotRecord>& snapshots) {
+  if (c.snapshot_retention_limit <= 0) return std::nullopt;
+  std::optional<TimePoint> next;
+  if (c.engine == "redis") {
+    if (auto window = parse_snapshot_window(c.snapshot_window)) {
+      // A window opening right now has just been looked at: the next one counts.
+      TimePoint opens = window->next_start(now);
+      if (opens <= now) opens = window->next_start(now + std::chrono::minutes(1));
+      next = opens;
+    }
+  }
+  auto limit = std::chrono::hours(24) * c.snapshot_retention_limit;
+  for (const auto& s : snapshots) {
+    if (s.source != "system" || s.cluster.id != c.id || s.nodes.empty()) continue;
+    // expired_backups wants it strictly older than the limit.
+    TimePoint expires = s.nodes.front().snapshot_create_time + limit + std::chrono::seconds(1);
+    if (!next || expires < *next) next = expires;
+  }
+  return next;
+}
+
 }  // namespace cachectl::core

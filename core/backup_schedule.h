@@ -22,4 +22,12 @@ std::optional<std::string> due_backup(const CacheClusterRecord& cluster, TimePoi
 std::vector<std::string> expired_backups(const CacheClusterRecord& cluster, TimePoint now,
                                          const std::vector<SnapshotRecord>& snapshots);
 
+// When a scheduler that has just looked must look again for backups: the
+// next opening of the snapshot window or the moment one of this cluster's
+// system snapshots passes the retention limit, whichever comes first;
+// nullopt when the cluster keeps no backups. (Between those moments nothing
+// can become due: a daemon sleeps instead of looking every second.)
+std::optional<TimePoint> next_backup_check(const CacheClusterRecord& cluster, TimePoint now,
+                                           const std::vector<SnapshotRecord>& snapshots);
+
 }  // namespace cachectl::core

@@ -13,6 +13,14 @@ std::optional<TimePoint> current_maintenance_window(const CacheClusterRecord& cl
   return window->next_start(now - std::chrono::minutes(window->length_minutes()));
 }
 
+std::optional<TimePoint> next_maintenance_check(const CacheClusterRecord& cluster, TimePoint now) {
+  auto window = parse_maintenance_window(cluster.maintenance_window);
+  if (!window) return std::nullopt;
+  TimePoint opens = window->next_start(now);
+  if (opens <= now) opens = window->next_start(now + std::chrono::minutes(1));
+  return opens;
+}
+
 std::optional<std::string> minor_version_upgrade(const CacheClusterRecord& cluster,
                                                  const std::vector<InstalledEngine>& installed) {
   const std::string& running = cluster.pending.engine_version.empty()

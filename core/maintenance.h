@@ -30,6 +30,12 @@ struct MaintenanceWork {
 std::optional<TimePoint> current_maintenance_window(const CacheClusterRecord& cluster,
                                                     TimePoint now);
 
+// When a scheduler that has just looked must look again for maintenance:
+// the next opening of the window (nullopt without a valid window). Work
+// that arrives while a window is open (a modify with pending values) comes
+// with a notification from the command line, not from looking.
+std::optional<TimePoint> next_maintenance_check(const CacheClusterRecord& cluster, TimePoint now);
+
 // The newest installed patch of the cluster's engine major.minor newer than
 // what it runs (or has pending), if any.
 std::optional<std::string> minor_version_upgrade(const CacheClusterRecord& cluster,

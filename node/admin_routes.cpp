@@ -74,7 +74,8 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
       if (parts_.shutting_down()) return busy(409);
       parts_.modify.retry_now();
       if (auto fresh = ctx_.registry.get(ctx_.options.cluster))
-        parts_.modify.catch_up(*fresh, !parts_.snapshot.running(), now);
+        (void)parts_.modify.catch_up(*fresh, !parts_.snapshot.running(), now);
+      if (parts_.record_changed) parts_.record_changed();
       status = 202;
       body = admin::to_json(parts_.status());
       return true;

@@ -27,6 +27,7 @@ struct NodeParts {
   std::function<core::admin::StatusResponse()> status;
   std::function<bool()> shutting_down;
   std::function<void(RequestId)> shut_down;  // answered once the engine has stopped
+  std::function<void()> record_changed;      // the schedule looks at the record now
 };
 
 class AdminRoutes {

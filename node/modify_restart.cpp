@@ -17,20 +17,19 @@ ModifyRestart::ModifyRestart(const NodeContext& ctx, Supervisor& supervisor, Eng
       running_version_(std::move(running_version)),
       running_group_(std::move(running_group)) {}
 
-void ModifyRestart::catch_up(const core::CacheClusterRecord& fresh, bool idle, SteadyTime now) {
-  if (running() || !idle || supervisor_.node_status() != "available") return;
-  if (now < next_try_) return;
-  if (fresh.lifecycle != core::Lifecycle::kActive) return;
+bool ModifyRestart::catch_up(const core::CacheClusterRecord& fresh, bool idle, SteadyTime now) {
+  if (running() || fresh.lifecycle != core::Lifecycle::kActive) return false;
   if (fresh.node_type == running_type_ && fresh.engine_version == running_version_ &&
       fresh.replication_group_id == running_group_)
-    return;
+    return false;
+  if (!idle || supervisor_.node_status() != "available" || now < next_try_) return true;
   from_type_ = running_type_;
   from_version_ = running_version_;
   from_group_ = running_group_;
   if (ctx_.engine != "redis") {
     phase_ = Phase::kRestarting;
     supervisor_.reboot(now);
-    return;
+    return false;
   }
   phase_ = Phase::kSaving;
   save_.start(now, [this](bool ok, const std::string& why) {
@@ -46,6 +45,7 @@ void ModifyRestart::catch_up(const core::CacheClusterRecord& fresh, bool idle, S
     phase_ = Phase::kRestarting;
     supervisor_.reboot(at);
   });
+  return false;
 }
 
 void ModifyRestart::tick(SteadyTime now) {

@@ -21,8 +21,10 @@ class ModifyRestart {
                 std::string running_type, std::string running_version, std::string running_group);
 
   // Starts the restart if `fresh` asks for it and the node can (`idle`:
-  // nothing else is running on it).
-  void catch_up(const core::CacheClusterRecord& fresh, bool idle, SteadyTime now);
+  // nothing else is running on it). True when it asks for one that has to
+  // wait (the node busy or not serving, a failed save's back-off): the
+  // caller looks again soon.
+  bool catch_up(const core::CacheClusterRecord& fresh, bool idle, SteadyTime now);
   // Retries at once instead of after the back-off of a failed save.
   void retry_now() { next_try_ = {}; }
   bool running() const { return phase_ != Phase::kIdle; }

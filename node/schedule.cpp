@@ -1,5 +1,8 @@
 #include "node/schedule.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -12,8 +15,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kCheckInterval = 1s;
+// At the latest, even with nothing due: a record edited by hand, or a
+// notification the command line could not deliver, is seen within this.
+constexpr auto kLookAgain = 60s;
+// While the node is busy, or work waits for it to be.
+constexpr auto kLookSoon = 1s;
 constexpr auto kFakeClockCheckInterval = 50ms;  // a test's clock jumps
+
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
+         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+void earliest(std::optional<core::TimePoint>& wake, std::optional<core::TimePoint> t) {
+  if (t && (!wake || *t < *wake)) wake = t;
+}
 
 }  // namespace
 
@@ -24,21 +41,56 @@ Schedule::Schedule(const NodeContext& ctx, Supervisor& supervisor, SnapshotJob& 
       snapshot_(snapshot),
       modify_(modify),
       idle_(std::move(idle)),
-      next_check_(std::chrono::steady_clock::now() + kCheckInterval) {}
+      next_check_(std::chrono::steady_clock::now() + kLookSoon) {}
+
+std::optional<core::CacheClusterRecord> Schedule::record() {
+  // Stamped before the read: a write racing with it is read next time.
+  struct stat st {};
+  bool stamped = ::stat(ctx_.home.cluster_file(ctx_.options.cluster).c_str(), &st) == 0;
+  if (stamped && cached_ && same_file(st, stamp_)) return cached_;
+  auto fresh = ctx_.registry.get(ctx_.options.cluster);
+  cached_.reset();
+  if (!fresh) return std::nullopt;
+  if (stamped) {
+    cached_ = *fresh;
+    stamp_ = st;
+  }
+  return *fresh;
+}
 
 void Schedule::tick(SteadyTime now) {
   if (now < next_check_) return;
-  next_check_ = now + (ctx_.fake_clock ? kFakeClockCheckInterval : kCheckInterval);
   // One read of the record serves the whole check.
-  auto fresh = ctx_.registry.get(ctx_.options.cluster);
-  if (fresh && ctx_.engine == "redis" && ctx_.node.id == "0001") run_backups(*fresh, now);
-  if (fresh && run_maintenance(*fresh)) fresh = ctx_.registry.get(ctx_.options.cluster);
-  if (fresh) modify_.catch_up(*fresh, idle_(), now);
+  auto fresh = record();
+  std::optional<core::TimePoint> wake;  // the clock's time of the next look, when one is known
+  bool soon = false;
+  if (fresh && ctx_.engine == "redis" && ctx_.node.id == "0001")
+    soon = run_backups(*fresh, now, wake);
+  if (fresh && run_maintenance(*fresh)) fresh = record();
+  if (fresh) {
+    if (!fresh->nodes.empty() && fresh->nodes.front().id == ctx_.node.id)
+      earliest(wake, core::next_maintenance_check(*fresh, ctx_.clock->now()));
+    soon = modify_.catch_up(*fresh, idle_(), now) || soon;
+  }
+  soon = soon || !idle_();
   ++checks_;
+  std::chrono::steady_clock::duration wait = kLookAgain;
+  if (ctx_.fake_clock) {
+    wait = kFakeClockCheckInterval;
+  } else if (soon) {
+    wait = kLookSoon;
+  } else if (wake) {
+    // Rounded up to whole seconds, and never sooner than kLookSoon: a
+    // moment already past (a snapshot that could not be deleted) must not spin.
+    auto until = std::chrono::ceil<std::chrono::seconds>(*wake - ctx_.clock->now());
+    wait = std::clamp<std::chrono::steady_clock::duration>(until, kLookSoon, kLookAgain);
+  }
+  next_check_ = now + wait;
 }
 
-void Schedule::run_backups(const core::CacheClusterRecord& fresh, SteadyTime now) {
-  if (fresh.snapshot_retention_limit <= 0) return;
+bool Schedule::run_backups(const core::CacheClusterRecord& fresh, SteadyTime now,
+                           std::optional<core::TimePoint>& wake) {
+  if (fresh.snapshot_retention_limit <= 0) return false;
   std::vector<core::SnapshotRecord> existing;
   std::set<std::string> unreadable;
   for (const auto& name : ctx_.store.list_names()) {
@@ -64,8 +116,13 @@ void Schedule::run_backups(const core::CacheClusterRecord& fresh, SteadyTime now
     if (!ctx_.store.remove(name))
       ctx_.record_event("Deleted automatic snapshot " + name + " (retention)");
   }
-  if (!idle_() || supervisor_.node_status() != "available") return;
-  if (auto due = core::due_backup(fresh, t, existing)) snapshot_.start_automatic(now, *due);
+  earliest(wake, core::next_backup_check(fresh, t, existing));
+  auto due = core::due_backup(fresh, t, existing);
+  if (!due) return false;
+  // Due, but the node is busy or not serving: it is taken once it can be.
+  if (!idle_() || supervisor_.node_status() != "available") return true;
+  snapshot_.start_automatic(now, *due);
+  return false;
 }
 
 bool Schedule::run_maintenance(const core::CacheClusterRecord& fresh) {

@@ -1,5 +1,9 @@
-// The node's scheduled work, looked at every second (every 50 ms under a
-// fake clock), on one read of the record:
+// The node's scheduled work, on one read of the record (read again only
+// when the file changed). It is looked at when it can next be due (the
+// opening of the snapshot or maintenance window, a system snapshot's
+// expiry), when the command line says the record changed (POST /v1/modify:
+// look_now), every second while work waits for a busy node, and at the
+// latest a minute after the last look; every 50 ms under a fake clock:
 // - automatic backups (node 0001 of a Redis cluster; core/backup_schedule.cpp
 //   decides): the daily system snapshot inside the snapshot window, and the
 //   deletion of those past the retention limit (a system snapshot whose
@@ -12,8 +16,11 @@
 // for a check to pass instead of sleeping.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -31,11 +38,16 @@ class Schedule {
            ModifyRestart& modify, std::function<bool()> idle);
 
   void tick(SteadyTime now);  // does a check when one is due
+  void look_now() { next_check_ = {}; }
   SteadyTime next_deadline() const { return next_check_; }
   std::int64_t checks() const { return checks_; }
 
  private:
-  void run_backups(const core::CacheClusterRecord& fresh, SteadyTime now);
+  std::optional<core::CacheClusterRecord> record();
+  // True when a backup is due but must wait for the node; `wake` gets the
+  // next moment one can be due.
+  bool run_backups(const core::CacheClusterRecord& fresh, SteadyTime now,
+                   std::optional<core::TimePoint>& wake);
   bool run_maintenance(const core::CacheClusterRecord& fresh);
 
   const NodeContext& ctx_;
@@ -44,6 +56,8 @@ class Schedule {
   ModifyRestart& modify_;
   std::function<bool()> idle_;
   SteadyTime next_check_;
+  std::optional<core::CacheClusterRecord> cached_;
+  struct stat stamp_ {};
   std::int64_t checks_ = 0;
   // Why each unreadable automatic snapshot record could not be read, as
   // last reported (so each problem is one event).

@@ -61,5 +61,22 @@ TEST(ExpiredBackups, OlderThanTheRetentionLimitInDays) {
   EXPECT_TRUE(expired_backups(c, At(20, 0, 0), {manual}).empty()) << "manual snapshots are kept";
 }
 
+// A daemon sleeps until the next moment a backup can be due or expire.
+TEST(NextBackupCheck, TheWindowsNextOpeningOrTheFirstExpiry) {
+  EXPECT_FALSE(next_backup_check(Cluster(0), At(1, 12, 0), {})) << "no backups kept";
+  auto c = Cluster(2);
+  EXPECT_EQ(next_backup_check(c, At(1, 12, 0), {}), At(1, 23, 30));
+  // Inside the window (its backup taken) or at its very opening: tomorrow's.
+  EXPECT_EQ(next_backup_check(c, At(1, 23, 45), {}), At(2, 23, 30));
+  EXPECT_EQ(next_backup_check(c, At(1, 23, 30), {}), At(2, 23, 30));
+  // A backup expires before the next window opens: then.
+  std::vector<SnapshotRecord> all = {Taken("a", At(1, 23, 40)), Taken("b", At(2, 23, 40))};
+  EXPECT_EQ(next_backup_check(c, At(3, 23, 35), all), At(3, 23, 40) + seconds(1));
+  EXPECT_TRUE(expired_backups(c, *next_backup_check(c, At(3, 23, 35), all), all).size() == 1);
+  auto m = Cluster(2);
+  m.engine = "memcached";
+  EXPECT_FALSE(next_backup_check(m, At(1, 12, 0), {})) << "Memcached takes no backups";
+}
+
 }  // namespace
 }  // namespace cachectl::core

@@ -116,5 +116,15 @@ TEST(MaintenanceWork, APendingMemcachedNodeCountIsDueInTheWindowAndStaysPending)
   EXPECT_FALSE(due_maintenance(c, inside + minutes{1}, {}));
 }
 
+// A daemon sleeps until the window opens.
+TEST(NextMaintenanceCheck, TheWindowsNextOpening) {
+  auto c = Cluster();
+  EXPECT_EQ(next_maintenance_check(c, At(1, 12, 0)), At(5, 23, 30));
+  EXPECT_EQ(next_maintenance_check(c, At(5, 23, 30)), At(12, 23, 30)) << "just looked at";
+  EXPECT_EQ(next_maintenance_check(c, At(6, 0, 10)), At(12, 23, 30));
+  c.maintenance_window = "not a window";
+  EXPECT_FALSE(next_maintenance_check(c, At(1, 12, 0)));
+}
+
 }  // namespace
 }  // namespace cachectl::core
