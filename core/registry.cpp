@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <random>
 
 #include "core/files.h"
 #include "core/replication_group.h"
@@ -120,32 +122,85 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
   return !socket_is_live(home.admin_socket(address));
 }
 
+namespace {
+
+constexpr int kAddressesPerHome = 255 * 254;
+// Each claim looks at this many existing claims for one that is dead (an
+// orphan of a killed create, an old foreign mark): a claim costs the same at
+// any number of clusters, and an orphan is still taken over, within about
+// (claims / kClaimsLookedAt) creates when there are more claims than this.
+constexpr std::size_t kClaimsLookedAt = 4;
+
+std::string address_at(const std::string& prefix, int i) {
+  return prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
+}
+
+// The index of a claim file's name in the home's range, or -1.
+int address_index(const std::string& prefix, std::string_view name) {
+  if (name.size() <= prefix.size() + 1 || name.substr(0, prefix.size()) != prefix ||
+      name[prefix.size()] != '.')
+    return -1;
+  name.remove_prefix(prefix.size() + 1);
+  auto dot = name.find('.');
+  if (dot == std::string_view::npos) return -1;
+  auto number = [](std::string_view t) {
+    if (t.empty() || t.size() > 3 || t.find_first_not_of("0123456789") != std::string_view::npos)
+      return -1;
+    return std::stoi(std::string(t));
+  };
+  int third = number(name.substr(0, dot)), fourth = number(name.substr(dot + 1));
+  if (third < 0 || third > 254 || fourth < 1 || fourth > 254) return -1;
+  return third * 254 + fourth - 1;
+}
+
+}  // namespace
+
 Result<std::string> Registry::claim_address(std::string_view cluster, std::string_view node,
                                             int port, const AddressProbe& usable) {
   auto prefix = home_.address_prefix();
   if (!prefix) return prefix.error();
   std::string owner = std::string(cluster) + "/" + std::string(node);
+  const fs::path dir = home_.addresses_dir();
   std::error_code ec;
-  fs::create_directories(home_.addresses_dir(), ec);
-  sweep_dead_temporaries(home_.addresses_dir());
-  for (int i = 0; i < 255 * 254; ++i) {
-    std::string address =
-        *prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
-    fs::path claim = home_.addresses_dir() / address;
-    auto created = create_file_exclusive(claim, owner);
-    if (created == CreateResult::kExists) {
-      auto dead = claim_is_dead(home_, store_.folder(), claim, address);
-      if (!dead) return dead.error();
-      if (*dead) {
-        ::unlink(claim.c_str());
-        created = create_file_exclusive(claim, owner);
-      }
+  fs::create_directories(dir, ec);
+  sweep_dead_temporaries(dir);
+  // One listing (a few getdents calls at any N) says which addresses are
+  // claimed; the lowest free one is tried first, as before.
+  std::vector<bool> taken(kAddressesPerHome, false);
+  std::vector<int> claims;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    int i = address_index(*prefix, e.path().filename().string());
+    if (i < 0) continue;
+    taken[static_cast<std::size_t>(i)] = true;
+    claims.push_back(i);
+  }
+  if (ec)
+    return ApiError{kInvalidConfiguration, "cannot list " + dir.string() + ": " + ec.message()};
+  std::size_t first = 0;
+  if (claims.size() > kClaimsLookedAt) {
+    std::random_device random;
+    first = std::uniform_int_distribution<std::size_t>(0, claims.size() - 1)(random);
+  }
+  for (std::size_t k = 0; k < std::min(kClaimsLookedAt, claims.size()); ++k) {
+    int i = claims[(first + k) % claims.size()];
+    std::string address = address_at(*prefix, i);
+    auto dead = claim_is_dead(home_, store_.folder(), dir / address, address);
+    if (!dead) return dead.error();
+    if (*dead) {
+      ::unlink((dir / address).c_str());
+      taken[static_cast<std::size_t>(i)] = false;
     }
+  }
+  for (int i = 0; i < kAddressesPerHome; ++i) {
+    if (taken[static_cast<std::size_t>(i)]) continue;
+    std::string address = address_at(*prefix, i);
+    fs::path claim = dir / address;
+    auto created = create_file_exclusive(claim, owner);
     if (created == CreateResult::kFailed) {
       return ApiError{kInvalidConfiguration,
                       "cannot write " + claim.string() + ": " + std::strerror(errno)};
     }
-    if (created == CreateResult::kExists) continue;
+    if (created == CreateResult::kExists) continue;  // claimed since the listing
     // Something outside this home may hold the address (another program, a
     // node of another home): mark the claim ownerless, so that it is skipped
     // now and probed again once it is stale.
