@@ -70,34 +70,113 @@ bool parse_reply(const std::string& data, bool closed, AdminReply& reply) {
   return true;
 }
 
+std::string http_request(const std::string& method, const std::string& path,
+                         const std::string& body) {
+  return method + " " + path + " HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n" +
+         "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// Connects to `socket` and sends `req`: the descriptor, or -1 with
+// reply.error set. `flags` may hold SOCK_NONBLOCK: a daemon whose backlog is
+// full is then not waited for.
+int connect_and_send(const std::filesystem::path& socket, const std::string& req, int flags,
+                     AdminReply& reply) {
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  if (socket.string().size() >= sizeof sa.sun_path) {
+    reply.error = "socket path too long: " + socket.string();
+    return -1;
+  }
+  std::strncpy(sa.sun_path, socket.c_str(), sizeof sa.sun_path - 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    reply.error = std::string("cannot connect to ") + socket.string() + ": " + std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    reply.error = std::string("cannot send to ") + socket.string() + ": " + std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string no_answer(std::chrono::milliseconds timeout) {
+  return "the daemon did not answer within " + std::to_string(timeout.count()) + " ms";
+}
+
 }  // namespace
+
+std::vector<AdminReply> AdminClient::call_all(const std::vector<std::filesystem::path>& sockets,
+                                              core::admin::Route route,
+                                              std::chrono::milliseconds timeout) {
+  const auto& spec = core::admin::route_spec(route);
+  const std::string req = http_request(std::string(spec.method), std::string(spec.path), "");
+  std::vector<AdminReply> out(sockets.size());
+  // At most this many connections open at once (descriptors are limited).
+  constexpr std::size_t kWindow = 256;
+  struct Asked {
+    std::size_t index;
+    int fd;
+    std::string data;
+  };
+  char buf[16384];
+  for (std::size_t begin = 0; begin < sockets.size(); begin += kWindow) {
+    std::vector<Asked> asked;
+    for (std::size_t i = begin; i < std::min(sockets.size(), begin + kWindow); ++i) {
+      int fd = connect_and_send(sockets[i], req, SOCK_NONBLOCK, out[i]);
+      if (fd >= 0) asked.push_back({i, fd, {}});
+    }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<pollfd> fds;
+    while (!asked.empty()) {
+      auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        for (auto& a : asked) {
+          out[a.index].error = no_answer(timeout);
+          ::close(a.fd);
+        }
+        break;
+      }
+      fds.clear();
+      for (const auto& a : asked) fds.push_back({a.fd, POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), static_cast<int>(left.count())) <= 0) continue;
+      std::vector<Asked> still;
+      for (std::size_t k = 0; k < asked.size(); ++k) {
+        Asked& a = asked[k];
+        bool done = false;
+        if (fds[k].revents) {
+          ssize_t n = ::recv(a.fd, buf, sizeof buf, 0);
+          if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            // read again at the next poll
+          } else if (n <= 0) {
+            done = parse_reply(a.data, true, out[a.index]);
+          } else {
+            a.data.append(buf, static_cast<std::size_t>(n));
+            done = parse_reply(a.data, false, out[a.index]);
+          }
+        }
+        if (done) {
+          ::close(a.fd);
+        } else {
+          still.push_back(std::move(a));
+        }
+      }
+      asked = std::move(still);
+    }
+  }
+  return out;
+}
 
 AdminReply AdminClient::request(const std::filesystem::path& socket, const std::string& method,
                                 const std::string& path, std::chrono::milliseconds timeout,
                                 const std::string& body) {
   AdminReply reply;
-  sockaddr_un sa{};
-  sa.sun_family = AF_UNIX;
-  if (socket.string().size() >= sizeof sa.sun_path) {
-    reply.error = "socket path too long: " + socket.string();
-    return reply;
-  }
-  std::strncpy(sa.sun_path, socket.c_str(), sizeof sa.sun_path - 1);
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    reply.error = std::string("cannot connect to ") + socket.string() + ": " + std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return reply;
-  }
-  std::string req =
-      method + " " + path + " HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n" +
-      "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  int fd = connect_and_send(socket, http_request(method, path, body), 0, reply);
+  if (fd < 0) return reply;
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-    reply.error = std::string("cannot send to ") + socket.string() + ": " + std::strerror(errno);
-    ::close(fd);
-    return reply;
-  }
   std::string data;
   char buf[16384];
   for (;;) {
@@ -105,7 +184,7 @@ AdminReply AdminClient::request(const std::filesystem::path& socket, const std::
                     deadline - std::chrono::steady_clock::now())
                     .count();
     if (left <= 0) {
-      reply.error = "the daemon did not answer within " + std::to_string(timeout.count()) + " ms";
+      reply.error = no_answer(timeout);
       break;
     }
     pollfd p{fd, POLLIN, 0};

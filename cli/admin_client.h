@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/admin_api.h"
 
@@ -35,6 +36,12 @@ class AdminClient {
   AdminReply call(const std::filesystem::path& socket, core::admin::Route route,
                   std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
                   const std::string& body = "");
+
+  // The same bodiless request to many daemons at once (a describe of every
+  // cluster): all asked before any answer is waited for, each given
+  // `timeout` from when it was asked. One reply per socket, in order.
+  std::vector<AdminReply> call_all(const std::vector<std::filesystem::path>& sockets,
+                                   core::admin::Route route, std::chrono::milliseconds timeout);
 
  private:
   AdminReply request(const std::filesystem::path& socket, const std::string& method,

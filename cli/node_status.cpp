@@ -8,6 +8,8 @@ namespace {
 // A daemon is started right after its record is written; until it serves its
 // socket, a young cluster is still "creating" rather than "failed".
 constexpr auto kStartGrace = std::chrono::seconds(10);
+// How long one cluster's daemons are given to answer.
+constexpr auto kStatusTimeout = std::chrono::milliseconds(2000);
 }  // namespace
 
 std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record) {
@@ -26,30 +28,50 @@ std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record) {
   return out;
 }
 
-core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record) {
-  core::NodeStatuses out;
-  for (const auto& d : daemons_of(record)) {
-    if (record.lifecycle == core::Lifecycle::kDeleting) {
-      out.push_back("deleting");
-      continue;
-    }
-    AdminReply reply =
-        ctx.admin().call(ctx.home().admin_socket(d.address), core::admin::Route::kStatus);
-    if (reply.ok()) {
-      if (auto s = core::admin::parse_status_response(reply.body)) {
-        out.push_back(s->status);
+std::vector<core::NodeStatuses> live_node_statuses(
+    Context& ctx, const std::vector<core::CacheClusterRecord>& records,
+    std::chrono::milliseconds timeout) {
+  // Every daemon is asked at once: a describe of 1,000 clusters waits for
+  // the slowest answer, not for the sum of them.
+  std::vector<core::fs::path> sockets;
+  for (const auto& record : records) {
+    if (record.lifecycle == core::Lifecycle::kDeleting) continue;
+    for (const auto& d : daemons_of(record)) sockets.push_back(ctx.home().admin_socket(d.address));
+  }
+  std::vector<AdminReply> replies =
+      ctx.admin().call_all(sockets, core::admin::Route::kStatus, timeout);
+  std::vector<core::NodeStatuses> all;
+  std::size_t next = 0;
+  for (const auto& record : records) {
+    core::NodeStatuses out;
+    for (const auto& d : daemons_of(record)) {
+      if (record.lifecycle == core::Lifecycle::kDeleting) {
+        out.push_back("deleting");
         continue;
       }
+      const AdminReply& reply = replies[next++];
+      if (reply.ok()) {
+        if (auto s = core::admin::parse_status_response(reply.body)) {
+          out.push_back(s->status);
+          continue;
+        }
+      }
+      // No answer. A live daemon holds its lock (it may be busy); a daemon
+      // that ran and died left its pid file; neither means not started yet.
+      core::fs::path dir = ctx.home().node_dir(record.id, d.id);
+      bool alive = core::is_locked(dir / "daemon.lock");
+      bool died = !alive && core::fs::exists(dir / "daemon.pid");
+      bool young = ctx.clock.now() - d.create_time < kStartGrace;
+      out.push_back(alive || (!died && young) ? "creating" : "failed");
     }
-    // No answer. A live daemon holds its lock (it may be busy); a daemon
-    // that ran and died left its pid file; neither means not started yet.
-    core::fs::path dir = ctx.home().node_dir(record.id, d.id);
-    bool alive = core::is_locked(dir / "daemon.lock");
-    bool died = !alive && core::fs::exists(dir / "daemon.pid");
-    bool young = ctx.clock.now() - d.create_time < kStartGrace;
-    out.push_back(alive || (!died && young) ? "creating" : "failed");
+    all.push_back(std::move(out));
   }
-  return out;
+  return all;
+}
+
+core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record) {
+  return live_node_statuses(ctx, std::vector<core::CacheClusterRecord>{record}, kStatusTimeout)
+      .front();
 }
 
 nlohmann::json live_cluster_json(Context& ctx, const core::CacheClusterRecord& record,

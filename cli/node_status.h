@@ -20,6 +20,11 @@ std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record);
 
 // One status per daemon, in daemons_of() order.
 core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record);
+// ... of many clusters, every daemon asked at once; one that does not
+// answer within `timeout` is shown as what its lock and pid file say.
+std::vector<core::NodeStatuses> live_node_statuses(
+    Context& ctx, const std::vector<core::CacheClusterRecord>& records,
+    std::chrono::milliseconds timeout);
 
 // The CacheCluster JSON of a record with its live status.
 nlohmann::json live_cluster_json(Context& ctx, const core::CacheClusterRecord& record,

@@ -7,6 +7,11 @@
 #include "core/identifiers.h"
 
 namespace cachectl::cli {
+namespace {
+// A page's daemons are asked at once; one that has not answered by then is
+// shown as its lock and pid file say, not waited for.
+constexpr auto kPageStatusTimeout = std::chrono::milliseconds(1000);
+}  // namespace
 
 core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohmann::json& request) {
   bool show_nodes = opt_bool(request, "ShowCacheNodeInfo", false);
@@ -28,14 +33,19 @@ core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohman
     std::string marker = opt_string(request, "Marker").value_or("");
     std::vector<std::string> ids = ctx.registry.list_ids();
     auto it = marker.empty() ? ids.begin() : std::upper_bound(ids.begin(), ids.end(), marker);
-    for (; it != ids.end() && static_cast<int>(clusters.size()) < *limit; ++it) {
+    std::vector<core::CacheClusterRecord> page;
+    for (; it != ids.end() && static_cast<int>(page.size()) < *limit; ++it) {
       auto record = ctx.registry.get(*it);
       if (record) record = settle_if_abandoned(ctx, *record);
       if (!record) {
         if (record.error().code == "CacheClusterNotFound") continue;  // deleted meanwhile
         return record.error();
       }
-      clusters.push_back(live_cluster_json(ctx, *record, show_nodes));
+      page.push_back(std::move(*record));
+    }
+    auto statuses = live_node_statuses(ctx, page, kPageStatusTimeout);
+    for (std::size_t i = 0; i < page.size(); ++i) {
+      clusters.push_back(core::cache_cluster_json(page[i], statuses[i], show_nodes, ctx.region));
     }
     if (it != ids.end()) response["Marker"] = clusters.back()["CacheClusterId"];
   }
