@@ -1,7 +1,10 @@
 #include "cli/ops/cluster_teardown.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -92,6 +95,21 @@ core::Status kill_unresponsive(const core::fs::path& dir) {
   return std::nullopt;
 }
 
+namespace {
+
+// Waits until process `pid` has exited, at most `limit`.
+void wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
+  if (pid <= 0) return;
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return;  // gone already (or an old kernel: the lock is polled)
+  pollfd p{fd, POLLIN, 0};
+  while (::poll(&p, 1, static_cast<int>(limit.count())) < 0 && errno == EINTR) {
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
 core::Status stop_daemon(Context& ctx, const std::string& cluster, const std::string& id,
                          const std::string& address) {
   core::fs::path dir = ctx.home().node_dir(cluster, id);
@@ -99,6 +117,10 @@ core::Status stop_daemon(Context& ctx, const std::string& cluster, const std::st
       ctx.admin().call(ctx.home().admin_socket(address), core::admin::Route::kShutdown, 15s);
   if (!reply.reached || reply.status != 200) {
     if (auto err = kill_unresponsive(dir)) return err;
+  } else if (auto status = core::admin::parse_status_response(reply.body)) {
+    // The daemon answers once its engine has stopped, then exits: the
+    // kernel says when (a pidfd), instead of the lock being polled.
+    wait_for_exit(static_cast<pid_t>(status->daemon.pid), 10s);
   }
   // The daemon lets go of its lock as it exits (a loaded machine may take
   // seconds); its address is released only once its engine has let go too.
