@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -20,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/files.h"
+#include "core/record_cache.h"
 #include "core/registry.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
@@ -62,20 +65,26 @@ int listen_tcp(const std::string& address, int port, std::string& error) {
   return fd;
 }
 
-// Loopback connects are answered at once (accepted or refused), so a
-// blocking connect does not hold up the loop.
-int connect_tcp(const std::string& address, int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+void no_delay(int fd) {
+  // Requests and answers are small: Nagle's delay would hold them back.
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+// A non-blocking connect to a node: the descriptor, connected or still
+// connecting (the loop is told when it is done), or -1 when it failed at once.
+int start_connect(const std::string& address, int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  no_delay(fd);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(static_cast<uint16_t>(port));
   ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS) {
     ::close(fd);
     return -1;
   }
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   return fd;
 }
 
@@ -95,31 +104,65 @@ std::size_t connection_cap(std::size_t wanted) {
   return std::clamp<std::size_t>(fds > 64 ? (fds - 64) / 2 : 1, 1, wanted);
 }
 
-// One client connection. Lines are read until the first request that is not
-// auto discovery; from then on bytes flow both ways to a node untouched.
+struct Target {
+  std::string address;
+  int port = 0;
+};
+
+// One client connection. Its node connection is opened as it is accepted
+// (in parallel with the client's first request, as a minimal relay does);
+// lines are answered here until the first request that is not auto
+// discovery; from then on bytes flow both ways to the node untouched.
 struct Session {
   int upstream = -1;
-  std::string from_client;  // not handled yet (before the upstream exists)
+  bool connected = false;       // the upstream's connect has completed
+  bool forwarding = false;      // passing through to the node
+  std::vector<Target> targets;  // the nodes still to try, in order
+  std::string from_client;      // not handled yet (before forwarding)
   std::string to_client;
   std::string to_upstream;
   bool client_eof = false;     // the client will send nothing more
   bool upstream_eof = false;   // the node will send nothing more (or is gone)
   bool upstream_shut = false;  // the node has been told the client finished
   bool broken = false;         // the client cannot be written to: close
+  bool retried = false;        // a new round of connects was made for a request
   Clock::time_point last_activity;
+  // What the loop's epoll set holds for each side (0: not in the set).
+  std::uint32_t client_watch = 0, upstream_watch = 0;
 
-  bool passing() const { return upstream >= 0; }
-  // What to poll for: reading stops while `bound` bytes wait for the other
-  // side (backpressure); 0 means "do not poll at all".
+  bool passing() const { return forwarding; }
+  // Tries the next node; false when none is left.
+  bool connect_next();
+  void drop_upstream();
+  // What to wait for: reading stops while `bound` bytes wait for the other
+  // side (backpressure); 0 means "do not wait at all".
   short client_events(std::size_t bound) const;
   short upstream_events(std::size_t bound) const;
-  // Moves the bytes the poll results allow; `answer` handles requests while
+  // Moves the bytes the readiness allows; `answer` handles requests while
   // the connection is not passing through yet. Updates last_activity.
   void pump(int client, short client_revents, short upstream_revents, std::size_t bound,
             Clock::time_point now, const std::function<void(Session&)>& answer);
   // Nothing more can happen on this connection.
   bool finished() const;
 };
+
+bool Session::connect_next() {
+  drop_upstream();
+  while (!targets.empty()) {
+    Target t = std::move(targets.front());
+    targets.erase(targets.begin());
+    upstream = start_connect(t.address, t.port);
+    if (upstream >= 0) return true;
+  }
+  return false;
+}
+
+void Session::drop_upstream() {
+  if (upstream >= 0) ::close(upstream);  // which takes it out of the epoll set
+  upstream = -1;
+  connected = false;
+  upstream_watch = 0;
+}
 
 // Sends what it can; false when the peer is gone.
 bool flush(int fd, std::string& out, bool& moved) {
@@ -160,7 +203,10 @@ short Session::client_events(std::size_t bound) const {
 }
 
 short Session::upstream_events(std::size_t bound) const {
-  if (!passing() || upstream_eof) return 0;
+  if (upstream < 0 || upstream_eof) return 0;
+  if (!connected) return POLLOUT;  // the connect's completion
+  // Before forwarding, only a node that goes away is of interest.
+  if (!passing()) return POLLIN;
   return static_cast<short>((to_client.size() < bound ? POLLIN : 0) |
                             (to_upstream.empty() ? 0 : POLLOUT));
 }
@@ -169,6 +215,23 @@ void Session::pump(int client, short cr, short ur, std::size_t bound, Clock::tim
                    const std::function<void(Session&)>& answer) {
   constexpr short kReadable = POLLIN | POLLHUP | POLLERR;
   bool moved = false;
+  if (upstream >= 0 && !connected && (ur & (POLLOUT | POLLHUP | POLLERR))) {
+    int error = 0;
+    socklen_t len = sizeof error;
+    if (::getsockopt(upstream, SOL_SOCKET, SO_ERROR, &error, &len) != 0) error = errno;
+    if (error == 0) {
+      connected = true;
+    } else {
+      connect_next();
+    }
+    ur = 0;
+  }
+  if (upstream >= 0 && connected && !passing() && (ur & kReadable)) {
+    // The node closed (a reboot) before it was used: a new connection is
+    // made when one is needed.
+    drop_upstream();
+    ur = 0;
+  }
   if ((cr & kReadable) && (client_events(bound) & POLLIN)) {
     std::string& into = passing() ? to_upstream : from_client;
     ReadResult r = read_some(client, into, bound - std::min(bound, into.size()));
@@ -206,6 +269,24 @@ bool Session::finished() const {
   // every answer is out (answers are made until the bound or half a line, so
   // with none pending only half a discovery line can be left).
   return client_eof && to_client.empty();
+}
+
+// Keys of the epoll set: a session's client descriptor, and which side.
+std::uint64_t key(int client, bool upstream) {
+  return (static_cast<std::uint64_t>(client) << 1) | (upstream ? 1 : 0);
+}
+
+// Makes the epoll set hold what `want` asks for `fd`. A descriptor with
+// nothing asked is taken out: epoll reports a hung-up peer even for no
+// events, which would make the loop spin. (Closing a descriptor takes it out
+// too: its owner then sets `held` to 0.)
+void watch(int epfd, int fd, std::uint64_t k, std::uint32_t want, std::uint32_t& held) {
+  if (fd < 0 || want == held) return;
+  epoll_event ev{};
+  ev.events = want;
+  ev.data.u64 = k;
+  ::epoll_ctl(epfd, want == 0 ? EPOLL_CTL_DEL : held == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
+  held = want;
 }
 
 }  // namespace
@@ -286,14 +367,25 @@ int run_config_endpoint(const DaemonOptions& o) {
   tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
+  // The record is read again only when its file changed (not at every
+  // connection): discovery answers and new connections' nodes come from it.
+  core::ClusterRecordCache cache(registry, home, o.cluster);
+  auto targets = [&]() {
+    std::vector<Target> out;
+    if (auto fresh = cache.get())
+      for (const auto& n : fresh->nodes) out.push_back({n.address, n.port});
+    return out;
+  };
+
   // Answers the discovery requests at the front of from_client while the
-  // answers fit; at the first other request, connects to a node.
+  // answers fit; at the first other request, passes through to the node
+  // (once its connection is made; a new one if the first has gone).
   auto handle_requests = [&](Session& s) {
-    while (s.upstream < 0 && !s.from_client.empty() && s.to_client.size() < bound) {
+    while (!s.passing() && !s.from_client.empty() && s.to_client.size() < bound) {
       ClientRequest r = parse_client_request(s.from_client);
       if (r.kind == ClientRequestKind::kNeedMore) return;
       if (r.kind != ClientRequestKind::kForward) {
-        auto fresh = registry.get(o.cluster);
+        auto fresh = cache.get();
         if (!fresh) {
           s.to_client += "SERVER_ERROR " + fresh.error().message + "\r\n";
         } else {
@@ -304,13 +396,12 @@ int run_config_endpoint(const DaemonOptions& o) {
         s.from_client.erase(0, r.length);
         continue;
       }
-      // Anything else goes to a node: the first one that accepts.
-      auto fresh = registry.get(o.cluster);
-      if (fresh) {
-        for (const auto& n : fresh->nodes) {
-          s.upstream = connect_tcp(n.address, n.port);
-          if (s.upstream >= 0) break;
-        }
+      if (s.upstream < 0 && !s.retried) {
+        // Once per connection: the nodes tried as it was accepted failed,
+        // or the node has gone since.
+        s.retried = true;
+        s.targets = targets();
+        s.connect_next();
       }
       if (s.upstream < 0) {
         s.to_client += "SERVER_ERROR no cache node of " + o.cluster + " is reachable\r\n";
@@ -318,12 +409,16 @@ int run_config_endpoint(const DaemonOptions& o) {
         s.client_eof = true;  // nothing more is read; the error is sent, then the close
         return;
       }
+      if (!s.connected) return;  // the request waits for the connect
+      s.forwarding = true;
       s.to_upstream.swap(s.from_client);
       s.from_client.clear();
     }
   };
+  int epfd = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epfd < 0) return fail(std::string("epoll_create1: ") + std::strerror(errno));
   auto close_session = [&](std::map<int, Session>::iterator it) {
-    ::close(it->first);
+    ::close(it->first);  // (closing takes both out of the epoll set)
     if (it->second.upstream >= 0) ::close(it->second.upstream);
     return sessions.erase(it);
   };
@@ -332,11 +427,75 @@ int run_config_endpoint(const DaemonOptions& o) {
       return a.second.last_activity < b.second.last_activity;
     });
   };
+  // After a session moved: what its two sides wait for now, or its end.
+  auto settle = [&](std::map<int, Session>::iterator it) {
+    Session& s = it->second;
+    if (s.finished()) {
+      close_session(it);
+      return;
+    }
+    watch(epfd, it->first, key(it->first, false),
+          static_cast<std::uint32_t>(s.client_events(bound)), s.client_watch);
+    watch(epfd, s.upstream, key(it->first, true),
+          static_cast<std::uint32_t>(s.upstream_events(bound)), s.upstream_watch);
+  };
   // Set when accept(2) ran out of descriptors with no connection to give
   // up: the listener is left alone for a moment instead of polled hot.
   Clock::time_point accept_paused_until{};
+  auto accept_all = [&](Clock::time_point now) {
+    for (;;) {
+      int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (c < 0) {
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          // Out of descriptors: give up the longest-idle connection (it
+          // has both a client's and a node's), or wait a moment.
+          if (!sessions.empty()) {
+            close_session(longest_idle());
+            ++evicted;
+            continue;
+          }
+          accept_paused_until = now + std::chrono::milliseconds(100);
+        }
+        return;
+      }
+      // At the cap the longest-idle connection makes room: holding many
+      // connections open must not keep new clients from auto discovery.
+      while (sessions.size() >= limits.max_connections) {
+        close_session(longest_idle());
+        ++evicted;
+      }
+      ++accepted;
+      no_delay(c);
+      auto it = sessions.try_emplace(c).first;
+      Session& s = it->second;
+      s.last_activity = now;
+      s.targets = targets();
+      s.connect_next();  // in parallel with the client's first request
+      settle(it);
+    }
+  };
+  auto idle_sweep = [&](Clock::time_point now) {
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      if (now - it->second.last_activity >= limits.idle_timeout) {
+        ++idle_closed;
+        it = close_session(it);
+      } else {
+        ++it;
+      }
+    }
+  };
 
+  // The sessions wait in an epoll set (a busy relay costs per ready
+  // connection, not per open one); the loop blocks in poll(2) on it, the
+  // signals, the listener and the admin socket. While connections are busy
+  // the set is drained without blocking and the rest is looked at every
+  // millisecond.
+  std::vector<epoll_event> ready(256);
+  auto next_sweep = Clock::now() + std::chrono::milliseconds(500);
   auto next_home_check = Clock::now();
+  auto next_look = Clock::now();
+  int busy_rounds = 0;
+  std::vector<pollfd> fds;
   for (;;) {
     if (stopping && admin.busy() == false && waiting.empty()) break;
     if (stopping && !waiting.empty()) {
@@ -344,88 +503,54 @@ int run_config_endpoint(const DaemonOptions& o) {
       waiting.clear();
     }
     Clock::time_point now = Clock::now();
-    std::vector<pollfd> fds{{sig_fd, POLLIN, 0},
-                            {now >= accept_paused_until ? listen_fd : -1, POLLIN, 0}};
-    std::size_t admin_begin = fds.size();
-    admin.collect(fds);
-    std::size_t admin_end = fds.size();
-    // Only descriptors with something asked of them are polled: a hung-up
-    // peer reports POLLHUP even for no events, which would make us spin.
-    struct Slot {
-      int client;
-      std::size_t client_index = SIZE_MAX, upstream_index = SIZE_MAX;
-    };
-    std::vector<Slot> slots;
-    slots.reserve(sessions.size());
-    Clock::time_point next_expiry = now + std::chrono::milliseconds(500);
-    for (auto& [fd, s] : sessions) {
-      Slot slot{fd};
-      if (short ce = s.client_events(bound)) {
-        slot.client_index = fds.size();
-        fds.push_back({fd, ce, 0});
+    bool sessions_ready = false;
+    if (busy_rounds > 0 && now < next_look) {
+      sessions_ready = true;  // drain the set below without looking elsewhere
+    } else {
+      fds.clear();
+      fds.push_back({sig_fd, POLLIN, 0});
+      fds.push_back({now >= accept_paused_until ? listen_fd : -1, POLLIN, 0});
+      fds.push_back({epfd, POLLIN, 0});
+      const std::size_t admin_begin = fds.size();
+      admin.collect(fds);
+      auto deadline = std::min(next_sweep, next_home_check);
+      if (accept_paused_until > now) deadline = std::min(deadline, accept_paused_until);
+      auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+      ::poll(fds.data(), fds.size(),
+             busy_rounds > 0 ? 0 : static_cast<int>(std::clamp<long long>(wait, 0, 500)));
+      now = Clock::now();
+      next_look = now + std::chrono::milliseconds(1);
+      if (fds[0].revents & POLLIN) {
+        signalfd_siginfo si;
+        while (::read(sig_fd, &si, sizeof si) == sizeof si) stopping = true;
       }
-      if (short ue = s.upstream_events(bound)) {
-        slot.upstream_index = fds.size();
-        fds.push_back({s.upstream, ue, 0});
-      }
-      next_expiry = std::min(next_expiry, s.last_activity + limits.idle_timeout);
-      slots.push_back(slot);
+      std::vector<pollfd> admin_fds(fds.begin() + static_cast<std::ptrdiff_t>(admin_begin),
+                                    fds.end());
+      admin.handle(admin_fds);
+      if (fds[1].revents & POLLIN) accept_all(now);
+      sessions_ready = fds[2].revents & POLLIN;
     }
-    if (accept_paused_until > now) next_expiry = std::min(next_expiry, accept_paused_until);
-    auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_expiry - now).count();
-    ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(wait, 0, 500)));
-    now = Clock::now();
-    if (fds[0].revents & POLLIN) {
-      signalfd_siginfo si;
-      while (::read(sig_fd, &si, sizeof si) == sizeof si) stopping = true;
-    }
-    std::vector<pollfd> admin_fds(fds.begin() + static_cast<std::ptrdiff_t>(admin_begin),
-                                  fds.begin() + static_cast<std::ptrdiff_t>(admin_end));
-    admin.handle(admin_fds);
-
-    for (const Slot& slot : slots) {
-      auto it = sessions.find(slot.client);
-      Session& s = it->second;
-      short cr = slot.client_index == SIZE_MAX ? 0 : fds[slot.client_index].revents;
-      short ur = slot.upstream_index == SIZE_MAX ? 0 : fds[slot.upstream_index].revents;
-      s.pump(it->first, cr, ur, bound, now, handle_requests);
-      bool done = s.finished();
-      if (done) {
-        close_session(it);
-      } else if (now - s.last_activity >= limits.idle_timeout) {
-        ++idle_closed;
-        close_session(it);
+    busy_rounds = 0;
+    if (sessions_ready) {
+      int n = ::epoll_wait(epfd, ready.data(), static_cast<int>(ready.size()), 0);
+      for (int i = 0; i < n; ++i) {
+        int client = static_cast<int>(ready[i].data.u64 >> 1);
+        bool upstream = ready[i].data.u64 & 1;
+        auto it = sessions.find(client);
+        if (it == sessions.end()) continue;  // closed by an earlier event of this round
+        auto revents = static_cast<short>(ready[i].events);
+        it->second.pump(client, upstream ? 0 : revents, upstream ? revents : 0, bound, now,
+                        handle_requests);
+        settle(it);
       }
+      if (n > 0) busy_rounds = n;
     }
-
-    if (fds[1].revents & POLLIN) {
-      for (;;) {
-        int c = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (c < 0) {
-          if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            // Out of descriptors: give up the longest-idle connection (it
-            // has both a client's and a node's), or wait a moment.
-            if (!sessions.empty()) {
-              close_session(longest_idle());
-              ++evicted;
-              continue;
-            }
-            accept_paused_until = now + std::chrono::milliseconds(100);
-          }
-          break;
-        }
-        // At the cap the longest-idle connection makes room: holding many
-        // connections open must not keep new clients from auto discovery.
-        while (sessions.size() >= limits.max_connections) {
-          close_session(longest_idle());
-          ++evicted;
-        }
-        ++accepted;
-        sessions[c].last_activity = now;
-      }
+    if (now >= next_sweep) {
+      next_sweep = now + std::chrono::milliseconds(500);
+      idle_sweep(now);
     }
     if (now >= next_home_check) {
-      next_home_check = now + std::chrono::seconds(1);
+      next_home_check = now + std::chrono::seconds(10);
       if (!core::fs::exists(dir)) stopping = true;
     }
   }
@@ -433,6 +558,7 @@ int run_config_endpoint(const DaemonOptions& o) {
     ::close(fd);
     if (s.upstream >= 0) ::close(s.upstream);
   }
+  ::close(epfd);
   ::close(listen_fd);
   admin.close_listener();
   ::unlink((dir / "daemon.pid").c_str());

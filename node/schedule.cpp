@@ -1,7 +1,5 @@
 #include "node/schedule.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <set>
 #include <string>
@@ -22,12 +20,6 @@ constexpr auto kLookAgain = 60s;
 constexpr auto kLookSoon = 1s;
 constexpr auto kFakeClockCheckInterval = 50ms;  // a test's clock jumps
 
-bool same_file(const struct stat& a, const struct stat& b) {
-  return a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_size == b.st_size &&
-         a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
-         a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
-}
-
 void earliest(std::optional<core::TimePoint>& wake, std::optional<core::TimePoint> t) {
   if (t && (!wake || *t < *wake)) wake = t;
 }
@@ -41,21 +33,13 @@ Schedule::Schedule(const NodeContext& ctx, Supervisor& supervisor, SnapshotJob& 
       snapshot_(snapshot),
       modify_(modify),
       idle_(std::move(idle)),
+      cache_(ctx.registry, ctx.home, ctx.options.cluster),
       next_check_(std::chrono::steady_clock::now() + kLookSoon) {}
 
 std::optional<core::CacheClusterRecord> Schedule::record() {
-  // Stamped before the read: a write racing with it is read next time.
-  struct stat st {};
-  bool stamped = ::stat(ctx_.home.cluster_file(ctx_.options.cluster).c_str(), &st) == 0;
-  if (stamped && cached_ && same_file(st, stamp_)) return cached_;
-  auto fresh = ctx_.registry.get(ctx_.options.cluster);
-  cached_.reset();
+  auto fresh = cache_.get();
   if (!fresh) return std::nullopt;
-  if (stamped) {
-    cached_ = *fresh;
-    stamp_ = st;
-  }
-  return *fresh;
+  return std::move(*fresh);
 }
 
 void Schedule::tick(SteadyTime now) {

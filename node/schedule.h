@@ -16,14 +16,13 @@
 // for a check to pass instead of sleeping.
 #pragma once
 
-#include <sys/stat.h>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 
+#include "core/record_cache.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
 #include "node/snapshot_job.h"
@@ -55,9 +54,8 @@ class Schedule {
   SnapshotJob& snapshot_;
   ModifyRestart& modify_;
   std::function<bool()> idle_;
+  core::ClusterRecordCache cache_;
   SteadyTime next_check_;
-  std::optional<core::CacheClusterRecord> cached_;
-  struct stat stamp_ {};
   std::int64_t checks_ = 0;
   // Why each unreadable automatic snapshot record could not be read, as
   // last reported (so each problem is one event).
