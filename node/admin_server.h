@@ -52,6 +52,9 @@ class AdminServer {
   void respond(RequestId id, int status, const std::string& body);
   // True while any response is still being written.
   bool busy() const;
+  // The listening descriptor (-1 once closed), for a caller that waits on it
+  // in an epoll set while collect() lists nothing else.
+  int listener_fd() const { return listen_fd_; }
   // When handle() next has timed work (a paused listener, a stalled client).
   std::chrono::steady_clock::time_point next_deadline() const;
   std::size_t connections() const { return connections_.size(); }

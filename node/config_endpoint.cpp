@@ -121,11 +121,12 @@ struct Session {
   std::string from_client;      // not handled yet (before forwarding)
   std::string to_client;
   std::string to_upstream;
-  bool client_eof = false;     // the client will send nothing more
-  bool upstream_eof = false;   // the node will send nothing more (or is gone)
-  bool upstream_shut = false;  // the node has been told the client finished
-  bool broken = false;         // the client cannot be written to: close
-  bool retried = false;        // a new round of connects was made for a request
+  bool client_eof = false;       // the client will send nothing more
+  bool upstream_eof = false;     // the node will send nothing more (or is gone)
+  bool upstream_shut = false;    // the node has been told the client finished
+  bool broken = false;           // the client cannot be written to: close
+  bool retried = false;          // a new round of connects was made for a request
+  std::uint32_t generation = 0;  // of the node connection, one more at each
   Clock::time_point last_activity;
   // What the loop's epoll set holds for each side (0: not in the set).
   std::uint32_t client_watch = 0, upstream_watch = 0;
@@ -152,6 +153,7 @@ bool Session::connect_next() {
     Target t = std::move(targets.front());
     targets.erase(targets.begin());
     upstream = start_connect(t.address, t.port);
+    ++generation;
     if (upstream >= 0) return true;
   }
   return false;
@@ -271,10 +273,15 @@ bool Session::finished() const {
   return client_eof && to_client.empty();
 }
 
-// Keys of the epoll set: a session's client descriptor, and which side.
-std::uint64_t key(int client, bool upstream) {
-  return (static_cast<std::uint64_t>(client) << 1) | (upstream ? 1 : 0);
+// Keys of the epoll set: a session's client descriptor, which side, and for
+// the node's side the connection's generation (an event read in the same
+// batch as the close of an earlier connection must not touch a new one that
+// got the same descriptor). The fixed descriptors use keys no session can.
+std::uint64_t key(int client, bool upstream, std::uint32_t generation = 0) {
+  return (static_cast<std::uint64_t>(client) << 32) |
+         (static_cast<std::uint64_t>(generation & 0x7fffffff) << 1) | (upstream ? 1 : 0);
 }
+constexpr std::uint64_t kSignalKey = ~0ull, kListenKey = ~0ull - 1, kAdminKey = ~0ull - 2;
 
 // Makes the epoll set hold what `want` asks for `fd`. A descriptor with
 // nothing asked is taken out: epoll reports a hung-up peer even for no
@@ -436,7 +443,7 @@ int run_config_endpoint(const DaemonOptions& o) {
     }
     watch(epfd, it->first, key(it->first, false),
           static_cast<std::uint32_t>(s.client_events(bound)), s.client_watch);
-    watch(epfd, s.upstream, key(it->first, true),
+    watch(epfd, s.upstream, key(it->first, true, s.generation),
           static_cast<std::uint32_t>(s.upstream_events(bound)), s.upstream_watch);
   };
   // Set when accept(2) ran out of descriptors with no connection to give
@@ -485,17 +492,24 @@ int run_config_endpoint(const DaemonOptions& o) {
     }
   };
 
-  // The sessions wait in an epoll set (a busy relay costs per ready
-  // connection, not per open one); the loop blocks in poll(2) on it, the
-  // signals, the listener and the admin socket. While connections are busy
-  // the set is drained without blocking and the rest is looked at every
-  // millisecond.
+  // Everything waits in one epoll set (a busy relay costs per ready
+  // connection, not per open one): the signals, the listener, the sessions,
+  // and the admin socket's listener while it has no connection. While it has
+  // (rarely), the loop polls those connections and the epoll set together.
+  auto add = [&](int fd, std::uint64_t k) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = k;
+    return ::epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) == 0;
+  };
+  if (!add(sig_fd, kSignalKey) || !add(listen_fd, kListenKey))
+    return fail(std::string("epoll_ctl: ") + std::strerror(errno));
+  bool listening = true;
+  int admin_watched = -1;
   std::vector<epoll_event> ready(256);
+  std::vector<pollfd> admin_fds, fds;
   auto next_sweep = Clock::now() + std::chrono::milliseconds(500);
   auto next_home_check = Clock::now();
-  auto next_look = Clock::now();
-  int busy_rounds = 0;
-  std::vector<pollfd> fds;
   for (;;) {
     if (stopping && admin.busy() == false && waiting.empty()) break;
     if (stopping && !waiting.empty()) {
@@ -503,47 +517,62 @@ int run_config_endpoint(const DaemonOptions& o) {
       waiting.clear();
     }
     Clock::time_point now = Clock::now();
-    bool sessions_ready = false;
-    if (busy_rounds > 0 && now < next_look) {
-      sessions_ready = true;  // drain the set below without looking elsewhere
+    if (!listening && now >= accept_paused_until) listening = add(listen_fd, kListenKey);
+    admin_fds.clear();
+    admin.collect(admin_fds, now);
+    const bool admin_idle = admin_fds.size() == 1 && admin_fds[0].fd == admin.listener_fd();
+    if (admin_idle && admin_watched < 0 && add(admin_fds[0].fd, kAdminKey)) {
+      admin_watched = admin_fds[0].fd;
+    } else if (!admin_idle && admin_watched >= 0) {
+      ::epoll_ctl(epfd, EPOLL_CTL_DEL, admin_watched, nullptr);
+      admin_watched = -1;
+    }
+    auto deadline = std::min(next_sweep, next_home_check);
+    if (!listening) deadline = std::min(deadline, accept_paused_until);
+    int wait = static_cast<int>(std::clamp<long long>(
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count(), 0, 500));
+    int n = 0;
+    if (admin_watched >= 0) {
+      n = ::epoll_wait(epfd, ready.data(), static_cast<int>(ready.size()), wait);
     } else {
-      fds.clear();
-      fds.push_back({sig_fd, POLLIN, 0});
-      fds.push_back({now >= accept_paused_until ? listen_fd : -1, POLLIN, 0});
-      fds.push_back({epfd, POLLIN, 0});
-      const std::size_t admin_begin = fds.size();
-      admin.collect(fds);
-      auto deadline = std::min(next_sweep, next_home_check);
-      if (accept_paused_until > now) deadline = std::min(deadline, accept_paused_until);
-      auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-      ::poll(fds.data(), fds.size(),
-             busy_rounds > 0 ? 0 : static_cast<int>(std::clamp<long long>(wait, 0, 500)));
-      now = Clock::now();
-      next_look = now + std::chrono::milliseconds(1);
-      if (fds[0].revents & POLLIN) {
+      fds.assign(1, {epfd, POLLIN, 0});
+      fds.insert(fds.end(), admin_fds.begin(), admin_fds.end());
+      ::poll(fds.data(), fds.size(), wait);
+      if (fds[0].revents & POLLIN)
+        n = ::epoll_wait(epfd, ready.data(), static_cast<int>(ready.size()), 0);
+      admin.handle(fds.data() + 1, fds.size() - 1, Clock::now());
+    }
+    now = Clock::now();
+    bool accept_now = false;
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t k = ready[i].data.u64;
+      if (k == kSignalKey) {
         signalfd_siginfo si;
         while (::read(sig_fd, &si, sizeof si) == sizeof si) stopping = true;
-      }
-      std::vector<pollfd> admin_fds(fds.begin() + static_cast<std::ptrdiff_t>(admin_begin),
-                                    fds.end());
-      admin.handle(admin_fds);
-      if (fds[1].revents & POLLIN) accept_all(now);
-      sessions_ready = fds[2].revents & POLLIN;
-    }
-    busy_rounds = 0;
-    if (sessions_ready) {
-      int n = ::epoll_wait(epfd, ready.data(), static_cast<int>(ready.size()), 0);
-      for (int i = 0; i < n; ++i) {
-        int client = static_cast<int>(ready[i].data.u64 >> 1);
-        bool upstream = ready[i].data.u64 & 1;
+      } else if (k == kListenKey) {
+        accept_now = true;  // after the sessions: a descriptor closed now may be reused
+      } else if (k == kAdminKey) {
+        admin_fds[0].revents = static_cast<short>(ready[i].events);
+        admin.handle(admin_fds.data(), 1, now);
+      } else {
+        const int client = static_cast<int>(k >> 32);
+        const bool upstream = k & 1;
         auto it = sessions.find(client);
-        if (it == sessions.end()) continue;  // closed by an earlier event of this round
+        if (it == sessions.end()) continue;  // closed by an earlier event of this batch
+        if (upstream && ((k >> 1) & 0x7fffffff) != (it->second.generation & 0x7fffffff))
+          continue;  // for a node connection closed since
         auto revents = static_cast<short>(ready[i].events);
         it->second.pump(client, upstream ? 0 : revents, upstream ? revents : 0, bound, now,
                         handle_requests);
         settle(it);
       }
-      if (n > 0) busy_rounds = n;
+    }
+    if (accept_now) {
+      accept_all(now);
+      if (accept_paused_until > now && listening) {
+        ::epoll_ctl(epfd, EPOLL_CTL_DEL, listen_fd, nullptr);
+        listening = false;
+      }
     }
     if (now >= next_sweep) {
       next_sweep = now + std::chrono::milliseconds(500);
