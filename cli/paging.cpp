@@ -33,6 +33,30 @@ json search(const std::string& expression, const json& data) {
   }
 }
 
+// The value at a plain dotted path ("CacheClusters", "A.B"), found in place:
+// nullptr when the path is not plain (a JMESPath expression) or not there.
+// Merging pages by search() copied the whole result at every page (1,000
+// clusters: 0.3 s of a describe).
+json* plain_path(json& v, const std::string& path) {
+  if (path.empty() ||
+      path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") !=
+          std::string::npos)
+    return nullptr;
+  json* at = &v;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t dot = path.find('.', start);
+    std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(part);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+    if (dot == std::string::npos) return at;
+    start = dot + 1;
+  }
+}
+
 // botocore's set_value_from_jmespath for the dotted paths paginators use.
 void set_path(json& target, const std::string& path, json value) {
   json* at = &target;
@@ -374,6 +398,13 @@ json full_result(const Paginator& p, const Pages& pages) {
   json complete = json::object();
   for (const json& page : pages.responses) {
     for (const auto& key : p.result_keys) {
+      // Lists of plain paths are appended in place.
+      json* into = plain_path(complete, key);
+      const json* from = plain_path(const_cast<json&>(page), key);
+      if (into && from && into->is_array() && from->is_array()) {
+        into->insert(into->end(), from->begin(), from->end());
+        continue;
+      }
       json value = search(key, page);
       if (value.is_null()) continue;
       json existing = search(key, complete);
