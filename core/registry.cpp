@@ -1,5 +1,6 @@
 #include "core/registry.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +132,32 @@ constexpr int kAddressesPerHome = 255 * 254;
 // (claims / kClaimsLookedAt) creates when there are more claims than this.
 constexpr std::size_t kClaimsLookedAt = 4;
 
+fs::path marker_dir(const StateHome& home, std::string_view cluster) {
+  return home.root() / "claims" / std::string(cluster);
+}
+
+// Marks `address` as claimed for the owner's cluster ("cluster/node").
+void mark(const StateHome& home, std::string_view owner, const std::string& address) {
+  fs::path dir = marker_dir(home, owner.substr(0, owner.find('/')));
+  for (int attempt = 0; attempt < 2; ++attempt) {  // (the directory may go meanwhile)
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    int fd = ::open((dir / address).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+  }
+}
+
+void unmark(const StateHome& home, std::string_view owner, const std::string& address) {
+  auto slash = owner.find('/');
+  if (slash == std::string_view::npos || slash == 0) return;
+  fs::path dir = marker_dir(home, owner.substr(0, slash));
+  ::unlink((dir / address).c_str());
+  ::rmdir(dir.c_str());  // once empty (ENOTEMPTY otherwise)
+}
+
 std::string address_at(const std::string& prefix, int i) {
   return prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
 }
@@ -187,7 +214,9 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
     auto dead = claim_is_dead(home_, store_.folder(), dir / address, address);
     if (!dead) return dead.error();
     if (*dead) {
+      auto old_owner = read_file(dir / address);
       ::unlink((dir / address).c_str());
+      if (old_owner) unmark(home_, *old_owner, address);
       taken[static_cast<std::size_t>(i)] = false;
     }
   }
@@ -195,7 +224,11 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
     if (taken[static_cast<std::size_t>(i)]) continue;
     std::string address = address_at(*prefix, i);
     fs::path claim = dir / address;
+    // The marker first: a claim always has one (a kill between the two
+    // leaves a marker alone, which the next sweep removes).
+    mark(home_, owner, address);
     auto created = create_file_exclusive(claim, owner);
+    if (created != CreateResult::kCreated) unmark(home_, owner, address);
     if (created == CreateResult::kFailed) {
       return ApiError{kInvalidConfiguration,
                       "cannot write " + claim.string() + ": " + std::strerror(errno)};
@@ -205,6 +238,7 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
     // node of another home): mark the claim ownerless, so that it is skipped
     // now and probed again once it is stale.
     if (usable && !usable(address, port)) {
+      unmark(home_, owner, address);
       if (!write_file_atomic(claim, kForeignClaim)) {
         return ApiError{kInvalidConfiguration,
                         "cannot write " + claim.string() + ": " + std::strerror(errno)};
@@ -218,7 +252,30 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
 }
 
 void Registry::release_address(const std::string& address) {
-  ::unlink((home_.addresses_dir() / address).c_str());
+  fs::path claim = home_.addresses_dir() / address;
+  auto owner = read_file(claim);
+  ::unlink(claim.c_str());
+  if (owner) unmark(home_, *owner, address);
+}
+
+std::vector<std::pair<std::string, std::string>> Registry::claimed_by(std::string_view cluster,
+                                                                      bool every_claim) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::error_code ec;
+  const fs::path dir = every_claim ? home_.addresses_dir() : marker_dir(home_, cluster);
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string address = e.path().filename().string();
+    if (address.empty() || address[0] == '.') continue;
+    auto owner = read_file(home_.addresses_dir() / address);
+    std::string who = owner ? owner->substr(0, owner->find('\n')) : "";
+    if (who.substr(0, who.find('/')) == cluster && who.find('/') != std::string::npos) {
+      out.emplace_back(address, who);
+    } else if (!every_claim) {
+      ::unlink(e.path().c_str());  // its claim is gone, or another's
+    }
+  }
+  if (!every_claim) ::rmdir(dir.c_str());
+  return out;
 }
 
 Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) {

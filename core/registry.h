@@ -50,6 +50,14 @@ class Registry {
                                                   int port, const AddressProbe& usable);
   void release_address(const std::string& address);
 
+  // The addresses claimed for `cluster` ("address", "cluster/node" pairs),
+  // found through STATE/claims/CLUSTER/ (a marker per claim, made before the
+  // claim and removed after it) rather than by reading every claim; markers
+  // whose claim is gone or another's are removed. `every_claim` reads every
+  // claim instead (cachectl resume: a home from before the markers).
+  std::vector<std::pair<std::string, std::string>> claimed_by(std::string_view cluster,
+                                                              bool every_claim = false);
+
  private:
   StateHome home_;
   RecordStore<CacheClusterRecord> store_;

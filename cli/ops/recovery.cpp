@@ -1,12 +1,11 @@
 #include "cli/ops/recovery.h"
 
-#include "cli/address_probe.h"
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
 
+#include "cli/address_probe.h"
 #include "cli/node_launcher.h"
 #include "cli/node_status.h"
 #include "cli/ops/cluster_teardown.h"
@@ -210,7 +209,8 @@ core::Result<core::CacheClusterRecord> settle_if_abandoned(Context& ctx,
 }
 
 core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
-                                                               const std::string& cluster) {
+                                                               const std::string& cluster,
+                                                               bool every_claim) {
   std::vector<std::string> removed;
   auto record = ctx.registry.get(cluster);
   bool exists = record.ok();
@@ -234,8 +234,10 @@ core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
     core::fs::remove_all(p, ec);
     removed.push_back("nodes/" + cluster + "/" + p.filename().string());
   }
-  for (const auto& [address, owner] : claims(ctx)) {
-    if (cluster_of(owner) != cluster || addresses.count(address)) continue;
+  for (const auto& [address, owner] : ctx.registry.claimed_by(cluster, every_claim)) {
+    // A replication group's endpoint ("GROUP/rg-primary") is the group's,
+    // not a cluster's leftover (cli/ops/group_operation.cpp frees it).
+    if (core::is_group_endpoint_claim(owner) || addresses.count(address)) continue;
     (void)wait_until_unbound(address, std::chrono::seconds(5));
     ctx.registry.release_address(address);
     removed.push_back("addresses/" + address);

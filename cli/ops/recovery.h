@@ -52,7 +52,8 @@ core::Result<core::CacheClusterRecord> settle_if_abandoned(Context& ctx,
 // (paths relative to the state home), or why a stray node's daemon could
 // not be stopped (its pid file; the directory is then left).
 core::Result<std::vector<std::string>> sweep_cluster_leftovers(Context& ctx,
-                                                               const std::string& cluster);
+                                                               const std::string& cluster,
+                                                               bool every_claim = false);
 
 // Temporary files and snapshot work directories (".NAME.tmp.PID[.N]" in
 // the home's own folders) whose process is gone.

@@ -47,7 +47,7 @@ int run_resume(Context& ctx, std::ostream& out) {
       if (settled->deleted) continue;
       record = ctx.registry.get(id);
     }
-    auto swept = sweep_cluster_leftovers(ctx, id);
+    auto swept = sweep_cluster_leftovers(ctx, id, /*every_claim=*/true);
     if (!swept) {
       failed.push_back({{"CacheClusterId", id}, {"Reason", swept.error().message}});
       continue;
