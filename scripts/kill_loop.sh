@@ -260,15 +260,18 @@ done
 # (a claim marked "in use outside this state home" is not ours: skipped)
 claims_left=$(grep -Lsx '/in use outside this state home' "$home"/addresses/* 2>/dev/null | wc -l)
 temps=$(find "$home" -name '.*.tmp.*' 2>/dev/null | wc -l)
+# Markers of claims (claims/CLUSTER/ADDRESS) go with their claims.
+markers=$(find "$home/claims" -type f 2>/dev/null | wc -l)
+[ "$markers" -gt 0 ] && find "$home/claims" -type f >&2
 node_dirs=$(find "$home/nodes" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-leaks=$((procs + claims_unnamed + claims_left + temps + node_dirs))
+leaks=$((procs + claims_unnamed + claims_left + markers + temps + node_dirs))
 [ "$temps" -gt 0 ] && find "$home" -name '.*.tmp.*' >&2
 
 echo "kills: $total_kills in $attempts attempts (create ${kills[create]}, grow ${kills[grow]}, shrink ${kills[shrink]}, delete ${kills[delete]}, delete with final snapshot ${kills[final-snapshot]}, snapshot ${kills[snapshot]}; group: create ${kills[group-create]}, replica count ${kills[replicas]}, promote ${kills[promote]}, delete ${kills[group-delete]}); finished before the kill: $finished_before_kill"
 echo "groups at the end: $groups"
 echo "recovered: by the next command $recovered_next, by resume $recovered_resume"
 echo "clusters at the end: $clusters, usable with one command: $usable, deleted with one command: $deleted"
-echo "leaks: processes $procs, address claims $((claims_unnamed + claims_left)), temporary files $temps, node directories $node_dirs"
+echo "leaks: processes $procs, address claims $((claims_unnamed + claims_left)), claim markers $markers, temporary files $temps, node directories $node_dirs"
 echo "problems: $problems"
 echo "leaks found: $leaks"
 [ "$own_home" = 1 ] && [ "$leaks" = 0 ] && [ "$problems" = 0 ] && rm -rf "$home"
