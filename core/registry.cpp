@@ -261,20 +261,34 @@ void Registry::release_address(const std::string& address) {
 std::vector<std::pair<std::string, std::string>> Registry::claimed_by(std::string_view cluster,
                                                                       bool every_claim) {
   std::vector<std::pair<std::string, std::string>> out;
-  std::error_code ec;
-  const fs::path dir = every_claim ? home_.addresses_dir() : marker_dir(home_, cluster);
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string address = e.path().filename().string();
-    if (address.empty() || address[0] == '.') continue;
+  auto owned = [&](const std::string& address) -> std::optional<std::string> {
     auto owner = read_file(home_.addresses_dir() / address);
     std::string who = owner ? owner->substr(0, owner->find('\n')) : "";
-    if (who.substr(0, who.find('/')) == cluster && who.find('/') != std::string::npos) {
-      out.emplace_back(address, who);
-    } else if (!every_claim) {
-      ::unlink(e.path().c_str());  // its claim is gone, or another's
+    if (who.find('/') == std::string::npos || who.substr(0, who.find('/')) != cluster)
+      return std::nullopt;
+    return who;
+  };
+  std::error_code ec;
+  if (every_claim) {
+    for (const auto& e : fs::directory_iterator(home_.addresses_dir(), ec)) {
+      std::string address = e.path().filename().string();
+      if (address.empty() || address[0] == '.') continue;
+      if (auto who = owned(address)) out.emplace_back(address, *who);
     }
   }
-  if (!every_claim) ::rmdir(dir.c_str());
+  // Markers whose claim is gone or another's (a kill between marking and
+  // claiming) are removed; the others name this cluster's claims.
+  const fs::path dir = marker_dir(home_, cluster);
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string address = e.path().filename().string();
+    auto who = owned(address);
+    if (!who) {
+      ::unlink(e.path().c_str());
+    } else if (!every_claim) {
+      out.emplace_back(address, *who);
+    }
+  }
+  ::rmdir(dir.c_str());  // once empty
   return out;
 }
 

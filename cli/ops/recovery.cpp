@@ -280,6 +280,14 @@ std::vector<std::string> clusters_with_traces(Context& ctx) {
     std::string c = cluster_of(owner);
     if (!c.empty()) ids.insert(c);
   }
+  // A marker without its claim (a kill between the two) is a trace too.
+  std::error_code marker_ec;
+  for (const auto& e : core::fs::directory_iterator(ctx.home().root() / "claims", marker_ec)) {
+    std::string id = e.path().filename().string();
+    // (a replication group's endpoints are marked under its id: the group's)
+    if (!core::fs::exists(ctx.home().root() / "replication-groups" / (id + ".toml")))
+      ids.insert(id);
+  }
   std::error_code ec;
   for (const auto& e : core::fs::directory_iterator(ctx.home().root() / "nodes", ec))
     ids.insert(e.path().filename().string());

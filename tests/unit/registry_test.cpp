@@ -588,6 +588,11 @@ TEST_F(RegistryTest, ClaimsOfAClusterAreFoundByTheirMarkers) {
   EXPECT_EQ(registry_->claimed_by("alpha").size(), alpha.size());
   EXPECT_FALSE(
       fs::exists(home_.root() / "claims/alpha" / registry_->get("bravo")->nodes[0].address));
+  // A marker left alone by a kill between marking and claiming goes at the
+  // next look, the thorough one (cachectl resume) too.
+  WriteText(home_.root() / "claims/alpha/127.0.0.99", "");
+  EXPECT_EQ(registry_->claimed_by("alpha", /*every_claim=*/true).size(), alpha.size());
+  EXPECT_FALSE(fs::exists(home_.root() / "claims/alpha/127.0.0.99"));
   ASSERT_FALSE(registry_->remove("alpha").has_value());
   EXPECT_TRUE(registry_->claimed_by("alpha").empty());
   EXPECT_FALSE(fs::exists(home_.root() / "claims/alpha")) << "released claims take their markers";
