@@ -572,10 +572,11 @@ namespace {
 TEST_F(RegistryTest, ClaimsOfAClusterAreFoundByTheirMarkers) {
   Create(MakeRecord("alpha", 2));
   Create(MakeRecord("bravo"));
+  auto record = registry_->get("alpha");
+  ASSERT_TRUE(record.ok());
   std::vector<std::string> alpha;
-  for (const auto& n : registry_->get("alpha")->nodes) alpha.push_back(n.address);
-  if (!registry_->get("alpha")->config_address.empty())
-    alpha.push_back(registry_->get("alpha")->config_address);
+  for (const auto& n : record->nodes) alpha.push_back(n.address);
+  if (!record->config_address.empty()) alpha.push_back(record->config_address);
   auto found = registry_->claimed_by("alpha");
   ASSERT_EQ(found.size(), alpha.size());
   for (const auto& [address, owner] : found) {
