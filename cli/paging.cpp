@@ -37,12 +37,13 @@ json search(const std::string& expression, const json& data) {
 // nullptr when the path is not plain (a JMESPath expression) or not there.
 // Merging pages by search() copied the whole result at every page (1,000
 // clusters: 0.3 s of a describe).
-json* plain_path(json& v, const std::string& path) {
+template <class Json>
+Json* plain_path(Json& v, const std::string& path) {
   if (path.empty() ||
       path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.") !=
           std::string::npos)
     return nullptr;
-  json* at = &v;
+  Json* at = &v;
   std::size_t start = 0;
   for (;;) {
     std::size_t dot = path.find('.', start);
@@ -400,7 +401,7 @@ json full_result(const Paginator& p, const Pages& pages) {
     for (const auto& key : p.result_keys) {
       // Lists of plain paths are appended in place.
       json* into = plain_path(complete, key);
-      const json* from = plain_path(const_cast<json&>(page), key);
+      const json* from = plain_path(page, key);
       if (into && from && into->is_array() && from->is_array()) {
         into->insert(into->end(), from->begin(), from->end());
         continue;

@@ -133,7 +133,7 @@ constexpr int kAddressesPerHome = 255 * 254;
 constexpr std::size_t kClaimsLookedAt = 4;
 
 fs::path marker_dir(const StateHome& home, std::string_view cluster) {
-  return home.root() / "claims" / std::string(cluster);
+  return home.claim_markers_dir() / std::string(cluster);
 }
 
 // Marks `address` as claimed for the owner's cluster ("cluster/node").

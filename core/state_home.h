@@ -30,6 +30,8 @@ class StateHome {
   fs::path cluster_file(std::string_view id) const;
   fs::path lock_file(std::string_view id) const;
   fs::path addresses_dir() const { return root_ / "addresses"; }
+  // claims/ID/ADDRESS: a marker per address cluster ID claimed (core/registry.cpp).
+  fs::path claim_markers_dir() const { return root_ / "claims"; }
   fs::path events_file() const { return root_ / "events.toml"; }
   fs::path settings_file() const { return root_ / "home.toml"; }
   // Space kept in reserve: a record write that finds the disk full frees it

@@ -36,21 +36,15 @@ Schedule::Schedule(const NodeContext& ctx, Supervisor& supervisor, SnapshotJob& 
       cache_(ctx.registry, ctx.home, ctx.options.cluster),
       next_check_(std::chrono::steady_clock::now() + kLookSoon) {}
 
-std::optional<core::CacheClusterRecord> Schedule::record() {
-  auto fresh = cache_.get();
-  if (!fresh) return std::nullopt;
-  return std::move(*fresh);
-}
-
 void Schedule::tick(SteadyTime now) {
   if (now < next_check_) return;
   // One read of the record serves the whole check.
-  auto fresh = record();
+  auto fresh = cache_.get();
   std::optional<core::TimePoint> wake;  // the clock's time of the next look, when one is known
   bool soon = false;
   if (fresh && ctx_.engine == "redis" && ctx_.node.id == "0001")
     soon = run_backups(*fresh, now, wake);
-  if (fresh && run_maintenance(*fresh)) fresh = record();
+  if (fresh && run_maintenance(*fresh)) fresh = cache_.get();
   if (fresh) {
     if (!fresh->nodes.empty() && fresh->nodes.front().id == ctx_.node.id)
       earliest(wake, core::next_maintenance_check(*fresh, ctx_.clock->now()));

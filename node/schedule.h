@@ -42,7 +42,6 @@ class Schedule {
   std::int64_t checks() const { return checks_; }
 
  private:
-  std::optional<core::CacheClusterRecord> record();
   // True when a backup is due but must wait for the node; `wake` gets the
   // next moment one can be due.
   bool run_backups(const core::CacheClusterRecord& fresh, SteadyTime now,

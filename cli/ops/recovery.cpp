@@ -282,7 +282,7 @@ std::vector<std::string> clusters_with_traces(Context& ctx) {
   }
   // A marker without its claim (a kill between the two) is a trace too.
   std::error_code marker_ec;
-  for (const auto& e : core::fs::directory_iterator(ctx.home().root() / "claims", marker_ec)) {
+  for (const auto& e : core::fs::directory_iterator(ctx.home().claim_markers_dir(), marker_ec)) {
     std::string id = e.path().filename().string();
     // (a replication group's endpoints are marked under its id: the group's)
     if (!core::fs::exists(ctx.home().root() / "replication-groups" / (id + ".toml")))
