@@ -10,9 +10,9 @@ namespace cachectl::core {
 TimePoint FileClock::now() const {
   if (auto text = read_file(path_)) {
     while (!text->empty() && (text->back() == '\n' || text->back() == ' ')) text->pop_back();
-    if (auto t = parse_iso8601(*text)) return *t;
+    if (auto t = parse_iso8601(*text)) return *(last_ = *t);
   }
-  return std::chrono::system_clock::now();
+  return last_ ? *last_ : std::chrono::system_clock::now();
 }
 
 std::unique_ptr<Clock> clock_from_environment() {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cachectl::core {
@@ -39,7 +40,9 @@ namespace cachectl::core {
 
 // Reads "now" from a file holding an ISO 8601 time, so that tests can move
 // the clock of running daemons (maintenance and backup windows) without
-// waiting. Falls back to the system clock while the file is missing or bad.
+// waiting. While the file is missing or bad it keeps the last time it read
+// (a writer that truncates then writes must not send the clock to today's
+// date for one read); before any good read it is the system clock.
 class FileClock final : public Clock {
  public:
   explicit FileClock(std::string path) : path_(std::move(path)) {}
@@ -47,6 +50,7 @@ class FileClock final : public Clock {
 
  private:
   std::string path_;
+  mutable std::optional<TimePoint> last_;
 };
 
 // FileClock when $CACHECTL_FAKE_CLOCK names a file, else SystemClock.

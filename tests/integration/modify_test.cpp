@@ -30,7 +30,11 @@ class Modify : public CachectlTest {
     ::unsetenv("CACHECTL_ENGINES_DIR");
     CachectlTest::TearDown();
   }
-  void set_clock(const std::string& iso) { std::ofstream(clock_file_) << iso << "\n"; }
+  void set_clock(const std::string& iso) {
+    // Renamed into place: a daemon never reads a half-written clock.
+    std::ofstream(clock_file_ + ".new") << iso << "\n";
+    std::filesystem::rename(clock_file_ + ".new", clock_file_);
+  }
 
   // A second "installed" Redis: a program that reports `version` and runs
   // the real redis-server, in a $CACHECTL_ENGINES_DIR.

@@ -146,7 +146,10 @@ class AutomaticBackups : public Snapshots {
     Snapshots::TearDown();
   }
   void set_clock(const std::string& iso) {
-    run_program({"sh", "-c", "echo " + iso + " > " + clock_file_});
+    // Renamed into place: a daemon never reads a half-written clock.
+    run_program({"sh", "-c",
+                 "echo " + iso + " > " + clock_file_ + ".new && mv " + clock_file_ + ".new " +
+                     clock_file_});
   }
   std::vector<std::string> system_snapshots() {
     json s = ok("describe-snapshots", {"--snapshot-source", "system"});
