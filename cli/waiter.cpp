@@ -92,7 +92,9 @@ int run_waiter(Context& ctx, const std::string& waiter, const json& request) {
       std::cerr << "\nWaiter " << waiter << " failed: Max attempts exceeded\n";
       return 255;
     }
-    std::this_thread::sleep_for(elapsed < 2s ? 5ms : 100ms);
+    // A node becomes available a few milliseconds after its create returns
+    // (the engine's own start): looked at closely then, lazily later.
+    std::this_thread::sleep_for(elapsed < 200ms ? 1ms : elapsed < 2s ? 5ms : 100ms);
   }
 }
 

@@ -154,6 +154,18 @@ bool write_file_atomic(const fs::path& path, std::string_view content) {
   return sync_directory(parent_or_dot(path));
 }
 
+bool replace_file(const fs::path& path, std::string_view content) {
+  fs::path tmp;
+  int fd = create_temporary(path, tmp);
+  if (fd < 0) return false;
+  if (!close_keeping_errno(fd, write_all(fd, content)) ||
+      ::rename(tmp.c_str(), path.c_str()) != 0) {
+    unlink_keeping_errno(tmp);
+    return false;
+  }
+  return true;
+}
+
 CreateResult create_file_exclusive(const fs::path& path, std::string_view content) {
   fs::path tmp;
   if (!write_temp(path, content, tmp)) return CreateResult::kFailed;

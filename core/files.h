@@ -27,6 +27,10 @@ std::optional<std::string> read_file(const fs::path& path);
 // fsync the directory). False with errno set on failure; nothing changed.
 [[nodiscard]] bool write_file_atomic(const fs::path& path, std::string_view content);
 
+// The same without the fsyncs: for files that mean nothing after the machine
+// restarts (a daemon's pid), where readers still never see half a file.
+[[nodiscard]] bool replace_file(const fs::path& path, std::string_view content);
+
 enum class CreateResult { kCreated, kExists, kFailed };
 // Creates `path` with `content` only if it does not exist, atomically and
 // durably: the file appears complete or not at all (temporary + link(2)).

@@ -39,7 +39,9 @@ void tell_launcher(int fd, const std::string& message) {
 }
 
 void write_pid_file(const std::filesystem::path& dir) {
-  if (!core::write_file_atomic(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
+  // Not synced: a pid means nothing after a restart of the machine, and
+  // the fsyncs were on the path from create to the engine's start.
+  if (!core::replace_file(dir / "daemon.pid", std::to_string(::getpid()) + "\n"))
     std::fprintf(stderr, "cannot write %s\n", (dir / "daemon.pid").c_str());
 }
 
