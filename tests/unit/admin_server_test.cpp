@@ -12,19 +12,19 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "tests/unit/temp_dir.h"
+
 namespace cachectl::node {
 namespace {
 
 class AdminServerTest : public ::testing::Test {
  protected:
+  test_support::TempDir tmp_{"admin-server-test"};
   void SetUp() override {
-    char tmpl[] = "/tmp/admin-server-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    dir_ = tmp_.path();
     std::string error;
     ASSERT_TRUE(server_.listen(dir_ / "a.sock", error)) << error;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   int connect_client() {
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -2,35 +2,30 @@
 #include "core/clock.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "core/time_format.h"
+#include "tests/unit/temp_dir.h"
 
 namespace cachectl::core {
 namespace {
 
 class FileClockTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/cachectl-clock-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    file_ = dir_ + "/clock";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  test_support::TempDir tmp_{"cachectl-clock"};
+  std::string file_ = tmp_.path() / "clock";
   void write(const std::string& text) { std::ofstream(file_, std::ios::trunc) << text; }
-  std::string dir_, file_;
+  std::string reading(const FileClock& clock) { return to_iso8601(clock.now()); }
 };
 
 TEST_F(FileClockTest, ReadsTheTimeInItsFile) {
   write("2026-12-01T05:10:00Z\n");
   FileClock clock(file_);
-  EXPECT_EQ(to_iso8601(clock.now()), "2026-12-01T05:10:00.000Z");
+  EXPECT_EQ(reading(clock), "2026-12-01T05:10:00.000Z");
   write("2026-12-02T07:00:00Z");
-  EXPECT_EQ(to_iso8601(clock.now()), "2026-12-02T07:00:00.000Z");
+  EXPECT_EQ(reading(clock), "2026-12-02T07:00:00.000Z");
 }
 
 // A writer that truncates before it writes (a shell's ">") must not send the
@@ -39,13 +34,13 @@ TEST_F(FileClockTest, ReadsTheTimeInItsFile) {
 TEST_F(FileClockTest, AHalfWrittenFileKeepsTheLastTimeRead) {
   write("2026-12-01T05:10:00Z\n");
   FileClock clock(file_);
-  ASSERT_EQ(to_iso8601(clock.now()), "2026-12-01T05:10:00.000Z");
-  write("");
-  EXPECT_EQ(to_iso8601(clock.now()), "2026-12-01T05:10:00.000Z");
-  write("2026-12-0");
-  EXPECT_EQ(to_iso8601(clock.now()), "2026-12-01T05:10:00.000Z");
+  ASSERT_EQ(reading(clock), "2026-12-01T05:10:00.000Z");
+  for (const char* half : {"", "2026-12-0", "2026-12-01T05:1"}) {
+    write(half);
+    EXPECT_EQ(reading(clock), "2026-12-01T05:10:00.000Z") << "'" << half << "'";
+  }
   std::filesystem::remove(file_);
-  EXPECT_EQ(to_iso8601(clock.now()), "2026-12-01T05:10:00.000Z");
+  EXPECT_EQ(reading(clock), "2026-12-01T05:10:00.000Z");
 }
 
 TEST_F(FileClockTest, IsTheSystemClockUntilItsFileIsReadable) {

@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 
+#include "tests/unit/temp_dir.h"
+
 namespace cachectl::core {
 namespace {
 
@@ -28,15 +30,10 @@ EventFilter Everything() {
 
 class EventLogTest : public ::testing::Test {
  protected:
+  test_support::TempDir tmp_{"ccev"};
   void SetUp() override {
-    char tmpl[] = "/tmp/ccev.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    dir_ = tmp_.path();
     file_ = dir_ / "events.toml";
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   void Append(const Event& e) {

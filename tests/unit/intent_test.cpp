@@ -14,6 +14,7 @@
 #include "core/cluster.h"
 #include "core/create_cluster.h"
 #include "core/node_count_plan.h"
+#include "tests/unit/temp_dir.h"
 
 namespace cachectl::core {
 namespace {
@@ -81,13 +82,11 @@ TEST(Intent, UnfinishedWorkIsAnIntentNodesBeingRemovedOrADelete) {
 
 class OperationLockTest : public ::testing::Test {
  protected:
+  test_support::TempDir tmp_{"cct-lock"};
   void SetUp() override {
-    char tmpl[] = "/tmp/cct-lock-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    root_ = tmp_.path();
     fs::create_directories(root_ / "locks");
   }
-  void TearDown() override { fs::remove_all(root_); }
   fs::path root_;
 };
 

@@ -19,6 +19,7 @@
 #include "core/parameter_groups.h"
 #include "core/registry.h"
 #include "core/snapshots.h"
+#include "tests/unit/temp_dir.h"
 
 namespace cachectl::core {
 namespace {
@@ -60,17 +61,12 @@ void Backdate(const fs::path& path) {
 
 class RecordStoreTest : public ::testing::Test {
  protected:
+  test_support::TempDir tmp_{"ccstore"};
   void SetUp() override {
-    char tmpl[] = "/tmp/ccstore.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    root_ = tmp_.path();
     home_ = StateHome(root_ / "home");
     ASSERT_FALSE(home_.prepare().has_value());
     registry_ = std::make_unique<Registry>(home_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
   }
 
   void Create(CacheClusterRecord r) {

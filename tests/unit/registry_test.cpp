@@ -26,6 +26,7 @@
 
 #include "core/files.h"
 #include "core/listeners.h"
+#include "tests/unit/temp_dir.h"
 
 namespace cachectl::core {
 namespace {
@@ -74,17 +75,12 @@ int WaitExit(pid_t pid) {
 
 class RegistryTest : public ::testing::Test {
  protected:
+  test_support::TempDir tmp_{"ccreg"};
   void SetUp() override {
-    char tmpl[] = "/tmp/ccreg.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    root_ = tmp_.path();
     home_ = StateHome(root_);
     ASSERT_FALSE(home_.prepare().has_value());
     registry_ = std::make_unique<Registry>(home_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
   }
 
   // Creates `record` and returns the addresses it was given.
