@@ -52,11 +52,11 @@ fs::path parent_or_dot(const fs::path& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
-// A complete, fsync'ed temporary beside `path` holding `content`.
-bool write_temp(const fs::path& path, std::string_view content, fs::path& tmp) {
+// A complete temporary beside `path` holding `content`, fsync'ed when `sync`.
+bool write_temp(const fs::path& path, std::string_view content, fs::path& tmp, bool sync = true) {
   int fd = create_temporary(path, tmp);
   if (fd < 0) return false;
-  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
+  bool ok = write_all(fd, content) && (!sync || ::fsync(fd) == 0);
   ok = close_keeping_errno(fd, ok);
   if (!ok) unlink_keeping_errno(tmp);
   return ok;
@@ -144,26 +144,27 @@ std::optional<std::string> read_file(const fs::path& path) {
   return out;
 }
 
-bool write_file_atomic(const fs::path& path, std::string_view content) {
+namespace {
+
+// A temporary renamed over `path`; with `durable`, both fsync'ed.
+bool replace(const fs::path& path, std::string_view content, bool durable) {
   fs::path tmp;
-  if (!write_temp(path, content, tmp)) return false;
+  if (!write_temp(path, content, tmp, durable)) return false;
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     unlink_keeping_errno(tmp);
     return false;
   }
-  return sync_directory(parent_or_dot(path));
+  return !durable || sync_directory(parent_or_dot(path));
+}
+
+}  // namespace
+
+bool write_file_atomic(const fs::path& path, std::string_view content) {
+  return replace(path, content, /*durable=*/true);
 }
 
 bool replace_file(const fs::path& path, std::string_view content) {
-  fs::path tmp;
-  int fd = create_temporary(path, tmp);
-  if (fd < 0) return false;
-  if (!close_keeping_errno(fd, write_all(fd, content)) ||
-      ::rename(tmp.c_str(), path.c_str()) != 0) {
-    unlink_keeping_errno(tmp);
-    return false;
-  }
-  return true;
+  return replace(path, content, /*durable=*/false);
 }
 
 CreateResult create_file_exclusive(const fs::path& path, std::string_view content) {

@@ -118,7 +118,7 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
     if (text && mentions(*text, address)) return false;
   }
   if (records_mention(clusters.kind().dir, address) ||
-      records_mention(home.root() / "replication-groups", address))
+      records_mention(home.replication_groups_dir(), address))
     return false;
   return !socket_is_live(home.admin_socket(address));
 }

@@ -169,7 +169,7 @@ namespace {
 
 RecordKind group_kind(const StateHome& home) {
   RecordKind k;
-  k.dir = home.root() / "replication-groups";
+  k.dir = home.replication_groups_dir();
   k.locks_dir = home.root() / "locks";
   k.reserve = home.reserve_file();
   k.lock_prefix = "rg.";  // a cluster id has no dot

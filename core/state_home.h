@@ -27,6 +27,8 @@ class StateHome {
 
   const fs::path& root() const { return root_; }
   fs::path clusters_dir() const { return root_ / "clusters"; }
+  // Replication groups' records, one GROUP.toml each.
+  fs::path replication_groups_dir() const { return root_ / "replication-groups"; }
   fs::path cluster_file(std::string_view id) const;
   fs::path lock_file(std::string_view id) const;
   fs::path addresses_dir() const { return root_ / "addresses"; }

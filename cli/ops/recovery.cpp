@@ -285,8 +285,7 @@ std::vector<std::string> clusters_with_traces(Context& ctx) {
   for (const auto& e : core::fs::directory_iterator(ctx.home().claim_markers_dir(), marker_ec)) {
     std::string id = e.path().filename().string();
     // (a replication group's endpoints are marked under its id: the group's)
-    if (!core::fs::exists(ctx.home().root() / "replication-groups" / (id + ".toml")))
-      ids.insert(id);
+    if (!core::fs::exists(ctx.home().replication_groups_dir() / (id + ".toml"))) ids.insert(id);
   }
   std::error_code ec;
   for (const auto& e : core::fs::directory_iterator(ctx.home().root() / "nodes", ec))
