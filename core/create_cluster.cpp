@@ -188,6 +188,12 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
     return ApiError{"CacheParameterGroupNotFound",
                     "CacheParameterGroup " + r.parameter_group + " not found."};
   }
+  if (!ctx.cluster_member && ctx.cluster_parameter_group &&
+      ctx.cluster_parameter_group(r.parameter_group)) {
+    return invalid_combination("Cache parameter group " + r.parameter_group +
+                               " has cluster-enabled yes: a cluster-mode (sharded) Redis is a "
+                               "replication group; use create-replication-group.");
+  }
 
   r.subnet_group = get_string(req, "CacheSubnetGroupName");
   if (!r.subnet_group.empty()) {

@@ -21,6 +21,12 @@ struct ServiceContext {
   // The family of a parameter group (CacheParameterGroupNotFound when there
   // is none of that name). Unset: only default groups exist.
   std::function<Result<std::string>(const std::string&)> parameter_group_family;
+  // Whether a parameter group turns cluster mode on (cluster-enabled yes).
+  // Unset: none does.
+  std::function<bool(const std::string&)> cluster_parameter_group;
+  // Planning a member of a cluster-mode replication group: a parameter
+  // group with cluster-enabled yes is then expected, not refused.
+  bool cluster_member = false;
 };
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).

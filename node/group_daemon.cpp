@@ -21,13 +21,14 @@
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
+#include "node/cluster_group_daemon.h"
 #include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/engine_config.h"
 #include "node/engine_host.h"
 #include "node/engine_probe.h"
+#include "node/member_watch.h"
 #include "node/supervisor.h"
-#include "os/spawn.h"
 
 namespace cachectl::node {
 
@@ -41,9 +42,6 @@ namespace admin = core::admin;
 constexpr auto kPrimaryPoll = 100ms;
 // How often the members' daemons are looked at.
 constexpr auto kMemberWatch = 250ms;
-// A dead primary that Sentinel has not replaced after this long is
-// restarted in place all the same (no replica could be promoted).
-constexpr auto kPrimaryReplaceWait = 30s;
 // Sentinel's failure detector: a primary that does not answer for this
 // long is down (ElastiCache detects in seconds too).
 constexpr int kDownAfterMs = 1000;
@@ -112,6 +110,7 @@ int run_group_daemon(const DaemonOptions& o) {
   };
   auto group = groups.get(o.cluster);
   if (!group) return fail(group.error().message);
+  if (group->cluster_enabled) return run_cluster_group_daemon(o, *group);
   const std::string id = group->id;
   const core::fs::path dir = core::group_dir(home, id);
   std::error_code ec;
@@ -374,9 +373,6 @@ int run_group_daemon(const DaemonOptions& o) {
   tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
-  // When each member's daemon was first seen gone, and when it was last
-  // restarted (at most one restart a second per member).
-  std::map<std::string, SteadyTime> gone_since, restarted_at;
   bool asking = false;
   auto next_poll = std::chrono::steady_clock::now();
   auto next_watch = next_poll;
@@ -417,47 +413,7 @@ int run_group_daemon(const DaemonOptions& o) {
     waiting_for_failover.clear();
   };
 
-  auto watch_members = [&](SteadyTime now) {
-    auto g = groups.get(id);
-    if (!g || g->lifecycle != core::Lifecycle::kActive || !g->intent.empty()) return;
-    for (const auto& m : g->members) {
-      auto record = registry.get(m);
-      if (!record || record->lifecycle != core::Lifecycle::kActive || !record->intent.empty() ||
-          record->nodes.empty())
-        continue;
-      core::fs::path node_dir = home.node_dir(m, record->nodes.front().id);
-      if (core::is_locked(node_dir / "daemon.lock")) {
-        gone_since.erase(m);
-        continue;
-      }
-      auto first = gone_since.emplace(m, now).first->second;
-      // A dead primary waits for Sentinel to promote a replica; it then
-      // comes back as a replica (its daemon reads the new primary).
-      bool waits =
-          failover && m == g->primary && g->members.size() > 1 && now - first < kPrimaryReplaceWait;
-      if (waits) continue;
-      if (auto it = restarted_at.find(m); it != restarted_at.end() && now - it->second < 1s)
-        continue;
-      restarted_at[m] = now;
-      os::SpawnOptions so;
-      so.argv = {core::companion_program("cachectl-node", "CACHECTL_NODE_BIN"),
-                 "--state-dir",
-                 home.root().string(),
-                 "--cluster",
-                 m,
-                 "--node",
-                 record->nodes.front().id};
-      so.log = node_dir / "node.log";
-      so.detach = true;
-      os::Spawned s = os::spawn(so);
-      if (s) {
-        cluster_event(m, "Cache node " + record->nodes.front().id +
-                             " restarted after its node daemon was found stopped");
-      } else {
-        std::fprintf(stderr, "cannot restart %s: %s\n", m.c_str(), s.what.c_str());
-      }
-    }
-  };
+  MemberWatch member_watch(home, cluster_event);
 
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -545,7 +501,7 @@ int run_group_daemon(const DaemonOptions& o) {
     }
     if (now >= next_watch) {
       next_watch = now + kMemberWatch;
-      watch_members(now);
+      if (auto g = groups.get(id)) member_watch.tick(now, *g);
       // The state home was removed under us: nothing can reach the group.
       if (!core::fs::exists(dir)) {
         shutting_down = true;

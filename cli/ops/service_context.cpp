@@ -23,6 +23,10 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
         auto group = core::ParameterGroupStore(home).get(name);
         if (!group) return group.error();
         return group->family;
+      },
+      [home](const std::string& name) {
+        auto group = core::ParameterGroupStore(home).get(name);
+        return group && core::turns_cluster_mode_on(*group);
       }};
 }
 

@@ -21,7 +21,9 @@ class PlanNewCluster : public ::testing::Test {
                                 now_,
                                 "us-east-1",
                                 [](const std::string& name) { return name == "nightly"; },
-                                nullptr};
+                                nullptr,
+                                nullptr,
+                                false};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -402,7 +404,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, false};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

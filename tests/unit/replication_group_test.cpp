@@ -20,7 +20,8 @@ class PlanNewGroup : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / December / 2} + hours{6});
   const ServiceContext context_{
-      {{"redis", "7.0.15"}}, now_, "us-east-1", [](const std::string&) { return false; }, nullptr};
+      {{"redis", "7.0.15"}}, now_, "us-east-1", [](const std::string&) { return false; }, nullptr,
+      nullptr, false};
 
   static json Request(int members) {
     return {{"ReplicationGroupId", "MyGroup"},
@@ -134,7 +135,7 @@ TEST(ReplicationGroupRecord, SurvivesTomlAndRefusesABrokenFile) {
   g.node_type = "cache.t3.micro";
   g.engine_version = "7.0.15";
   g.parameter_group = "default.redis7";
-  g.intent = {"add", 42, {}, {"rg-002"}, false};
+  g.intent = {"add", 42, {}, {"rg-002"}, false, {}};
   auto back = replication_group_from_toml(to_toml(g), "rg.toml");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->description, g.description);
