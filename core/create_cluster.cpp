@@ -255,6 +255,12 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   if (!r.snapshot_name.empty() && !(ctx.snapshot_exists && ctx.snapshot_exists(r.snapshot_name))) {
     return ApiError{"SnapshotNotFoundFault", "Snapshot " + r.snapshot_name + " not found."};
   }
+  if (!r.snapshot_name.empty() && !ctx.cluster_member && ctx.cluster_mode_snapshot &&
+      ctx.cluster_mode_snapshot(r.snapshot_name)) {
+    return invalid_combination("Snapshot " + r.snapshot_name +
+                               " is of a cluster-mode replication group: restore it with "
+                               "create-replication-group in cluster mode.");
+  }
   r.snapshot_retention_limit =
       has(req, "SnapshotRetentionLimit") ? req["SnapshotRetentionLimit"].get<int>() : 0;
   if (r.snapshot_retention_limit < 0 || r.snapshot_retention_limit > 35) {

@@ -24,6 +24,9 @@ struct ServiceContext {
   // Whether a parameter group turns cluster mode on (cluster-enabled yes).
   // Unset: none does.
   std::function<bool(const std::string&)> cluster_parameter_group;
+  // Whether a snapshot is a cluster-mode group's (one RDB per node group):
+  // only a cluster-mode group can be restored from it. Unset: none is.
+  std::function<bool(const std::string&)> cluster_mode_snapshot;
   // Planning a member of a cluster-mode replication group: a parameter
   // group with cluster-enabled yes is then expected, not refused.
   bool cluster_member = false;

@@ -17,6 +17,7 @@ using json = nlohmann::json;
 
 constexpr int kMaxNodeGroups = 90;  // the API's bound for NumNodeGroups
 constexpr int kMaxReplicas = kMaxGroupMembers - 1;
+constexpr int kClusterBusPortOffset = 10000;
 
 struct ShardPlan {
   std::string id;
@@ -222,6 +223,10 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
       return invalid_value("SnapshotArns entry '" + source +
                            "': a cluster-mode group is seeded from local RDB files (a path or a "
                            "file:// URL) or a snapshot (SnapshotName).");
+  if (out.members.front().port + kClusterBusPortOffset > 65535)
+    return invalid_value("Port must be at most " + std::to_string(65535 - kClusterBusPortOffset) +
+                         " in cluster mode: Redis Cluster's bus listens on the port + " +
+                         std::to_string(kClusterBusPortOffset) + ".");
   g.seeding = !out.seed_snapshot.empty() || !out.seed_sources.empty();
   fill_group_from_member(g, out.members.front(), req);
   g.primary = g.members.front();

@@ -290,8 +290,18 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
     if (best) {
       primaries[ng.id] = best->cluster;
       primary_views[ng.id] = best;
-    } else {
-      note("node group " + ng.id + " has no primary answering");
+      continue;
+    }
+    note("node group " + ng.id + " has no primary answering");
+    // Every member answering is a replica (of another node group's primary,
+    // say): the recorded primary becomes an empty primary again (a soft
+    // reset forgets the other nodes; step 1 meets them again).
+    for (auto& m : members) {
+      const ClusterNode* self = m.reachable ? myself(m.nodes) : nullptr;
+      if (m.cluster != ng.primary || !self || !self->replica) continue;
+      auto r = run(m, {"CLUSTER", "RESET", "SOFT"});
+      if (!r || r->is_error()) note("cannot reset " + m.cluster + ": " + error_text(r));
+      busy = true;
     }
   }
   record_primaries(g, primaries);
@@ -335,32 +345,49 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
     }
     busy = true;
   }
+  // A migration left open (a manager killed during one, a batch that
+  // failed) is completed to the node that was importing it; step 6 moves
+  // the slot on if that is not where the layout puts it.
   bool open_slots = false;
   for (auto* m : up) {
     const ClusterNode* self = myself(m->nodes);
-    if (!self) continue;
+    if (!self || !self->master) continue;
+    std::vector<std::string> mine = slot_owners(m->nodes);
     for (const auto& [slot, from_id] : self->importing) {
       open_slots = true;
+      busy = true;
+      const std::string& has = owner[static_cast<std::size_t>(slot)];
+      std::string slot_text = std::to_string(slot);
+      if (mine[static_cast<std::size_t>(slot)].empty() && !has.empty()) {
+        // An importing node does not learn the slot's owner from gossip
+        // (Redis skips importing slots): it is told, which also ends its
+        // importing state; the migration is then made again.
+        (void)run(*m, {"CLUSTER", "SETSLOT", slot_text, "NODE", has});
+        continue;
+      }
       auto from = by_id.find(from_id);
       std::string err;
-      if (from != by_id.end() && from->second->reachable && self->master &&
-          owner[static_cast<std::size_t>(slot)] == from_id) {
-        // Finish the move to the importing node; step 6 moves it on if
-        // that is not where it belongs.
+      if (from != by_id.end() && has == from_id && m->state_ok && from->second->state_ok) {
         if (!migrate_slots(*from->second, *m, {slot}, members, err))
-          note("cannot finish the migration of slot " + std::to_string(slot) + ": " + err);
-      } else {
-        (void)run(*m, {"CLUSTER", "SETSLOT", std::to_string(slot), "STABLE"});
+          note("cannot finish the migration of slot " + slot_text + ": " + err);
+      } else if (from == by_id.end() || has == m->id) {
+        (void)run(*m, {"CLUSTER", "SETSLOT", slot_text, "STABLE"});
       }
-      busy = true;
     }
     for (const auto& [slot, to_id] : self->migrating) {
       open_slots = true;
-      if (!by_id.count(to_id)) {
+      busy = true;
+      auto to = by_id.find(to_id);
+      if (to == by_id.end()) {
         // Its target is gone: the slot stays here.
         (void)run(*m, {"CLUSTER", "SETSLOT", std::to_string(slot), "STABLE"});
-        busy = true;
+        continue;
       }
+      const ClusterNode* target = myself(to->second->nodes);
+      std::string err;
+      if (target && target->master && !target->importing.count(slot) && to->second->state_ok &&
+          m->state_ok && !migrate_slots(*m, *to->second, {slot}, members, err))
+        note("cannot finish the migration of slot " + std::to_string(slot) + ": " + err);
     }
   }
   if (open_slots) note("completing slot migrations left open");
@@ -390,8 +417,14 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
     auto stop_at = std::chrono::steady_clock::now() + kMigrationSlice;
     for (auto& [pair, slots] : moves) {
       auto [from, to] = pair;
-      if (!from->reachable || !to->reachable || !knows(*from, to->id) || !knows(*to, from->id))
+      // Both sides must see the whole cluster first: a node still learning
+      // the slots (just met) would refuse the keys, and one importing a
+      // slot never learns that slot's owner from gossip.
+      if (!from->reachable || !to->reachable || !knows(*from, to->id) ||
+          !knows(*to, from->id) || !from->state_ok || !to->state_ok) {
+        note("waiting for " + to->cluster + " to see the whole cluster");
         continue;
+      }
       for (std::size_t i = 0; i < slots.size() && std::chrono::steady_clock::now() < stop_at;
            i += kSlotBatch) {
         std::vector<int> batch(slots.begin() + static_cast<long>(i),

@@ -90,6 +90,10 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     // CLUSTER SLOTS/SHARDS/NODES and redirections name each node by its own
     // address, whichever address the client came in by.
     conf += "cluster-announce-ip " + n.address + "\n";
+    // Node groups are the record's: a primary emptied of its slots stays
+    // its node group's primary (until the node group is removed), and
+    // replicas never move to another node group by themselves.
+    conf += "cluster-allow-replica-migration no\n";
     // The users (core/restricted_commands.h): clients are `default`, the
     // cluster manager and the replicas the admin user.
     for (const auto& user : core::cluster_acl_users(c.auth_token, command_key)) {

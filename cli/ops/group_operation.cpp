@@ -45,7 +45,25 @@ core::Status release_member(Context& ctx, const std::string& cluster) {
   return std::nullopt;
 }
 
+// Takes members out of the record (and out of their node groups).
+void drop_members(core::ReplicationGroupRecord& rec, const std::vector<std::string>& gone) {
+  auto in_gone = [&](const std::string& m) {
+    return std::find(gone.begin(), gone.end(), m) != gone.end();
+  };
+  std::erase_if(rec.members, in_gone);
+  for (auto& ng : rec.node_groups) {
+    std::erase_if(ng.members, in_gone);
+    if (in_gone(ng.primary)) ng.primary = ng.members.empty() ? "" : ng.members.front();
+  }
+  if (in_gone(rec.primary)) rec.primary = rec.members.empty() ? "" : rec.members.front();
+}
+
 }  // namespace
+
+void poke_group_daemon(Context& ctx, const core::ReplicationGroupRecord& group) {
+  (void)ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
+                         core::admin::Route::kModify, std::chrono::seconds(2));
+}
 
 core::Result<core::OperationLock> lock_group(Context& ctx, const std::string& id) {
   auto lock = core::OperationLock::try_take(ctx.home(), "rg." + id);
@@ -83,17 +101,17 @@ core::Status ensure_group_daemon(Context& ctx, const core::ReplicationGroupRecor
 core::Status remove_group(Context& ctx, const core::ReplicationGroupRecord& group) {
   core::fs::path dir = core::group_dir(ctx.home(), group.id);
   if (group_daemon_alive(ctx, group.id)) {
-    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.reader_address),
+    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
                                         core::admin::Route::kShutdown, std::chrono::seconds(15));
     if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
   }
   // Its Sentinel (and members' engines) listen on the endpoints until gone.
   for (int i = 0; i < 2000 && group_daemon_alive(ctx, group.id); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  (void)wait_until_unbound(group.primary_address, std::chrono::seconds(5));
-  (void)wait_until_unbound(group.reader_address, std::chrono::seconds(5));
-  ctx.registry.release_address(group.primary_address);
-  ctx.registry.release_address(group.reader_address);
+  for (const auto& address : group.endpoint_addresses()) {
+    (void)wait_until_unbound(address, std::chrono::seconds(5));
+    ctx.registry.release_address(address);
+  }
   std::error_code ec;
   core::fs::remove_all(dir, ec);
   return core::ReplicationGroupStore(ctx.home()).remove(group.id);
@@ -156,9 +174,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
                              : out.failed.front());
     if (!missing.empty()) {
       auto err = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
-        std::erase_if(rec.members, [&](const std::string& m) {
-          return std::find(missing.begin(), missing.end(), m) != missing.end();
-        });
+        drop_members(rec, missing);
         return std::nullopt;
       });
       if (err) return *err;
@@ -176,13 +192,15 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     for (const auto& m : intent.members)
       if (auto err = delete_member(ctx, m)) return *err;
     auto err = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
-      std::erase_if(rec.members, [&](const std::string& m) {
-        return std::find(intent.members.begin(), intent.members.end(), m) != intent.members.end();
-      });
+      drop_members(rec, intent.members);
       return std::nullopt;
     });
     if (err) return *err;
     for (const auto& m : intent.members) out.done.push_back("removed member cluster " + m);
+  } else if (intent.operation == "reshard") {
+    auto done = settle_resharding(ctx, g, out);
+    if (!done) return done.error();
+    if (!*done) return out;  // slots still moving: the intent stays
   }
   if (!intent.empty())
     if (auto err = clear_group_intent(ctx, id)) return *err;
@@ -190,6 +208,8 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     // Nothing left half-done; the group daemon must run all the same.
     if (auto err = ensure_group_daemon(ctx, g)) out.failed.push_back(err->message);
   }
+  // A cluster-mode group's manager looks at the changed record at once.
+  if (g.cluster_enabled && !intent.empty()) poke_group_daemon(ctx, g);
   return out;
 }
 
@@ -220,13 +240,22 @@ core::Result<core::ReplicationGroupRecord> settle_group_if_abandoned(
 }
 
 core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
-                         const std::vector<std::string>& ids,
-                         const std::vector<std::string>& zones) {
-  if (group.members.size() + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
+                         const std::vector<std::string>& ids, const std::vector<std::string>& zones,
+                         const std::string& node_group) {
+  const core::NodeGroupRecord* ng = group.find_node_group(node_group);
+  if (group.cluster_enabled && !ng)
+    return core::ApiError{"InvalidReplicationGroupState",
+                          "Replication group " + group.id +
+                              " is in cluster mode: its replicas are added per node group "
+                              "(increase-replica-count --replica-configuration)."};
+  std::size_t members = ng ? ng->members.size() : group.members.size();
+  if (members + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
     return core::ApiError{"NodeQuotaForClusterExceeded",
-                          "A replication group has at most 5 replicas (6 member clusters)."};
+                          "A replication group has at most 5 replicas (6 member clusters) " +
+                              std::string(ng ? "per node group." : ".")};
   auto service = make_service_context(ctx, nlohmann::json::object());
   if (!service) return service.error();
+  service->cluster_member = group.cluster_enabled;
   std::vector<core::CacheClusterRecord> planned;
   std::vector<core::OperationLock> locks;
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -245,13 +274,15 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
     for (const auto& id : ids) g.members.push_back(id);
+    if (auto* target = g.find_node_group(node_group))
+      for (const auto& id : ids) target->members.push_back(id);
     g.intent = core::new_group_intent("add", ctx.clock.now(), ids);
     return std::nullopt;
   });
   if (marked) return marked;
   for (auto& r : planned) {
     r.intent = core::new_intent("create", ctx.clock.now());
-    if (auto err = ctx.registry.create(r, can_listen)) {
+    if (auto err = ctx.registry.create(r, group.cluster_enabled ? can_listen_cluster : can_listen)) {
       (void)settle_group(ctx, group.id);  // takes the unwritten ones out again
       return err;
     }

@@ -31,6 +31,8 @@ core::Result<nlohmann::json> test_failover(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_replication_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> increase_replica_count(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_replication_group_shard_configuration(Context&,
+                                                                          const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -60,6 +62,7 @@ Handler find_handler(const std::string& api_operation) {
       {"ModifyReplicationGroup", modify_replication_group},
       {"IncreaseReplicaCount", increase_replica_count},
       {"DecreaseReplicaCount", decrease_replica_count},
+      {"ModifyReplicationGroupShardConfiguration", modify_replication_group_shard_configuration},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

@@ -27,6 +27,10 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
       [home](const std::string& name) {
         auto group = core::ParameterGroupStore(home).get(name);
         return group && core::turns_cluster_mode_on(*group);
+      },
+      [home](const std::string& name) {
+        auto snapshot = core::SnapshotStore(home).get(name);
+        return snapshot && snapshot->cluster_mode();
       }};
 }
 

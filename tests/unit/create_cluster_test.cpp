@@ -23,6 +23,7 @@ class PlanNewCluster : public ::testing::Test {
                                 [](const std::string& name) { return name == "nightly"; },
                                 nullptr,
                                 nullptr,
+                                nullptr,
                                 false};
 
   static json Redis() {
@@ -404,7 +405,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, false};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, nullptr, false};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

@@ -21,7 +21,7 @@ class PlanNewGroup : public ::testing::Test {
   const TimePoint now_ = TimePoint(sys_days{2026y / December / 2} + hours{6});
   const ServiceContext context_{
       {{"redis", "7.0.15"}}, now_, "us-east-1", [](const std::string&) { return false; }, nullptr,
-      nullptr, false};
+      nullptr, nullptr, false};
 
   static json Request(int members) {
     return {{"ReplicationGroupId", "MyGroup"},
