@@ -196,7 +196,8 @@ int run_daemon(const DaemonOptions& o) {
                             auto setup = replication_setup();
                             if (!setup)
                               return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
-                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint);
+                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint,
+                                                setup->configuration_endpoint);
                             return engine_launch(use, *n, dir, *values, ctx.command_key, *setup);
                           },
                           {}};

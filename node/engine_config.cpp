@@ -48,7 +48,6 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   // optional, so a primary whose endpoint is still held by the old one
   // starts all the same (node/replication_role.cpp binds it once free).
   conf += "bind " + n.address +
-          (replication.cluster ? " -" + replication.configuration_endpoint : std::string()) +
           (replication.primary && !replication.primary_endpoint.empty()
                ? " -" + replication.primary_endpoint
                : std::string()) +
@@ -136,6 +135,9 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   }
   l.config_text = conf;
   l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
+  // The address whose port members share: the ConfigurationEndpoint (bound
+  // once the node has joined its cluster, node/replication_role.h) or the
+  // ReaderEndpoint.
   const std::string& shared =
       replication.cluster ? replication.configuration_endpoint : replication.reader_endpoint;
   if (replication.member && !shared.empty()) {
