@@ -23,6 +23,7 @@ using Clock = std::chrono::steady_clock;
 // Nesting bound for arrays: CLUSTER SHARDS nests 4 deep, nothing of ours
 // more than that.
 constexpr int kMaxDepth = 8;
+constexpr const char* kProtocolError = "protocol error";
 
 std::optional<RespValue> parse_at(const std::string& d, std::size_t& pos, int depth) {
   if (pos >= d.size()) return std::nullopt;
@@ -38,7 +39,7 @@ std::optional<RespValue> parse_at(const std::string& d, std::size_t& pos, int de
   auto bad = [&]() {
     RespValue e;
     e.type = RespValue::Type::kError;
-    e.text = "protocol error";
+    e.text = kProtocolError;
     pos = d.size();
     return e;
   };
@@ -82,6 +83,10 @@ std::optional<RespValue> parse_at(const std::string& d, std::size_t& pos, int de
       for (std::int64_t i = 0; i < count; ++i) {
         auto element = parse_at(d, at, depth + 1);
         if (!element) return std::nullopt;
+        if (at == d.size() && element->is_error() && element->text == kProtocolError) {
+          pos = at;
+          return element;  // bad bytes inside: the whole reply is bad
+        }
         v.elements.push_back(std::move(*element));
       }
       pos = at;
@@ -230,7 +235,7 @@ core::Result<RespValue> RedisConnection::read_reply() {
         in_.clear();
         in_pos_ = 0;
       }
-      if (v->is_error() && v->text == "protocol error") {
+      if (v->is_error() && v->text == kProtocolError) {
         close();
         return unreachable(address_, port_, "not a RESP reply");
       }
