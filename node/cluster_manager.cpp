@@ -325,9 +325,18 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
   // migration left open (a manager killed during it) is completed.
   std::vector<std::string> owner = slot_owners(seed->nodes);
   std::vector<std::string> wanted = desired_groups(g);
+  // A slot is given out only when no view knows an owner for it (a view
+  // that has not heard of an assignment yet must not cause a second one).
+  std::vector<bool> owned_somewhere(core::kSlotCount, false);
+  for (auto* m : up) {
+    std::vector<std::string> seen = slot_owners(m->nodes);
+    for (int s = 0; s < core::kSlotCount; ++s)
+      if (!seen[static_cast<std::size_t>(s)].empty()) owned_somewhere[static_cast<std::size_t>(s)] = true;
+  }
   std::map<std::string, std::vector<int>> unassigned;  // node group -> slots
   for (int s = 0; s < core::kSlotCount; ++s)
-    if (owner[static_cast<std::size_t>(s)].empty() && !wanted[static_cast<std::size_t>(s)].empty())
+    if (!owned_somewhere[static_cast<std::size_t>(s)] &&
+        !wanted[static_cast<std::size_t>(s)].empty())
       unassigned[wanted[static_cast<std::size_t>(s)]].push_back(s);
   for (const auto& [ng, slots] : unassigned) {
     auto p = primary_views.find(ng);
@@ -477,12 +486,17 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
     }
     std::size_t known = 0;
     for (const auto& n : m->nodes) {
-      if (!by_id.count(n.id) || n.fail) {
+      auto other = by_id.find(n.id);
+      if (other == by_id.end() || n.fail) {
         converged = false;
         note(m->cluster + " still knows node " + n.id.substr(0, 8) + " (or sees it failing)");
+        continue;
       }
       ++known;
       if (!n.migrating.empty() || !n.importing.empty()) converged = false;
+      // (A node's new role as a replica reaches the other views with its
+      // pings, within seconds; it serves no slot meanwhile, so clients,
+      // which route by slots, are not waited for it.)
     }
     if (known != members.size()) converged = false;
     std::vector<std::string> seen = slot_owners(m->nodes);
