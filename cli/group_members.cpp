@@ -50,8 +50,8 @@ std::string live_primary(Context& ctx, const core::ReplicationGroupRecord& group
   return live_primary(group, live_member_states(ctx, group));
 }
 
-std::optional<core::admin::ClusterReport> cluster_report(Context& ctx,
-                                                         const core::ReplicationGroupRecord& group) {
+std::optional<core::admin::ClusterReport> cluster_report(
+    Context& ctx, const core::ReplicationGroupRecord& group) {
   if (!group.cluster_enabled) return std::nullopt;
   AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
                                       core::admin::Route::kStatus);

@@ -29,7 +29,8 @@ struct ShardPlan {
 
 // "7" or "0007" -> "0007"; an error for anything else.
 Result<std::string> node_group_id_of(const std::string& given) {
-  if (given.empty() || given.size() > 4 || given.find_first_not_of("0123456789") != std::string::npos)
+  if (given.empty() || given.size() > 4 ||
+      given.find_first_not_of("0123456789") != std::string::npos)
     return invalid_value("NodeGroupId '" + given + "' is not 1 to 4 digits.");
   int n = std::stoi(given);
   if (n < 1) return invalid_value("NodeGroupId '" + given + "' must be 0001 or more.");
@@ -87,7 +88,8 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
         "SnapshottingClusterId is for cluster mode disabled: a cluster-mode snapshot takes one "
         "member of every node group.");
   g.cluster_enabled = true;
-  g.cluster_mode = has(req, "ClusterMode") ? ascii_lower(get_string(req, "ClusterMode")) : "enabled";
+  g.cluster_mode =
+      has(req, "ClusterMode") ? ascii_lower(get_string(req, "ClusterMode")) : "enabled";
   g.automatic_failover = true;
   g.multi_az = has(req, "MultiAZEnabled") && req["MultiAZEnabled"].get<bool>();
 
@@ -112,7 +114,7 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
   for (int i = 0; i < count; ++i) {
     ShardPlan s;
     const json c = i < static_cast<int>(configs.size()) ? configs[static_cast<std::size_t>(i)]
-                                                         : json::object();
+                                                        : json::object();
     if (has(c, "NodeGroupId")) {
       auto id = node_group_id_of(get_string(c, "NodeGroupId"));
       if (!id) return id.error();
@@ -186,9 +188,9 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
       json member = base;
       member["CacheClusterId"] = shard_member_id(g.id, s.id, n);
       member["PreferredAvailabilityZone"] =
-          zone_for(n == 1 ? s.primary_zone : s.replica_zones.empty()
-                                                 ? std::string()
-                                                 : s.replica_zones[static_cast<std::size_t>(n - 2)]);
+          zone_for(n == 1                    ? s.primary_zone
+                   : s.replica_zones.empty() ? std::string()
+                                             : s.replica_zones[static_cast<std::size_t>(n - 2)]);
       if (first && !has(member, "CacheParameterGroupName")) {
         // The family's cluster-mode default, once the version is known.
         json probe = member;
@@ -196,8 +198,7 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
         probe.erase("SnapshotArns");
         auto planned = plan_new_cluster(probe, member_ctx);
         if (!planned) return planned.error();
-        base["CacheParameterGroupName"] =
-            planned->parameter_group + std::string(kClusterOnSuffix);
+        base["CacheParameterGroupName"] = planned->parameter_group + std::string(kClusterOnSuffix);
         member["CacheParameterGroupName"] = base["CacheParameterGroupName"];
       }
       auto planned = plan_new_cluster(member, member_ctx);

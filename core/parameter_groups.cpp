@@ -116,9 +116,9 @@ Result<ParameterGroupRecord> ParameterGroupStore::get(std::string_view name) con
     // for cluster mode: the same values with cluster-enabled yes).
     std::string family(lower.substr(8));
     bool cluster_on = family.size() > kClusterOnSuffix.size() &&
-                      family.ends_with(kClusterOnSuffix) && find_parameter(
-                          family.substr(0, family.size() - kClusterOnSuffix.size()),
-                          "cluster-enabled");
+                      family.ends_with(kClusterOnSuffix) &&
+                      find_parameter(family.substr(0, family.size() - kClusterOnSuffix.size()),
+                                     "cluster-enabled");
     if (cluster_on) family.resize(family.size() - kClusterOnSuffix.size());
     if (!family_parameters(family)) return group_not_found(name);
     ParameterGroupRecord g;

@@ -83,7 +83,8 @@ int highest_suffix(const std::vector<std::string>& ids, const std::string& prefi
   for (const auto& m : ids) {
     if (m.rfind(prefix, 0) != 0) continue;  // a cluster the group was built around
     std::string tail = m.substr(prefix.size());
-    if (tail.empty() || tail.size() > 6 || tail.find_first_not_of("0123456789") != std::string::npos)
+    if (tail.empty() || tail.size() > 6 ||
+        tail.find_first_not_of("0123456789") != std::string::npos)
       continue;
     highest = std::max(highest, std::stoi(tail));
   }
@@ -121,8 +122,12 @@ SlotLayout layout_of(const ReplicationGroupRecord& group) {
 
 GroupIntent new_group_intent(std::string operation, TimePoint now, std::vector<std::string> members,
                              bool retain_primary) {
-  return {std::move(operation), static_cast<int>(::getpid()), now, std::move(members),
-          retain_primary, {}};
+  return {std::move(operation),
+          static_cast<int>(::getpid()),
+          now,
+          std::move(members),
+          retain_primary,
+          {}};
 }
 
 fs::path group_dir(const StateHome& home, std::string_view group) {
@@ -290,7 +295,8 @@ Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text
       TomlFields gf(*ng, std::string(origin) + " [[node_groups]]");
       NodeGroupRecord g;
       g.id = gf.str("node_group_id");
-      if (gf.ok() && (g.id.size() != 4 || g.id.find_first_not_of("0123456789") != std::string::npos))
+      if (gf.ok() &&
+          (g.id.size() != 4 || g.id.find_first_not_of("0123456789") != std::string::npos))
         gf.fail("node_group_id", "expected 4 digits such as \"0001\"");
       std::string slots = gf.str("slots", "");
       if (gf.ok() && !slots.empty()) {

@@ -76,8 +76,8 @@ json cluster_node_groups(const ReplicationGroupRecord& g, const std::vector<Memb
       }
     }
     std::string ng_status = status == "creating" || status == "deleting" ? status
-                            : up && (in_sync || status == "available") ? "available"
-                                                                       : "modifying";
+                            : up && (in_sync || status == "available")   ? "available"
+                                                                         : "modifying";
     json entry = {{"NodeGroupId", ng.id}, {"Status", ng_status}};
     if (!slots.empty()) entry["Slots"] = slots;
     entry["NodeGroupMembers"] = list;
@@ -131,8 +131,8 @@ json replication_group_json(const ReplicationGroupRecord& g,
   if (g.cluster_enabled) {
     if (!g.intent.empty() && g.intent.operation == "reshard") {
       double progress = report && report->layout_version == g.layout_version ? report->progress : 0;
-      r["PendingModifiedValues"] = {{"Resharding", {{"SlotMigration", {{"ProgressPercentage",
-                                                                        progress}}}}}};
+      r["PendingModifiedValues"] = {
+          {"Resharding", {{"SlotMigration", {{"ProgressPercentage", progress}}}}}};
     }
     r["NodeGroups"] = cluster_node_groups(g, members, status, report);
     r["AutomaticFailover"] = status == "creating" ? "enabling" : "enabled";

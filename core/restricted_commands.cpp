@@ -41,8 +41,8 @@ bool used_by_cluster_manager(std::string_view command) { return command == "MIGR
 
 const std::vector<std::string_view>& client_cluster_subcommands() {
   static const std::vector<std::string_view> kList = {
-      "slots",          "shards", "nodes",  "info",     "keyslot", "countkeysinslot",
-      "getkeysinslot",  "myid",   "links",  "replicas", "slaves",  "count-failure-reports",
+      "slots",         "shards", "nodes", "info",     "keyslot", "countkeysinslot",
+      "getkeysinslot", "myid",   "links", "replicas", "slaves",  "count-failure-reports",
       "help"};
   return kList;
 }

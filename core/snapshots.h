@@ -20,8 +20,7 @@ namespace cachectl::core {
 
 struct NodeSnapshotRecord {
   NodeSnapshotRecord() = default;
-  NodeSnapshotRecord(std::string node, std::int64_t size, TimePoint node_created,
-                     TimePoint taken)
+  NodeSnapshotRecord(std::string node, std::int64_t size, TimePoint node_created, TimePoint taken)
       : cache_node_id(std::move(node)),
         size_bytes(size),
         cache_node_create_time(node_created),

@@ -5,6 +5,8 @@
 // pokes, keeps its last report for GET /v1/status, and restarts members
 // whose node daemon died (node/member_watch.h). The manager does the
 // engines' work, blocking on them; this loop never waits.
+#include "node/cluster_group_daemon.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -22,7 +24,6 @@
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
 #include "node/admin_server.h"
-#include "node/cluster_group_daemon.h"
 #include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/member_watch.h"
@@ -140,8 +141,8 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
     s.cluster = id;
     s.node = "group";
     s.status = shutting_down ? "deleting" : manager.pid > 0 ? "available" : "modifying";
-    s.engine = {"cluster-manager", manager.pid, group.configuration_address, 0, restarts,
-                manager_error};
+    s.engine = {"cluster-manager", manager.pid,  group.configuration_address, 0,
+                restarts,          manager_error};
     s.daemon = {::getpid(), core::to_iso8601(started_at), 0};
     s.cluster_report = report;
     return s;
@@ -214,8 +215,9 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
         return false;
       }
       default:
-        return answer(404, "a cluster-mode group's daemon serves status, modify, failover and "
-                           "shutdown");
+        return answer(404,
+                      "a cluster-mode group's daemon serves status, modify, failover and "
+                      "shutdown");
     }
   });
   server_ptr = &server;
@@ -247,14 +249,14 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
     server.collect(fds, now);
     const std::size_t manager_at = fds.size();
     if (manager.out >= 0) fds.push_back({manager.out, POLLIN, 0});
-    auto deadline = std::min({server.next_deadline(), next_watch,
-                              manager.pid <= 0 ? next_start : now + 1h});
+    auto deadline =
+        std::min({server.next_deadline(), next_watch, manager.pid <= 0 ? next_start : now + 1h});
     for (const auto& [n, pending] : failovers) deadline = std::min(deadline, pending.second);
-    int timeout = deadline <= now ? 0
-                                  : static_cast<int>(std::min<long>(
-                                        1000, std::chrono::ceil<std::chrono::milliseconds>(
-                                                  deadline - now)
-                                                  .count()));
+    int timeout =
+        deadline <= now
+            ? 0
+            : static_cast<int>(std::min<long>(
+                  1000, std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count()));
     if (shutting_down) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
     now = std::chrono::steady_clock::now();
@@ -300,8 +302,9 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
         ++it;
         continue;
       }
-      server.respond(it->second.first, 409,
-                     admin::to_json(admin::ErrorResponse{"the failover was not confirmed in time"}));
+      server.respond(
+          it->second.first, 409,
+          admin::to_json(admin::ErrorResponse{"the failover was not confirmed in time"}));
       it = failovers.erase(it);
     }
     if (shutting_down) continue;

@@ -87,8 +87,8 @@ ClusterManager::ClusterManager(core::StateHome home, std::string group, std::str
       key_(std::move(key)) {}
 
 void ClusterManager::event(const std::string& message) {
-  if (auto err = events_.append(
-          {group_, "replication-group", message, std::chrono::system_clock::now()}))
+  if (auto err =
+          events_.append({group_, "replication-group", message, std::chrono::system_clock::now()}))
     std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
 }
 
@@ -124,8 +124,9 @@ std::vector<MemberView> ClusterManager::look(const core::ReplicationGroupRecord&
       }
       m.address = record->nodes.front().address;
       m.port = record->nodes.front().port;
-      auto replies = connection(cluster, m.address, m.port)
-                         .pipeline({{"CLUSTER", "MYID"}, {"CLUSTER", "NODES"}, {"CLUSTER", "INFO"}});
+      auto replies =
+          connection(cluster, m.address, m.port)
+              .pipeline({{"CLUSTER", "MYID"}, {"CLUSTER", "NODES"}, {"CLUSTER", "INFO"}});
       if (replies && !(*replies)[0].is_error() && !(*replies)[1].is_error()) {
         m.reachable = true;
         m.id = (*replies)[0].text;
@@ -186,8 +187,8 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
     report.healthy = healthy;
     std::string activity;
     for (const auto& n : notes) activity += (activity.empty() ? "" : "; ") + n;
-    report.activity = converged ? "in sync with layout " + std::to_string(g.layout_version)
-                                : activity;
+    report.activity =
+        converged ? "in sync with layout " + std::to_string(g.layout_version) : activity;
     return report;
   };
 
@@ -331,7 +332,8 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
   for (auto* m : up) {
     std::vector<std::string> seen = slot_owners(m->nodes);
     for (int s = 0; s < core::kSlotCount; ++s)
-      if (!seen[static_cast<std::size_t>(s)].empty()) owned_somewhere[static_cast<std::size_t>(s)] = true;
+      if (!seen[static_cast<std::size_t>(s)].empty())
+        owned_somewhere[static_cast<std::size_t>(s)] = true;
   }
   std::map<std::string, std::vector<int>> unassigned;  // node group -> slots
   for (int s = 0; s < core::kSlotCount; ++s)
@@ -429,16 +431,16 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
       // Both sides must see the whole cluster first: a node still learning
       // the slots (just met) would refuse the keys, and one importing a
       // slot never learns that slot's owner from gossip.
-      if (!from->reachable || !to->reachable || !knows(*from, to->id) ||
-          !knows(*to, from->id) || !from->state_ok || !to->state_ok) {
+      if (!from->reachable || !to->reachable || !knows(*from, to->id) || !knows(*to, from->id) ||
+          !from->state_ok || !to->state_ok) {
         note("waiting for " + to->cluster + " to see the whole cluster");
         continue;
       }
       for (std::size_t i = 0; i < slots.size() && std::chrono::steady_clock::now() < stop_at;
            i += kSlotBatch) {
-        std::vector<int> batch(slots.begin() + static_cast<long>(i),
-                               slots.begin() + static_cast<long>(std::min(i + kSlotBatch,
-                                                                          slots.size())));
+        std::vector<int> batch(
+            slots.begin() + static_cast<long>(i),
+            slots.begin() + static_cast<long>(std::min(i + kSlotBatch, slots.size())));
         std::string err;
         if (!migrate_slots(*from, *to, batch, members, err)) {
           note("migration from " + from->cluster + " to " + to->cluster + ": " + err);
@@ -449,10 +451,9 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
       }
     }
   }
-  report.progress =
-      to_move_at_start_ == 0
-          ? 100.0
-          : 100.0 * (to_move_at_start_ - std::max(to_move, 0)) / to_move_at_start_;
+  report.progress = to_move_at_start_ == 0
+                        ? 100.0
+                        : 100.0 * (to_move_at_start_ - std::max(to_move, 0)) / to_move_at_start_;
 
   // The report's node groups, as the cluster serves them now.
   for (const auto& ng : g.node_groups) {
@@ -540,8 +541,8 @@ core::admin::ClusterReport ClusterManager::pass(const core::ReplicationGroupReco
   }
   if (converged && converged_layout_ != g.layout_version) {
     if (converged_layout_ != 0 && to_move_at_start_ > 0)
-      event("Slot migration completed: " + std::to_string(g.node_groups.size()) +
-            " node groups, " + std::to_string(to_move_at_start_) + " slots moved");
+      event("Slot migration completed: " + std::to_string(g.node_groups.size()) + " node groups, " +
+            std::to_string(to_move_at_start_) + " slots moved");
     converged_layout_ = g.layout_version;
   }
   return finish(converged);
@@ -639,9 +640,9 @@ int run_cluster_manager(const DaemonOptions& o) {
     // Slots still moving: straight on (after a look at the input); gossip
     // to wait for: shortly; in sync: a second, or at once when asked.
     auto wait = manager.moved_slots() ? 0ms
-                : busy                  ? kBusyInterval
-                : report.converged      ? kIdleInterval
-                                        : kBusyInterval * 5;
+                : busy                ? kBusyInterval
+                : report.converged    ? kIdleInterval
+                                      : kBusyInterval * 5;
     pollfd p{0, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(wait.count())) > 0) {
       char buf[4096];

@@ -77,7 +77,7 @@ class ClusterManager {
   bool migrate_slots(MemberView& from, MemberView& to, const std::vector<int>& slots,
                      std::vector<MemberView>& all, std::string& error);
   bool restore_keys(const core::ReplicationGroupRecord& group, std::vector<MemberView>& members,
-            std::string& error);
+                    std::string& error);
   void record_primaries(const core::ReplicationGroupRecord& group,
                         const std::map<std::string, std::string>& primaries);
   void event(const std::string& message);

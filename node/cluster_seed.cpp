@@ -99,8 +99,8 @@ class SeedServer {
 
 }  // namespace
 
-bool ClusterManager::restore_keys(const core::ReplicationGroupRecord& g, std::vector<MemberView>& members,
-                                  std::string& error) {
+bool ClusterManager::restore_keys(const core::ReplicationGroupRecord& g,
+                                  std::vector<MemberView>& members, std::string& error) {
   const core::fs::path dir = core::group_dir(home_, g.id);
   const core::fs::path seeds = dir / "seed";
   std::vector<core::fs::path> files;
@@ -147,10 +147,9 @@ bool ClusterManager::restore_keys(const core::ReplicationGroupRecord& g, std::ve
           if (t) by_target[t].push_back(std::move(k.text));
         }
         for (auto& [t, keys] : by_target) {
-          std::vector<std::string> args = {"MIGRATE", t->address, std::to_string(t->port), "",
-                                           "0",       "20000",    "REPLACE",
-                                           "AUTH2",   std::string(core::kAdminUser),
-                                           key_,      "KEYS"};
+          std::vector<std::string> args = {
+              "MIGRATE", t->address, std::to_string(t->port),       "",   "0",   "20000",
+              "REPLACE", "AUTH2",    std::string(core::kAdminUser), key_, "KEYS"};
           keys_sent += keys.size();
           for (auto& k : keys) args.push_back(std::move(k));
           auto moved = c.command(args);

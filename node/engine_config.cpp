@@ -83,8 +83,8 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
   if (replication.cluster) {
     conf += "cluster-enabled yes\n";
-    conf += "cluster-config-file " + redis_conf_quote(replication.cluster_config_file.string()) +
-            "\n";
+    conf +=
+        "cluster-config-file " + redis_conf_quote(replication.cluster_config_file.string()) + "\n";
     conf += "cluster-node-timeout " + std::to_string(replication.node_timeout_ms) + "\n";
     // CLUSTER SLOTS/SHARDS/NODES and redirections name each node by its own
     // address, whichever address the client came in by.

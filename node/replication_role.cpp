@@ -80,8 +80,8 @@ void ReplicationRole::tick(SteadyTime now, bool available) {
   if (!configuration_endpoint_.empty() && !joined_) {
     asking_ = true;
     client_.send(
-        {"CLUSTER", "INFO"}, [this](const EngineClient::Reply& r) { on_cluster_info(r); },
-        kTimeout, now);
+        {"CLUSTER", "INFO"}, [this](const EngineClient::Reply& r) { on_cluster_info(r); }, kTimeout,
+        now);
   }
 }
 

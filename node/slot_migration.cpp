@@ -66,17 +66,11 @@ bool ClusterManager::migrate_slots(MemberView& from, MemberView& to, const std::
         return false;
       }
       if (keys->elements.empty()) break;
-      std::vector<std::string> args = {migrate,
-                                       to.address,
-                                       std::to_string(to.port),
-                                       "",
-                                       "0",
-                                       std::to_string(kMigrateTimeout.count()),
-                                       "REPLACE",
-                                       "AUTH2",
-                                       std::string(core::kAdminUser),
-                                       key_,
-                                       "KEYS"};
+      std::vector<std::string> args = {
+          migrate,   to.address, std::to_string(to.port),
+          "",        "0",        std::to_string(kMigrateTimeout.count()),
+          "REPLACE", "AUTH2",    std::string(core::kAdminUser),
+          key_,      "KEYS"};
       for (auto& k : keys->elements) args.push_back(std::move(k.text));
       auto moved = source.command(args);
       if (!moved || moved->is_error()) {

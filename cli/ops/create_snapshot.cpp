@@ -40,8 +40,7 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
       auto snapshot = take_group_snapshot(
           ctx, op->group, opt_string(request, "SnapshotName").value_or(""), "manual");
       if (!snapshot) return snapshot.error();
-      return nlohmann::json{
-          {"Snapshot", core::snapshot_json(*snapshot, "available", ctx.region)}};
+      return nlohmann::json{{"Snapshot", core::snapshot_json(*snapshot, "available", ctx.region)}};
     }
     std::string source = group->snapshotting_cluster;
     if (source.empty()) {

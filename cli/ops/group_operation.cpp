@@ -282,7 +282,8 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
   if (marked) return marked;
   for (auto& r : planned) {
     r.intent = core::new_intent("create", ctx.clock.now());
-    if (auto err = ctx.registry.create(r, group.cluster_enabled ? can_listen_cluster : can_listen)) {
+    if (auto err =
+            ctx.registry.create(r, group.cluster_enabled ? can_listen_cluster : can_listen)) {
       (void)settle_group(ctx, group.id);  // takes the unwritten ones out again
       return err;
     }

@@ -48,9 +48,9 @@ core::Result<ShardReplicas> wanted_per_node_group(const nlohmann::json& request,
     std::string id = c.value("NodeGroupId", "");
     if (id.size() < 4) id.insert(0, 4 - id.size(), '0');
     if (!g.find_node_group(id))
-      return core::ApiError{"NodeGroupNotFoundFault", "The node group " + id +
-                                                          " was not found in replication group " +
-                                                          g.id + "."};
+      return core::ApiError{
+          "NodeGroupNotFoundFault",
+          "The node group " + id + " was not found in replication group " + g.id + "."};
     out.wanted[id] = c.value("NewReplicaCount", 0);
     if (auto z = c.find("PreferredAvailabilityZones"); z != c.end())
       for (const auto& v : *z) out.zones[id].push_back(v.get<std::string>());
@@ -80,8 +80,7 @@ core::Status increase_cluster_replicas(Context& ctx, const core::ReplicationGrou
                                  std::to_string(n) + ".");
     more = more || n > current;
   }
-  if (!more)
-    return core::invalid_value("The replica counts asked for are the current ones.");
+  if (!more) return core::invalid_value("The replica counts asked for are the current ones.");
   for (const auto& [id, n] : wanted->wanted) {
     auto fresh = core::ReplicationGroupStore(ctx.home()).get(g.id);
     if (!fresh) return fresh.error();
@@ -118,8 +117,8 @@ core::Status decrease_cluster_replicas(Context& ctx, const core::ReplicationGrou
     const core::NodeGroupRecord* ng = g.node_group_of(id);
     if (!ng) return core::ApiError{"CacheClusterNotFound", "CacheCluster not found: " + id};
     if (id == primary_of(*ng))
-      return core::invalid_value("Cache cluster " + id + " is the primary of node group " +
-                                 ng->id + "; only replicas can be removed.");
+      return core::invalid_value("Cache cluster " + id + " is the primary of node group " + ng->id +
+                                 "; only replicas can be removed.");
     if (std::find(remove.begin(), remove.end(), id) == remove.end()) remove.push_back(id);
   }
   if (remove.empty()) {

@@ -343,16 +343,17 @@ namespace {
 core::Result<nlohmann::json> test_cluster_failover(Context& ctx,
                                                    const core::ReplicationGroupRecord& g,
                                                    std::string node_group) {
-  if (!node_group.empty() && node_group.size() < 4) node_group.insert(0, 4 - node_group.size(), '0');
+  if (!node_group.empty() && node_group.size() < 4)
+    node_group.insert(0, 4 - node_group.size(), '0');
   const core::NodeGroupRecord* ng = g.find_node_group(node_group);
   if (!ng)
-    return core::ApiError{"NodeGroupNotFoundFault", "The node group " + node_group +
-                                                        " was not found in replication group " +
-                                                        g.id + "."};
+    return core::ApiError{
+        "NodeGroupNotFoundFault",
+        "The node group " + node_group + " was not found in replication group " + g.id + "."};
   if (ng->members.size() < 2)
-    return core::ApiError{"TestFailoverNotAvailableFault",
-                          "Node group " + node_group + " of " + g.id +
-                              " has no replica to fail over to."};
+    return core::ApiError{
+        "TestFailoverNotAvailableFault",
+        "Node group " + node_group + " of " + g.id + " has no replica to fail over to."};
   std::string status = live_group_status(ctx, g);
   if (status != "available")
     return core::ApiError{

@@ -17,7 +17,9 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
   }
   core::StateHome home = ctx.home();
   return core::ServiceContext{
-      *installed, ctx.clock.now(), ctx.region,
+      *installed,
+      ctx.clock.now(),
+      ctx.region,
       [home](const std::string& name) { return core::SnapshotStore(home).get(name).ok(); },
       [home](const std::string& name) -> core::Result<std::string> {
         auto group = core::ParameterGroupStore(home).get(name);

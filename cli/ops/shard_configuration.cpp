@@ -81,7 +81,8 @@ core::Result<bool> settle_resharding(Context& ctx, const core::ReplicationGroupR
                     [](const core::NodeGroupRecord& ng) { return ng.members.empty(); });
       for (auto& ng : rec.node_groups)
         if (!ng.has_member(ng.primary)) ng.primary = ng.members.front();
-      auto layout = core::rebalance(core::layout_of(rec), kept_node_groups(rec, rec.intent.node_groups));
+      auto layout =
+          core::rebalance(core::layout_of(rec), kept_node_groups(rec, rec.intent.node_groups));
       for (auto& ng : rec.node_groups) ng.slots = layout[ng.id];
       ++rec.layout_version;
       return std::nullopt;
@@ -123,15 +124,14 @@ core::Result<bool> settle_resharding(Context& ctx, const core::ReplicationGroupR
   });
   if (err) return *err;
   for (const auto& id : intent.node_groups) out.done.push_back("removed node group " + id);
-  ctx.record_group_event(g.id, "Resharding of replication group " + g.id + " completed (" +
-                                   std::to_string(fresh->node_groups.size() -
-                                                  intent.node_groups.size()) +
-                                   " node groups)");
+  ctx.record_group_event(g.id,
+                         "Resharding of replication group " + g.id + " completed (" +
+                             std::to_string(fresh->node_groups.size() - intent.node_groups.size()) +
+                             " node groups)");
   return true;
 }
 
-core::Result<json> modify_replication_group_shard_configuration(Context& ctx,
-                                                                const json& request) {
+core::Result<json> modify_replication_group_shard_configuration(Context& ctx, const json& request) {
   auto op = begin_group_operation(ctx, opt_string(request, "ReplicationGroupId").value_or(""));
   if (!op) return op.error();
   core::ReplicationGroupRecord& g = op->group;
@@ -149,13 +149,11 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx,
   std::vector<std::string> to_retain = opt_strings(request, "NodeGroupsToRetain");
   json resharding = request.value("ReshardingConfiguration", json::array());
   if (!to_remove.empty() && !to_retain.empty())
-    return core::invalid_combination(
-        "Give NodeGroupsToRemove or NodeGroupsToRetain, not both.");
+    return core::invalid_combination("Give NodeGroupsToRemove or NodeGroupsToRetain, not both.");
   auto known = [&](std::string& id) -> core::Status {
     if (id.size() < 4) id.insert(0, 4 - id.size(), '0');
     if (!g.find_node_group(id))
-      return core::invalid_value("Node group " + id + " is not in replication group " + g.id +
-                                 ".");
+      return core::invalid_value("Node group " + id + " is not in replication group " + g.id + ".");
     return std::nullopt;
   };
   for (auto& id : to_remove)
@@ -208,9 +206,8 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx,
         if (id.size() > 4 || id.find_first_not_of("0123456789") != std::string::npos)
           return core::invalid_value("NodeGroupId '" + id + "' is not 1 to 4 digits.");
         id.insert(0, 4 - id.size(), '0');
-        if (g.find_node_group(id) || std::any_of(added.begin(), added.end(), [&](auto& a) {
-              return a.id == id;
-            }))
+        if (g.find_node_group(id) ||
+            std::any_of(added.begin(), added.end(), [&](auto& a) { return a.id == id; }))
           return core::invalid_value("Node group " + id + " already exists.");
         ng.id = id;
       }
@@ -224,7 +221,8 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx,
         ++next;
       ng.id = core::node_group_id(next++);
     }
-    for (int n = 1; n <= replicas + 1; ++n) ng.members.push_back(core::shard_member_id(g.id, ng.id, n));
+    for (int n = 1; n <= replicas + 1; ++n)
+      ng.members.push_back(core::shard_member_id(g.id, ng.id, n));
     ng.primary = ng.members.front();
     added.push_back(std::move(ng));
     added_zones.push_back(std::move(zones));
@@ -273,11 +271,10 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx,
     return std::nullopt;
   });
   if (marked) return *marked;
-  ctx.record_group_event(g.id, "Resharding of replication group " + g.id + " started: " +
-                                   std::to_string(current) + " to " + std::to_string(*count) +
-                                   " node groups, " +
-                                   std::to_string(core::slots_moved(core::layout_of(g), layout)) +
-                                   " slots to move");
+  ctx.record_group_event(
+      g.id, "Resharding of replication group " + g.id + " started: " + std::to_string(current) +
+                " to " + std::to_string(*count) + " node groups, " +
+                std::to_string(core::slots_moved(core::layout_of(g), layout)) + " slots to move");
   for (auto& r : planned) {
     r.intent = core::new_intent("create", ctx.clock.now());
     if (auto err = ctx.registry.create(r, can_listen_cluster)) {

@@ -82,9 +82,9 @@ core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
   auto report = cluster_report(ctx, g);
   std::string status = core::replication_group_status(g, members, report);
   if (status != "available")
-    return core::ApiError{"InvalidReplicationGroupState",
-                          "Replication group " + g.id + " is not in available state (it is " +
-                              status + ")."};
+    return core::ApiError{
+        "InvalidReplicationGroupState",
+        "Replication group " + g.id + " is not in available state (it is " + status + ")."};
   auto state_of = [&](const std::string& cluster) -> const core::MemberState* {
     for (const auto& m : members)
       if (m.cluster == cluster) return &m;

@@ -50,8 +50,8 @@ class ClusterClient {
         }
       }
       RedisConnection& c = connection(at);
-      core::Result<RespValue> reply = asking ? last_of(c.pipeline({{"ASKING"}, args}))
-                                             : c.command(args);
+      core::Result<RespValue> reply =
+          asking ? last_of(c.pipeline({{"ASKING"}, args})) : c.command(args);
       asking = false;
       if (!reply) {  // connection refused or lost: a node restarting
         at.clear();
@@ -175,8 +175,8 @@ class ClusterMode : public CachectlTest {
   static std::string numbered(const std::string& verb, int count) {
     std::string s;
     for (int i = 1; i <= count; ++i)
-      s += verb + " key:" + std::to_string(i) + (verb == "SET" ? " value-" + std::to_string(i) : "") +
-           "\n";
+      s += verb + " key:" + std::to_string(i) +
+           (verb == "SET" ? " value-" + std::to_string(i) : "") + "\n";
     return s;
   }
   static int lines_starting(const std::string& text, const std::string& prefix) {
@@ -198,8 +198,8 @@ class ClusterMode : public CachectlTest {
     return i == count;
   }
   std::string node_address(const std::string& cluster) {
-    json c = ok("describe-cache-clusters",
-                {"--cache-cluster-id", cluster, "--show-cache-node-info"});
+    json c =
+        ok("describe-cache-clusters", {"--cache-cluster-id", cluster, "--show-cache-node-info"});
     return c["CacheClusters"][0]["CacheNodes"][0]["Endpoint"]["Address"];
   }
   // The address of the primary serving `slot` (CLUSTER SLOTS).
@@ -264,8 +264,7 @@ TEST_F(ClusterMode, KeysSpreadOverShardsSurviveAPrimaryKillAndRestoreIntoTwoShar
   EXPECT_EQ(snap["Snapshot"]["NumNodeGroups"], 3);
   EXPECT_EQ(snap["Snapshot"]["NodeSnapshots"][2]["NodeGroupId"], "0003");
   json shown = ok("describe-snapshots", {"--snapshot-name", "cgsnap", "--show-node-group-config"});
-  EXPECT_EQ(shown["Snapshots"][0]["NodeSnapshots"][0]["NodeGroupConfiguration"]["Slots"],
-            "0-5461");
+  EXPECT_EQ(shown["Snapshots"][0]["NodeSnapshots"][0]["NodeGroupConfiguration"]["Slots"], "0-5461");
 
   // kill -9 of node group 0002's primary (daemon and engine, as a dying
   // machine would): the cluster promotes its replica, every key stays.
@@ -286,9 +285,8 @@ TEST_F(ClusterMode, KeysSpreadOverShardsSurviveAPrimaryKillAndRestoreIntoTwoShar
   // The old primary came back, as a replica of the new one.
   EXPECT_TRUE(wait_until(
       [&] { return redis_cli(old_primary, 6379, {"ROLE"}).out.rfind("slave", 0) == 0; }, 30s));
-  RunResult events =
-      cachectl({"describe-events", "--source-type", "replication-group", "--query",
-                "Events[*].Message", "--output", "text"});
+  RunResult events = cachectl({"describe-events", "--source-type", "replication-group", "--query",
+                               "Events[*].Message", "--output", "text"});
   EXPECT_NE(events.out.find("Failover from primary cg-0002-001 to replica cg-0002-002 completed"),
             std::string::npos)
       << events.out;
@@ -432,10 +430,10 @@ TEST_F(ClusterMode, RefusedRequestsChangeNothing) {
               "NodeGroupId=0002,Slots=200-16383"}),
         "InvalidParameterValue");
   fails(with({"--num-node-groups", "2", "--snapshot-name", "nothing"}), "SnapshotNotFoundFault");
-  fails({"create-cache-cluster", "--cache-cluster-id", "c", "--engine", "redis",
-         "--cache-node-type", "cache.t3.micro", "--cache-parameter-group-name",
-         "default.redis7.cluster.on"},
-        "InvalidParameterCombination");
+  fails(
+      {"create-cache-cluster", "--cache-cluster-id", "c", "--engine", "redis", "--cache-node-type",
+       "cache.t3.micro", "--cache-parameter-group-name", "default.redis7.cluster.on"},
+      "InvalidParameterCombination");
   fails({"modify-replication-group-shard-configuration", "--replication-group-id", "none",
          "--node-group-count", "2", "--apply-immediately"},
         "ReplicationGroupNotFoundFault");

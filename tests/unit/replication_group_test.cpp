@@ -19,9 +19,14 @@ using namespace std::chrono;
 class PlanNewGroup : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / December / 2} + hours{6});
-  const ServiceContext context_{
-      {{"redis", "7.0.15"}}, now_, "us-east-1", [](const std::string&) { return false; }, nullptr,
-      nullptr, nullptr, false};
+  const ServiceContext context_{{{"redis", "7.0.15"}},
+                                now_,
+                                "us-east-1",
+                                [](const std::string&) { return false; },
+                                nullptr,
+                                nullptr,
+                                nullptr,
+                                false};
 
   static json Request(int members) {
     return {{"ReplicationGroupId", "MyGroup"},
@@ -351,8 +356,8 @@ TEST_F(PlanClusterMode, RefusesWhatElastiCacheRefuses) {
                   {"CacheNodeType", "cache.t3.micro"},
                   {"CacheParameterGroupName", "default.redis7.cluster.on"}};
   EXPECT_FALSE(plan_new_cluster(cluster, cluster_context_).ok());
-  json restore = {{"CacheClusterId", "c"}, {"CacheNodeType", "cache.t3.micro"},
-                  {"SnapshotName", "snap"}};
+  json restore = {
+      {"CacheClusterId", "c"}, {"CacheNodeType", "cache.t3.micro"}, {"SnapshotName", "snap"}};
   auto refused = plan_new_cluster(restore, cluster_context_);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "InvalidParameterCombination");
@@ -407,7 +412,8 @@ TEST(ReplicationGroupRecord, ClusterModeSurvivesTomlAndRefusesABrokenLayout) {
   };
   broken("slots = '8192-16383'", "slots = '8000-16383'");  // a slot in two node groups
   broken("slots = '8192-16383'", "slots = 'x'");
-  broken("members = [ 'cg-0002-001' ]\nnode_group_id", "members = [ 'cg-0009-001' ]\nnode_group_id");
+  broken("members = [ 'cg-0002-001' ]\nnode_group_id",
+         "members = [ 'cg-0009-001' ]\nnode_group_id");
   broken("primary = 'cg-0001-002'", "primary = 'cg-0002-001'");
   broken("node_group_id = '0002'", "node_group_id = '2'");
   broken("'127.20.0.11'", "'10.0.0.1'");

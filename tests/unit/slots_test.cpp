@@ -63,7 +63,8 @@ TEST(Rebalance, AddingANodeGroupMovesOnlyItsShare) {
 TEST(Rebalance, RemovedNodeGroupsGiveAllTheirSlots) {
   SlotLayout four;
   auto split = even_split(4);
-  for (int i = 0; i < 4; ++i) four["000" + std::to_string(i + 1)] = split[static_cast<std::size_t>(i)];
+  for (int i = 0; i < 4; ++i)
+    four["000" + std::to_string(i + 1)] = split[static_cast<std::size_t>(i)];
   SlotLayout two = rebalance(four, {"0001", "0003"});
   EXPECT_EQ(two.size(), 2u);
   EXPECT_EQ(slot_count(two["0001"]), 8192);
