@@ -18,20 +18,15 @@ RESHARDS=${RESHARDS:-3}
 ROUNDS=${ROUNDS:-5}
 KEYS=${KEYS:-100000}
 REQUESTS=${REQUESTS:-200000}
-C=${CACHECTL:-$PWD/build/bin/cachectl}
-HOME_DIR=$(mktemp -d /tmp/ccbench-cm-XXXXXX)
+. bench/group_helpers.sh
 HAND_DIR=$(mktemp -d /tmp/ccbench-hand-XXXXXX)
 HAND_PIDS=()
-cc() { "$C" --state-dir "$HOME_DIR" "$@"; }
 cleanup() {
-  cc delete-replication-group --replication-group-id bench >/dev/null 2>&1 || true
+  bench_cleanup
   for p in "${HAND_PIDS[@]}"; do { kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
-  rm -rf "$HOME_DIR" "$HAND_DIR"
+  rm -rf "$HAND_DIR"
 }
 trap cleanup EXIT
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-field() { python3 -c "import json,sys; g=json.load(sys.stdin)['ReplicationGroups'][0]; print(eval(sys.argv[1]))" "$1"; }
 desc() { cc describe-replication-groups --replication-group-id bench; }
 
 create() {
@@ -50,15 +45,7 @@ count_keys() {
 }
 
 # 1. create -> available
-times=()
-for _ in $(seq "$RUNS"); do
-  t0=$(now_ms)
-  create
-  t1=$(now_ms)
-  times+=($((t1 - t0)))
-  cc delete-replication-group --replication-group-id bench >/dev/null
-done
-echo "create-replication-group (3 node groups x 2 nodes) -> available: median $(printf '%s\n' "${times[@]}" | median) ms over $RUNS runs (${times[*]})"
+time_creates "3 node groups x 2 nodes"
 
 # 2. resharding with $KEYS keys
 create

@@ -23,6 +23,7 @@
 #include "core/replication_group.h"
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
+#include "node/admin_routes.h"
 #include "node/admin_server.h"
 #include "node/daemon_files.h"
 #include "node/engine_client.h"
@@ -177,23 +178,11 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
   };
 
   AdminServer server([&](RequestId rid, const HttpRequest& req, int& code, std::string& body) {
-    const admin::RouteSpec* route = admin::find_route(req.path);
-    auto answer = [&](int c, const std::string& message) {
-      code = c;
-      body = admin::to_json(admin::ErrorResponse{message});
-      return true;
-    };
-    if (!route)
-      return answer(404,
-                    "no such resource (routes: GET /v1/status, POST /v1/failover, POST "
-                    "/v1/modify, POST /v1/shutdown)");
-    if (req.method != route->method) return answer(405, "use " + std::string(route->method));
-    if (auto r = admin::check_request_body(route->route, req.body); r)
-      return answer(400, r->message);
+    const admin::RouteSpec* route = group_daemon_route(
+        req, "GET /v1/status, POST /v1/failover, POST /v1/modify, POST /v1/shutdown", status, code,
+        body);
+    if (!route) return true;
     switch (route->route) {
-      case admin::Route::kStatus:
-        body = admin::to_json(status());
-        return true;
       case admin::Route::kModify:
         // The record changed (a resharding, members added): look now.
         tell({{"look", true}});
@@ -207,17 +196,18 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
         return false;
       case admin::Route::kFailover: {
         auto asked = admin::parse_failover_request(req.body);
-        if (asked->node_group.empty()) return answer(400, "name the node group to fail over");
+        if (asked->node_group.empty())
+          return error_answer(code, body, 400, "name the node group to fail over");
         std::int64_t n = next_request++;
         if (!tell({{"failover", asked->node_group}, {"request", n}}))
-          return answer(409, "the cluster manager is not running");
+          return error_answer(code, body, 409, "the cluster manager is not running");
         failovers[n] = {rid, std::chrono::steady_clock::now() + kFailoverAnswerWait};
         return false;
       }
       default:
-        return answer(404,
-                      "a cluster-mode group's daemon serves status, modify, failover and "
-                      "shutdown");
+        return error_answer(code, body, 404,
+                            "a cluster-mode group's daemon serves status, modify, failover and "
+                            "shutdown");
     }
   });
   server_ptr = &server;
@@ -252,21 +242,14 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
     auto deadline =
         std::min({server.next_deadline(), next_watch, manager.pid <= 0 ? next_start : now + 1h});
     for (const auto& [n, pending] : failovers) deadline = std::min(deadline, pending.second);
-    int timeout =
-        deadline <= now
-            ? 0
-            : static_cast<int>(std::min<long>(
-                  1000, std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count()));
+    int timeout = poll_timeout(deadline, now);
     if (shutting_down) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
     now = std::chrono::steady_clock::now();
     if (fds[0].revents & POLLIN) {
-      signalfd_siginfo si;
-      while (::read(sig_fd, &si, sizeof si) == sizeof si) {
-        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP) {
-          shutting_down = true;
-          if (manager.pid > 0) ::kill(manager.pid, SIGTERM);
-        }
+      if (read_stop_signals(sig_fd)) {
+        shutting_down = true;
+        if (manager.pid > 0) ::kill(manager.pid, SIGTERM);
       }
       int ws = 0;
       pid_t pid;

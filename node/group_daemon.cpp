@@ -20,6 +20,7 @@
 #include "core/replication_group.h"
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
+#include "node/admin_routes.h"
 #include "node/admin_server.h"
 #include "node/cluster_group_daemon.h"
 #include "node/daemon_files.h"
@@ -317,23 +318,11 @@ int run_group_daemon(const DaemonOptions& o) {
   };
 
   AdminServer server([&](RequestId rid, const HttpRequest& req, int& code, std::string& body) {
-    const admin::RouteSpec* route = admin::find_route(req.path);
-    auto answer = [&](int c, const std::string& message) {
-      code = c;
-      body = admin::to_json(admin::ErrorResponse{message});
-      return true;
-    };
-    if (!route)
-      return answer(404,
-                    "no such resource (routes: GET /v1/status, POST /v1/failover, POST "
-                    "/v1/promote, POST /v1/shutdown)");
-    if (req.method != route->method) return answer(405, "use " + std::string(route->method));
-    if (auto r = admin::check_request_body(route->route, req.body); r)
-      return answer(400, r->message);
+    const admin::RouteSpec* route = group_daemon_route(
+        req, "GET /v1/status, POST /v1/failover, POST /v1/promote, POST /v1/shutdown", status, code,
+        body);
+    if (!route) return true;
     switch (route->route) {
-      case admin::Route::kStatus:
-        body = admin::to_json(status());
-        return true;
       case admin::Route::kShutdown:
         shutting_down = true;
         supervisor.stop(std::chrono::steady_clock::now());
@@ -341,19 +330,21 @@ int run_group_daemon(const DaemonOptions& o) {
         return false;
       case admin::Route::kFailover: {
         if (!failover || supervisor.node_status() != "available")
-          return answer(409, "automatic failover is not running for this group");
+          return error_answer(code, body, 409, "automatic failover is not running for this group");
         ask_failover(rid, std::chrono::steady_clock::now() + kFailoverBusyWait);
         return false;
       }
       case admin::Route::kPromote: {
         if (failover)
-          return answer(409, "automatic failover is enabled: Sentinel chooses the primary");
-        if (promoting) return answer(409, "a promotion is already in progress");
+          return error_answer(code, body, 409,
+                              "automatic failover is enabled: Sentinel chooses the primary");
+        if (promoting) return error_answer(code, body, 409, "a promotion is already in progress");
         auto asked = admin::parse_promote_request(req.body);
         auto g = groups.get(id);
-        if (!g) return answer(409, g.error().message);
+        if (!g) return error_answer(code, body, 409, g.error().message);
         if (std::find(g->members.begin(), g->members.end(), asked->cluster) == g->members.end())
-          return answer(404, asked->cluster + " is not a member of replication group " + id);
+          return error_answer(code, body, 404,
+                              asked->cluster + " is not a member of replication group " + id);
         if (asked->cluster == g->primary) {
           body = admin::to_json(status());
           return true;
@@ -362,8 +353,9 @@ int run_group_daemon(const DaemonOptions& o) {
         return false;
       }
       default:
-        return answer(404,
-                      "a replication group's daemon serves status, failover, promote and shutdown");
+        return error_answer(
+            code, body, 404,
+            "a replication group's daemon serves status, failover, promote and shutdown");
     }
   });
   server_ptr = &server;
@@ -440,21 +432,14 @@ int run_group_daemon(const DaemonOptions& o) {
         std::min({supervisor.next_deadline(now), server.next_deadline(), sentinel.next_deadline(),
                   probe.next_deadline(), next_poll, next_watch});
     for (const auto& [at, what] : later) deadline = std::min(deadline, at);
-    int timeout =
-        deadline <= now
-            ? 0
-            : static_cast<int>(std::min<long>(
-                  1000, std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count()));
+    int timeout = poll_timeout(deadline, now);
     if (shutting_down) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
     now = std::chrono::steady_clock::now();
     if (fds[0].revents & POLLIN) {
-      signalfd_siginfo si;
-      while (::read(sig_fd, &si, sizeof si) == sizeof si) {
-        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP) {
-          shutting_down = true;
-          supervisor.stop(now);
-        }
+      if (read_stop_signals(sig_fd)) {
+        shutting_down = true;
+        supervisor.stop(now);
       }
       int ws = 0;
       pid_t pid;

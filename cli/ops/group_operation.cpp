@@ -239,25 +239,13 @@ core::Result<core::ReplicationGroupRecord> settle_group_if_abandoned(
   return core::ReplicationGroupStore(ctx.home()).get(group.id);
 }
 
-core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
-                         const std::vector<std::string>& ids, const std::vector<std::string>& zones,
-                         const std::string& node_group) {
-  const core::NodeGroupRecord* ng = group.find_node_group(node_group);
-  if (group.cluster_enabled && !ng)
-    return core::ApiError{"InvalidReplicationGroupState",
-                          "Replication group " + group.id +
-                              " is in cluster mode: its replicas are added per node group "
-                              "(increase-replica-count --replica-configuration)."};
-  std::size_t members = ng ? ng->members.size() : group.members.size();
-  if (members + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
-    return core::ApiError{"NodeQuotaForClusterExceeded",
-                          "A replication group has at most 5 replicas (6 member clusters) " +
-                              std::string(ng ? "per node group." : ".")};
+core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                                          const std::vector<std::string>& ids,
+                                          const std::vector<std::string>& zones) {
   auto service = make_service_context(ctx, nlohmann::json::object());
   if (!service) return service.error();
   service->cluster_member = group.cluster_enabled;
-  std::vector<core::CacheClusterRecord> planned;
-  std::vector<core::OperationLock> locks;
+  PlannedMembers out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto record = core::plan_new_cluster(
         core::member_request(group, ids[i], i < zones.size() ? zones[i] : ""), *service);
@@ -267,10 +255,30 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
     if (!lock || ctx.registry.get(record->id).ok())
       return core::ApiError{"CacheClusterAlreadyExists",
                             "Cache cluster " + record->id + " already exists."};
-    locks.push_back(std::move(*lock));
+    out.locks.push_back(std::move(*lock));
     if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
-    planned.push_back(std::move(*record));
+    out.records.push_back(std::move(*record));
   }
+  return out;
+}
+
+core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                         const std::vector<std::string>& ids, const std::vector<std::string>& zones,
+                         const std::string& node_group) {
+  const core::NodeGroupRecord* ng = group.find_node_group(node_group);
+  if (group.cluster_enabled && !ng)
+    return core::ApiError{"InvalidReplicationGroupState",
+                          "Replication group " + group.id +
+                              " is in cluster mode: its replicas are added per node group "
+                              "(increase-replica-count --replica-configuration)."};
+  std::size_t count = ng ? ng->members.size() : group.members.size();
+  if (count + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
+    return core::ApiError{"NodeQuotaForClusterExceeded",
+                          "A replication group has at most 5 replicas (6 member clusters) " +
+                              std::string(ng ? "per node group." : ".")};
+  auto members = plan_members(ctx, group, ids, zones);
+  if (!members) return members.error();
+  auto& planned = members->records;
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
     for (const auto& id : ids) g.members.push_back(id);
@@ -288,7 +296,7 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
       return err;
     }
   }
-  locks.clear();
+  members->locks.clear();
   auto settled = settle_group(ctx, group.id);
   if (!settled) return settled.error();
   if (!settled->failed.empty()) return core::ApiError{"InternalFailure", settled->failed.front()};

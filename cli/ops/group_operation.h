@@ -49,6 +49,18 @@ core::Status ensure_group_daemon(Context& ctx, const core::ReplicationGroupRecor
 // settings (core::member_request), written with the group's "add" intent
 // and started. `ids` are the new members' cluster ids, `zones` one each
 // ("" = the first zone). With the group's lock held.
+// New members `ids` planned from the group's settings (core::member_request;
+// `zones` one each, "" = the first zone), each cluster's operation lock
+// taken and its leftovers swept; CacheClusterAlreadyExists when an id is
+// taken.
+struct PlannedMembers {
+  std::vector<core::CacheClusterRecord> records;
+  std::vector<core::OperationLock> locks;
+};
+core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                                          const std::vector<std::string>& ids,
+                                          const std::vector<std::string>& zones);
+
 // In cluster mode the replicas join `node_group` (required there).
 core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
                          const std::vector<std::string>& ids, const std::vector<std::string>& zones,

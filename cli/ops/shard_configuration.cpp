@@ -236,29 +236,14 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx, co
   core::SlotLayout layout = core::rebalance(core::layout_of(next_group), keep);
 
   // The new members, planned and locked before anything is written.
-  auto service = make_service_context(ctx, json::object());
-  if (!service) return service.error();
-  service->cluster_member = true;
-  std::vector<core::CacheClusterRecord> planned;
-  std::vector<core::OperationLock> locks;
-  std::vector<std::string> new_ids;
-  for (std::size_t i = 0; i < added.size(); ++i) {
+  std::vector<std::string> new_ids, new_zones;
+  for (std::size_t i = 0; i < added.size(); ++i)
     for (std::size_t n = 0; n < added[i].members.size(); ++n) {
-      const std::string& id = added[i].members[n];
-      std::string zone = n < added_zones[i].size() ? added_zones[i][n] : "";
-      auto record = core::plan_new_cluster(core::member_request(g, id, zone), *service);
-      if (!record) return record.error();
-      record->replication_group_id = g.id;
-      auto lock = core::OperationLock::try_take(ctx.home(), record->id);
-      if (!lock || ctx.registry.get(record->id).ok())
-        return core::ApiError{"CacheClusterAlreadyExists",
-                              "Cache cluster " + record->id + " already exists."};
-      locks.push_back(std::move(*lock));
-      if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
-      new_ids.push_back(record->id);
-      planned.push_back(std::move(*record));
+      new_ids.push_back(added[i].members[n]);
+      new_zones.push_back(n < added_zones[i].size() ? added_zones[i][n] : "");
     }
-  }
+  auto members = plan_members(ctx, g, new_ids, new_zones);
+  if (!members) return members.error();
 
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(g.id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
@@ -275,14 +260,14 @@ core::Result<json> modify_replication_group_shard_configuration(Context& ctx, co
       g.id, "Resharding of replication group " + g.id + " started: " + std::to_string(current) +
                 " to " + std::to_string(*count) + " node groups, " +
                 std::to_string(core::slots_moved(core::layout_of(g), layout)) + " slots to move");
-  for (auto& r : planned) {
+  for (auto& r : members->records) {
     r.intent = core::new_intent("create", ctx.clock.now());
     if (auto err = ctx.registry.create(r, can_listen_cluster)) {
       (void)settle_group(ctx, g.id);  // takes the unwritten ones out again
       return *err;
     }
   }
-  locks.clear();
+  members->locks.clear();
   auto settled = settle_group(ctx, g.id);
   if (!settled) return settled.error();
   if (!settled->failed.empty()) return core::ApiError{"InternalFailure", settled->failed.front()};

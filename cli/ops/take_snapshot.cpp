@@ -26,6 +26,34 @@ core::Result<std::int64_t> save_node(Context& ctx, const std::string& cluster,
   return saved->size;
 }
 
+// Memcached and some node types have no snapshots.
+core::Status snapshots_supported(const std::string& engine, const std::string& node_type) {
+  if (engine != "redis")
+    return core::ApiError{"SnapshotFeatureNotSupportedFault",
+                          "Snapshots are not supported for Memcached cache clusters."};
+  const core::NodeType* type = core::find_node_type(node_type);
+  if (type && !type->supports_snapshots)
+    return core::ApiError{"SnapshotFeatureNotSupportedFault",
+                          "Snapshots are not supported for cache node type " + node_type + "."};
+  return std::nullopt;
+}
+
+// A snapshot being built: its private directory and its record so far.
+struct Work {
+  core::fs::path dir;
+  core::SnapshotRecord record;
+};
+
+core::Result<Work> begin_snapshot(const core::SnapshotStore& store, const std::string& name,
+                                  const std::string& source) {
+  auto dir = store.begin(name);
+  if (!dir) return dir.error();
+  Work w{*dir, {}};
+  w.record.name = name;
+  w.record.source = source;
+  return w;
+}
+
 }  // namespace
 
 core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::CacheClusterRecord& c,
@@ -33,15 +61,7 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::Cache
                                                  const std::string& source) {
   auto name = core::normalize_name(raw_name, "SnapshotName", 255);
   if (!name) return name.error();
-  const core::NodeType* type = core::find_node_type(c.node_type);
-  if (c.engine != "redis") {
-    return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                          "Snapshots are not supported for Memcached cache clusters."};
-  }
-  if (type && !type->supports_snapshots) {
-    return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                          "Snapshots are not supported for cache node type " + c.node_type + "."};
-  }
+  if (auto err = snapshots_supported(c.engine, c.node_type)) return *err;
   std::string status = core::cluster_status(c, live_node_statuses(ctx, c));
   if (status != "available") {
     return core::ApiError{
@@ -49,21 +69,19 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::Cache
         "Cache cluster " + c.id + " is not in available state (it is " + status + ")."};
   }
   core::SnapshotStore store(ctx.home());
-  auto work = store.begin(*name);
+  auto work = begin_snapshot(store, *name, source);
   if (!work) return work.error();
-  core::SnapshotRecord s;
-  s.name = *name;
-  s.source = source;
+  core::SnapshotRecord& s = work->record;
   s.cluster = c;
   for (const auto& node : c.nodes) {
-    auto saved = save_node(ctx, c.id, node, *work / (node.id + ".rdb"));
+    auto saved = save_node(ctx, c.id, node, work->dir / (node.id + ".rdb"));
     if (!saved) {
-      store.discard(*work);
+      store.discard(work->dir);
       return saved.error();
     }
     s.nodes.push_back({node.id, *saved, node.create_time, ctx.clock.now()});
   }
-  if (auto err = store.publish(*work, s)) return *err;
+  if (auto err = store.publish(work->dir, s)) return *err;
   ctx.record_event(c.id, "Snapshot succeeded for snapshot named " + s.name);
   return s;
 }
@@ -74,10 +92,7 @@ core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
                                                        const std::string& source) {
   auto name = core::normalize_name(raw_name, "SnapshotName", 255);
   if (!name) return name.error();
-  if (const core::NodeType* type = core::find_node_type(g.node_type);
-      type && !type->supports_snapshots)
-    return core::ApiError{"SnapshotFeatureNotSupportedFault",
-                          "Snapshots are not supported for cache node type " + g.node_type + "."};
+  if (auto err = snapshots_supported(g.engine, g.node_type)) return *err;
   auto members = live_member_states(ctx, g);
   auto report = cluster_report(ctx, g);
   std::string status = core::replication_group_status(g, members, report);
@@ -91,11 +106,9 @@ core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
     return nullptr;
   };
   core::SnapshotStore store(ctx.home());
-  auto work = store.begin(*name);
+  auto work = begin_snapshot(store, *name, source);
   if (!work) return work.error();
-  core::SnapshotRecord s;
-  s.name = *name;
-  s.source = source;
+  core::SnapshotRecord& s = work->record;
   s.replication_group_id = g.id;
   s.replication_group_description = g.description;
   for (const auto& ng : g.node_groups) {
@@ -115,14 +128,14 @@ core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
     }
     auto record = ctx.registry.get(from);
     if (!record || record->nodes.empty()) {
-      store.discard(*work);
+      store.discard(work->dir);
       return record ? core::ApiError{"InvalidReplicationGroupState", from + " has no node"}
                     : record.error();
     }
     const core::CacheNodeRecord& node = record->nodes.front();
-    auto saved = save_node(ctx, from, node, *work / (ng.id + ".rdb"));
+    auto saved = save_node(ctx, from, node, work->dir / (ng.id + ".rdb"));
     if (!saved) {
-      store.discard(*work);
+      store.discard(work->dir);
       return saved.error();
     }
     if (s.nodes.empty()) s.cluster = *record;
@@ -142,7 +155,7 @@ core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
     }
     s.nodes.push_back(std::move(n));
   }
-  if (auto err = store.publish(*work, s)) return *err;
+  if (auto err = store.publish(work->dir, s)) return *err;
   ctx.record_group_event(g.id, "Snapshot succeeded for snapshot named " + s.name);
   return s;
 }

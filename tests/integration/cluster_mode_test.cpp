@@ -138,30 +138,11 @@ class ClusterMode : public CachectlTest {
     CachectlTest::TearDown();
   }
 
-  json describe(const std::string& id) {
-    json out = ok("describe-replication-groups", {"--replication-group-id", id});
-    if (out.is_null() || out["ReplicationGroups"].empty()) return {};
-    return out["ReplicationGroups"][0];
-  }
+  json describe(const std::string& id) { return describe_group(id); }
   json create(const std::string& id, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--replication-group-id",
-                                     id,
-                                     "--replication-group-description",
-                                     "sharded",
-                                     "--cache-node-type",
-                                     "cache.t3.micro",
-                                     "--engine",
-                                     "redis"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    json out = ok("create-replication-group", args);
-    EXPECT_EQ(out["ReplicationGroup"]["Status"], "creating") << out.dump();
-    wait_available(id);
-    return describe(id);
+    return create_group(id, std::move(extra));
   }
-  void wait_available(const std::string& id) {
-    RunResult w = cachectl({"wait", "replication-group-available", "--replication-group-id", id});
-    EXPECT_EQ(w.exit_code, 0) << w.err;
-  }
+  void wait_available(const std::string& id) { wait_group_available(id); }
   static std::string config_endpoint(const json& g) {
     return g["ConfigurationEndpoint"]["Address"].get<std::string>();
   }

@@ -162,6 +162,33 @@ nlohmann::json CachectlTest::ok(const std::string& op, std::vector<std::string> 
   return r.json();
 }
 
+nlohmann::json CachectlTest::describe_group(const std::string& id) {
+  nlohmann::json out = ok("describe-replication-groups", {"--replication-group-id", id});
+  if (out.is_null() || out["ReplicationGroups"].empty()) return {};
+  return out["ReplicationGroups"][0];
+}
+
+nlohmann::json CachectlTest::create_group(const std::string& id, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--replication-group-id",
+                                   id,
+                                   "--replication-group-description",
+                                   "test group",
+                                   "--cache-node-type",
+                                   "cache.t3.micro",
+                                   "--engine",
+                                   "redis"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  nlohmann::json out = ok("create-replication-group", args);
+  EXPECT_EQ(out["ReplicationGroup"]["Status"], "creating") << out.dump();
+  wait_group_available(id);
+  return describe_group(id);
+}
+
+void CachectlTest::wait_group_available(const std::string& id) {
+  RunResult w = cachectl({"wait", "replication-group-available", "--replication-group-id", id});
+  EXPECT_EQ(w.exit_code, 0) << w.err;
+}
+
 RunResult CachectlTest::redis_cli(const std::string& address, int port,
                                   std::vector<std::string> args) {
   args.insert(args.begin(), {"redis-cli", "-h", address, "-p", std::to_string(port)});

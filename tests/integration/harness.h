@@ -54,6 +54,14 @@ class CachectlTest : public ::testing::Test {
   std::pair<std::string, int> create_redis(const std::string& id,
                                            std::vector<std::string> extra = {});
 
+  // describe-replication-groups of one group (null when there is none).
+  nlohmann::json describe_group(const std::string& id);
+  // create-replication-group of a cache.t3.micro Redis group with `extra`
+  // options (answered "creating"), then wait replication-group-available;
+  // the group as described then.
+  nlohmann::json create_group(const std::string& id, std::vector<std::string> extra);
+  void wait_group_available(const std::string& id);
+
   // Pids of every daemon/engine under this home (from their pid files and /proc).
   std::vector<int> running_pids() const;
   // Processes whose command line mentions this state home or one of its addresses.

@@ -158,33 +158,50 @@ TEST(RedisConfQuote, ManyRandomStringsRoundTrip) {
   }
 }
 
-TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
+// A Redis cluster record and its node 0001, as the daemon reads them.
+core::CacheClusterRecord redis_record(const std::string& id, const std::string& auth_token) {
   core::CacheClusterRecord c;
-  c.id = "r";
+  c.id = id;
   c.engine = "redis";
   c.engine_version = "7.0.15";
   c.node_type = "cache.t3.micro";
-  c.auth_token = "abcdefghijklmnop\\";
+  c.auth_token = auth_token;
+  return c;
+}
+
+core::CacheNodeRecord node_at(const std::string& address) {
   core::CacheNodeRecord n;
   n.id = "0001";
-  n.address = "127.0.0.1";
+  n.address = address;
   n.port = 6379;
+  return n;
+}
+
+// The arguments after `name` on every line of `lines` that sets it.
+std::vector<std::vector<std::string>> lines_setting(
+    const std::vector<std::vector<std::string>>& lines, const std::string& name) {
+  std::vector<std::vector<std::string>> found;
+  for (const auto& line : lines)
+    if (!line.empty() && line[0] == name) found.emplace_back(line.begin() + 1, line.end());
+  return found;
+}
+
+// The arguments after `name`, on the only line that sets it.
+std::vector<std::string> only_line_setting(const std::vector<std::vector<std::string>>& lines,
+                                           const std::string& name) {
+  auto found = lines_setting(lines, name);
+  EXPECT_EQ(found.size(), 1u) << name;
+  return found.empty() ? std::vector<std::string>{} : found.back();
+}
+
+TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
+  core::CacheClusterRecord c = redis_record("r", "abcdefghijklmnop\\");
+  core::CacheNodeRecord n = node_at("127.0.0.1");
   // A state home whose path has a space, a quote and a newline in it.
   const std::filesystem::path dir = "/tmp/my home/\"x\"\n/0001";
   EngineLaunch l = redis_launch(c, n, dir, {{"notify-keyspace-events", "KEg$"}});
   auto lines = read_conf(l.config_text);
-  // The arguments after `name`, on the only line that sets it.
-  auto args_of = [&](const std::string& name) {
-    std::vector<std::string> found;
-    int count = 0;
-    for (const auto& line : lines) {
-      if (line.empty() || line[0] != name) continue;
-      ++count;
-      found.assign(line.begin() + 1, line.end());
-    }
-    EXPECT_EQ(count, 1) << name;
-    return found;
-  };
+  auto args_of = [&](const std::string& name) { return only_line_setting(lines, name); };
   EXPECT_EQ(args_of("requirepass"), std::vector<std::string>{c.auth_token});
   EXPECT_EQ(args_of("dir"), std::vector<std::string>{(dir / "data").string()});
   EXPECT_EQ(args_of("notify-keyspace-events"), std::vector<std::string>{"KEg$"});
@@ -193,17 +210,9 @@ TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
 }
 
 TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
-  core::CacheClusterRecord c;
-  c.id = "g-0001-001";
-  c.engine = "redis";
-  c.engine_version = "7.0.15";
-  c.node_type = "cache.t3.micro";
-  c.auth_token = "abcdefghijklmnop";
+  core::CacheClusterRecord c = redis_record("g-0001-001", "abcdefghijklmnop");
   c.replication_group_id = "g";
-  core::CacheNodeRecord n;
-  n.id = "0001";
-  n.address = "127.0.0.5";
-  n.port = 6379;
+  core::CacheNodeRecord n = node_at("127.0.0.5");
   ReplicationSetup setup;
   setup.member = true;
   setup.cluster = true;
@@ -213,17 +222,8 @@ TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
   const std::string key(32, 'a');
   EngineLaunch l = redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup);
   auto lines = read_conf(l.config_text);
-  auto all_of = [&](const std::string& name) {
-    std::vector<std::vector<std::string>> found;
-    for (const auto& line : lines)
-      if (!line.empty() && line[0] == name) found.emplace_back(line.begin() + 1, line.end());
-    return found;
-  };
-  auto one = [&](const std::string& name) {
-    auto found = all_of(name);
-    EXPECT_EQ(found.size(), 1u) << name;
-    return found.empty() ? std::vector<std::string>{} : found[0];
-  };
+  auto all_of = [&](const std::string& name) { return lines_setting(lines, name); };
+  auto one = [&](const std::string& name) { return only_line_setting(lines, name); };
   EXPECT_EQ(one("cluster-enabled"), std::vector<std::string>{"yes"});
   EXPECT_EQ(one("cluster-config-file"),
             std::vector<std::string>{"/s/nodes/g-0001-001/0001/nodes.conf"});

@@ -130,18 +130,39 @@ TEST_F(PlanNewGroup, AroundAnExistingClusterItStaysPrimaryAndNewReplicasTakeAfte
   EXPECT_EQ(ErrorOf(req), "CacheClusterNotFound");
 }
 
-TEST(ReplicationGroupRecord, SurvivesTomlAndRefusesABrokenFile) {
+// A group record with what every record must have.
+ReplicationGroupRecord GroupRecord(const std::string& id, std::vector<std::string> members,
+                                   const std::string& primary) {
   ReplicationGroupRecord g;
-  g.id = "rg";
-  g.description = "a \"quoted\" description";
-  g.members = {"rg-001", "rg-002"};
-  g.primary = "rg-002";
+  g.id = id;
+  g.members = std::move(members);
+  g.primary = primary;
   g.automatic_failover = true;
-  g.primary_address = "127.20.0.9";
-  g.reader_address = "127.20.0.10";
   g.node_type = "cache.t3.micro";
   g.engine_version = "7.0.15";
   g.parameter_group = "default.redis7";
+  return g;
+}
+
+// A record's text with `from` replaced by `to` is refused, naming the file.
+void ExpectRefused(const std::string& text, const std::string& from, const std::string& to,
+                   const std::string& origin) {
+  std::string t = text;
+  ASSERT_NE(t.find(from), std::string::npos) << from;
+  t.replace(t.find(from), from.size(), to);
+  auto r = replication_group_from_toml(t, origin);
+  EXPECT_FALSE(r.ok()) << to;
+  if (!r.ok()) {
+    EXPECT_EQ(r.error().code, kRegistryFileInvalid);
+    EXPECT_NE(r.error().message.find(origin), std::string::npos);
+  }
+}
+
+TEST(ReplicationGroupRecord, SurvivesTomlAndRefusesABrokenFile) {
+  ReplicationGroupRecord g = GroupRecord("rg", {"rg-001", "rg-002"}, "rg-002");
+  g.description = "a \"quoted\" description";
+  g.primary_address = "127.20.0.9";
+  g.reader_address = "127.20.0.10";
   g.intent = {"add", 42, {}, {"rg-002"}, false, {}};
   auto back = replication_group_from_toml(to_toml(g), "rg.toml");
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -153,16 +174,7 @@ TEST(ReplicationGroupRecord, SurvivesTomlAndRefusesABrokenFile) {
   EXPECT_EQ(back->intent.members, std::vector<std::string>{"rg-002"});
 
   std::string text = to_toml(g);
-  auto broken = [&](std::string from, std::string to) {
-    std::string t = text;
-    t.replace(t.find(from), from.size(), to);
-    auto r = replication_group_from_toml(t, "rg.toml");
-    EXPECT_FALSE(r.ok()) << to;
-    if (!r.ok()) {
-      EXPECT_EQ(r.error().code, kRegistryFileInvalid);
-      EXPECT_NE(r.error().message.find("rg.toml"), std::string::npos);
-    }
-  };
+  auto broken = [&](std::string from, std::string to) { ExpectRefused(text, from, to, "rg.toml"); };
   broken("primary = 'rg-002'", "primary = 'rg-009'");
   broken("'127.20.0.9'", "'10.0.0.1'");
   broken("operation = 'add'", "operation = 'explode'");
@@ -364,16 +376,11 @@ TEST_F(PlanClusterMode, RefusesWhatElastiCacheRefuses) {
 }
 
 ReplicationGroupRecord ClusterRecord() {
-  ReplicationGroupRecord g;
-  g.id = "cg";
-  g.members = {"cg-0001-001", "cg-0001-002", "cg-0002-001"};
-  g.primary = "cg-0001-001";
-  g.automatic_failover = true;
+  ReplicationGroupRecord g =
+      GroupRecord("cg", {"cg-0001-001", "cg-0001-002", "cg-0002-001"}, "cg-0001-001");
   g.cluster_enabled = true;
   g.cluster_mode = "enabled";
   g.configuration_address = "127.20.0.11";
-  g.node_type = "cache.t3.micro";
-  g.engine_version = "7.0.15";
   g.parameter_group = "default.redis7.cluster.on";
   g.layout_version = 4;
   g.formed = true;
@@ -400,16 +407,7 @@ TEST(ReplicationGroupRecord, ClusterModeSurvivesTomlAndRefusesABrokenLayout) {
   EXPECT_EQ(back->node_group_of("cg-0002-001")->id, "0002");
 
   std::string text = to_toml(g);
-  auto broken = [&](std::string from, std::string to) {
-    std::string t = text;
-    ASSERT_NE(t.find(from), std::string::npos) << from;
-    t.replace(t.find(from), from.size(), to);
-    auto r = replication_group_from_toml(t, "cg.toml");
-    EXPECT_FALSE(r.ok()) << to;
-    if (!r.ok()) {
-      EXPECT_EQ(r.error().code, kRegistryFileInvalid);
-    }
-  };
+  auto broken = [&](std::string from, std::string to) { ExpectRefused(text, from, to, "cg.toml"); };
   broken("slots = '8192-16383'", "slots = '8000-16383'");  // a slot in two node groups
   broken("slots = '8192-16383'", "slots = 'x'");
   broken("members = [ 'cg-0002-001' ]\nnode_group_id",
