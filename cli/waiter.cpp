@@ -40,16 +40,13 @@ Match evaluate(const ModelJson& acceptors, const core::Result<json>& result) {
         matched = value == expected;
         how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump();
       } else if (matcher == "pathAll") {
-        matched =
-            value.is_array() && !value.empty() &&
-            std::all_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
-        how =
-            "For expression \"" + expr + "\" all members matched excepted path: " + expected.dump();
+        matched = value.is_array() && !value.empty() &&
+                  std::all_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
+        how = "For expression \"" + expr + "\" all members matched excepted path: " + expected.dump();
       } else if (matcher == "pathAny") {
-        matched = value.is_array() && std::any_of(value.begin(), value.end(),
-                                                  [&](const json& v) { return v == expected; });
-        how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump() +
-              " at least once";
+        matched = value.is_array() &&
+                  std::any_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
+        how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump() + " at least once";
       } else if (matcher == "status") {
         matched = expected == 200;
       }
@@ -70,22 +67,19 @@ int run_waiter(Context& ctx, const std::string& waiter, const json& request) {
   const std::string operation = config["operation"];
   Handler handler = find_handler(operation);
   if (!handler) {
-    std::cerr << "\nWaiter " << waiter << " failed: " << operation
-              << " is not implemented by cachectl yet\n";
+    std::cerr << "\nWaiter " << waiter << " failed: " << operation << " is not implemented by cachectl yet\n";
     return 255;
   }
   // aws-cli waits up to delay x maxAttempts; so do we, polling faster.
   auto budget = std::chrono::seconds(config.value("delay", 15) * config.value("maxAttempts", 40));
-  if (const char* t = std::getenv("CACHECTL_WAIT_TIMEOUT"); t && *t)
-    budget = std::chrono::seconds(std::atoi(t));
+  if (const char* t = std::getenv("CACHECTL_WAIT_TIMEOUT"); t && *t) budget = std::chrono::seconds(std::atoi(t));
   auto start = std::chrono::steady_clock::now();
   for (;;) {
     core::Result<json> result = handler(ctx, request);
     Match m = evaluate(config["acceptors"], result);
     if (m.outcome == Outcome::kSuccess) return 0;
     if (m.outcome == Outcome::kFailure) {
-      std::cerr << "\nWaiter " << waiter
-                << " failed: Waiter encountered a terminal failure state: " << m.reason << "\n";
+      std::cerr << "\nWaiter " << waiter << " failed: Waiter encountered a terminal failure state: " << m.reason << "\n";
       return 255;
     }
     if (m.outcome == Outcome::kNone && !result.ok()) {
