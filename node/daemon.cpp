@@ -37,6 +37,7 @@
 #include "node/schedule.h"
 #include "node/seed.h"
 #include "node/snapshot_job.h"
+#include "node/status_watches.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -248,13 +249,17 @@ int run_daemon(const DaemonOptions& o) {
     supervisor.stop(now);
   };
 
+  StatusWatches watches;
   AdminRoutes routes(
       ctx, NodeParts{supervisor, client, snapshot, modify, status, [&]() { return shutting_down; },
                      [&](RequestId id) {
                        shut_down(std::chrono::steady_clock::now());
                        waiting_for_stop.push_back(id);
                      },
-                     [&]() { schedule.look_now(); }});
+                     [&]() { schedule.look_now(); },
+                     [&](RequestId id, std::string from, std::chrono::milliseconds wait) {
+                       watches.add(id, std::move(from), std::chrono::steady_clock::now() + wait);
+                     }});
   AdminServer server([&](RequestId id, const HttpRequest& req, int& code, std::string& body) {
     return routes.handle(id, req, code, body);
   });
@@ -307,6 +312,7 @@ int run_daemon(const DaemonOptions& o) {
     if (!group_id.empty() && supervisor.node_status() == "available")
       deadline = std::min(deadline, role.next_deadline(now));
     if (!shutting_down) deadline = std::min(deadline, schedule.next_deadline());
+    deadline = std::min(deadline, watches.next_deadline());
     int timeout = static_cast<int>(until(deadline, now).count());
     if (shutting_down && supervisor.stopped()) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
@@ -337,6 +343,11 @@ int run_daemon(const DaemonOptions& o) {
     if (!group_id.empty() && !shutting_down)
       role.tick(now, supervisor.node_status() == "available");
     if (!shutting_down) schedule.tick(now);
+    if (!watches.empty()) {
+      auto s = status();
+      watches.offer(s.status, now,
+                    [&](RequestId id) { server.respond(id, 200, core::admin::to_json(s)); });
+    }
 
     if (now >= next_home_check) {
       next_home_check = now + kHomeCheckInterval;
