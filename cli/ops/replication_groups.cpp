@@ -181,12 +181,6 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
       return *err;
     }
   }
-  if (g.seeding) {
-    if (auto err = stage_cluster_seed(ctx, g.id, plan->seed_snapshot, plan->seed_sources)) {
-      release();
-      return *err;
-    }
-  }
   if (auto err = store.create(g)) {
     release();
     return *err;
@@ -202,6 +196,10 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
     (void)settle_group(ctx, g.id);
     return why;
   };
+  // A restore's RDBs, staged for the cluster manager (which starts after).
+  if (g.seeding)
+    if (auto err = stage_cluster_seed(ctx, g.id, plan->seed_snapshot, plan->seed_sources))
+      return undo(*err);
   if (existing) {
     auto err = ctx.registry.update(existing->id, [&](core::CacheClusterRecord& r) -> core::Status {
       r.replication_group_id = g.id;
