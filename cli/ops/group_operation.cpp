@@ -51,6 +51,8 @@ void drop_members(core::ReplicationGroupRecord& rec, const std::vector<std::stri
     return std::find(gone.begin(), gone.end(), m) != gone.end();
   };
   std::erase_if(rec.members, in_gone);
+  // The cluster manager must forget them before the group is available.
+  if (rec.cluster_enabled) ++rec.layout_version;
   for (auto& ng : rec.node_groups) {
     std::erase_if(ng.members, in_gone);
     if (in_gone(ng.primary)) ng.primary = ng.members.empty() ? "" : ng.members.front();
@@ -282,8 +284,10 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
     for (const auto& id : ids) g.members.push_back(id);
-    if (auto* target = g.find_node_group(node_group))
+    if (auto* target = g.find_node_group(node_group)) {
       for (const auto& id : ids) target->members.push_back(id);
+      ++g.layout_version;  // available once the manager has made them replicas
+    }
     g.intent = core::new_group_intent("add", ctx.clock.now(), ids);
     return std::nullopt;
   });
