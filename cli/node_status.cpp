@@ -116,7 +116,7 @@ core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterReco
 nlohmann::json live_cluster_json(Context& ctx, const core::CacheClusterRecord& record,
                                  bool show_node_info) {
   return core::cache_cluster_json(record, live_node_statuses(ctx, record), show_node_info,
-                                  ctx.region);
+                                  ctx.region, ctx.home().ca_certificate_file().string());
 }
 
 }  // namespace cachectl::cli

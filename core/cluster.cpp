@@ -6,6 +6,7 @@
 
 #include "core/engines.h"
 #include "core/node_types.h"
+#include "core/secret_hash.h"
 #include "core/toml_fields.h"
 
 namespace cachectl::core {
@@ -39,8 +40,10 @@ std::string to_toml(const CacheClusterRecord& r) {
   t.insert("notification_topic_arn", r.notification_topic_arn);
   t.insert("notification_topic_status", r.notification_topic_status);
   t.insert("auto_minor_version_upgrade", r.auto_minor_version_upgrade);
-  t.insert("auth_token", r.auth_token);
+  t.insert("auth_token_sha256", to_toml_array(r.auth_token_hashes));
+  if (r.auth_token_enabled()) t.insert("auth_token_modified", to_toml_time(r.auth_token_modified));
   t.insert("transit_encryption_enabled", r.transit_encryption_enabled);
+  t.insert("transit_encryption_mode", r.transit_encryption_mode);
   t.insert("network_type", r.network_type);
   t.insert("ip_discovery", r.ip_discovery);
   t.insert("outpost_mode", r.outpost_mode);
@@ -142,14 +145,31 @@ Result<CacheClusterRecord> cluster_from_toml(std::string_view text, std::string_
   r.notification_topic_arn = f.str("notification_topic_arn", "");
   r.notification_topic_status = f.str("notification_topic_status", "");
   r.auto_minor_version_upgrade = f.boolean("auto_minor_version_upgrade", true);
-  r.auth_token = f.str("auth_token", "");
+  r.auth_token_hashes = f.strings("auth_token_sha256");
+  for (const auto& h : r.auth_token_hashes)
+    if (f.ok() && !is_sha256_hex(h)) f.fail("auth_token_sha256", "expected SHA-256 hex digests");
+  if (r.auth_token_hashes.size() > 2) f.fail("auth_token_sha256", "at most two digests");
+  // Records written before tokens were hashed hold the token itself.
+  if (std::string plain = f.str("auth_token", ""); !plain.empty() && r.auth_token_hashes.empty())
+    r.auth_token_hashes = {sha256_hex(plain)};
+  if (r.auth_token_enabled())
+    r.auth_token_modified =
+        t.contains("auth_token_modified") ? f.time("auth_token_modified") : TimePoint{};
   r.transit_encryption_enabled = f.boolean("transit_encryption_enabled", false);
+  r.transit_encryption_mode =
+      f.str("transit_encryption_mode", r.transit_encryption_enabled ? "required" : "");
+  if (f.ok() && r.transit_encryption_mode != (r.transit_encryption_enabled ? "required" : "") &&
+      !(r.transit_encryption_enabled && r.transit_encryption_mode == "preferred"))
+    f.fail("transit_encryption_mode",
+           "expected \"required\" or \"preferred\" with transit encryption, else \"\"");
   r.network_type = f.str("network_type", "ipv4");
   r.ip_discovery = f.str("ip_discovery", "ipv4");
   r.outpost_mode = f.str("outpost_mode", "");
   r.preferred_outpost_arn = f.str("preferred_outpost_arn", "");
   r.preferred_outpost_arns = f.strings("preferred_outpost_arns");
   r.create_time = f.time("create_time");
+  if (r.auth_token_enabled() && r.auth_token_modified == TimePoint{})
+    r.auth_token_modified = r.create_time;
   if (t.contains("last_maintenance")) r.last_maintenance = f.time("last_maintenance");
   std::string lifecycle = f.str("lifecycle", "active");
   if (lifecycle == "deleting") {

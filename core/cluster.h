@@ -96,8 +96,16 @@ struct CacheClusterRecord {
   std::string notification_topic_arn;
   std::string notification_topic_status;
   bool auto_minor_version_upgrade = true;
-  std::string auth_token;  // kept: the engine enforces it (requirepass)
+  // The AuthToken as SHA-256 digests (core/secret_hash.h), never the token
+  // itself: the current one first and, after a ROTATE, the previous one,
+  // both accepted until the next SET. Empty: no AuthToken. The engine's
+  // `default` user takes them as its passwords (core/access_control.h).
+  std::vector<std::string> auth_token_hashes;
+  TimePoint auth_token_modified{};
   bool transit_encryption_enabled = false;
+  // "required" (the port speaks TLS only) or "preferred" (TLS and plain
+  // text); "" when transit encryption is off.
+  std::string transit_encryption_mode;
   std::string network_type = "ipv4";
   std::string ip_discovery = "ipv4";
   std::string outpost_mode;
@@ -130,6 +138,7 @@ struct CacheClusterRecord {
   std::string replication_group_id;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
+  bool auth_token_enabled() const { return !auth_token_hashes.empty(); }
 
   const CacheNodeRecord* find_node(std::string_view node_id) const;
 };

@@ -34,7 +34,7 @@ std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses&
 }
 
 json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, bool show_node_info,
-                        const std::string& region) {
+                        const std::string& region, const std::string& ca_certificate) {
   bool redis = r.engine == "redis";
   json c;
   c["CacheClusterId"] = r.id;
@@ -42,7 +42,9 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
     c["ConfigurationEndpoint"] = {{"Address", r.config_address}, {"Port", r.config_port}};
   }
   c["ClientDownloadLandingPage"] =
-      "https://console.aws.amazon.com/elasticache/home#client-download:";
+      r.transit_encryption_enabled && !ca_certificate.empty()
+          ? "file://" + ca_certificate
+          : "https://console.aws.amazon.com/elasticache/home#client-download:";
   c["CacheNodeType"] = r.node_type;
   c["Engine"] = r.engine;
   c["EngineVersion"] = r.engine_version;
@@ -98,8 +100,8 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
     c["SnapshotRetentionLimit"] = r.snapshot_retention_limit;
     c["SnapshotWindow"] = r.snapshot_window;
   }
-  c["AuthTokenEnabled"] = !r.auth_token.empty();
-  if (!r.auth_token.empty()) c["AuthTokenLastModifiedDate"] = to_iso8601(r.create_time);
+  c["AuthTokenEnabled"] = r.auth_token_enabled();
+  if (r.auth_token_enabled()) c["AuthTokenLastModifiedDate"] = to_iso8601(r.auth_token_modified);
   c["TransitEncryptionEnabled"] = r.transit_encryption_enabled;
   c["AtRestEncryptionEnabled"] = false;
   c["ARN"] = cluster_arn(region, r.id);
@@ -119,7 +121,7 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
   c["LogDeliveryConfigurations"] = logs;
   c["NetworkType"] = r.network_type;
   c["IpDiscovery"] = r.ip_discovery;
-  if (r.transit_encryption_enabled) c["TransitEncryptionMode"] = "preferred";
+  if (r.transit_encryption_enabled) c["TransitEncryptionMode"] = r.transit_encryption_mode;
   return c;
 }
 

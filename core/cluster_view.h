@@ -22,7 +22,12 @@ using NodeStatuses = std::vector<std::string>;
 // cluster `nodes` may hold one more entry, the configuration endpoint's.
 std::string cluster_status(const CacheClusterRecord& record, const NodeStatuses& nodes);
 
+// `ca_certificate`: the state home's CA certificate (StateHome::
+// ca_certificate_file). A cluster with transit encryption shows it as its
+// ClientDownloadLandingPage (a file:// URL): what a client needs to
+// download to connect, where ElastiCache names its client library's page.
 nlohmann::json cache_cluster_json(const CacheClusterRecord& record, const NodeStatuses& nodes,
-                                  bool show_node_info, const std::string& region);
+                                  bool show_node_info, const std::string& region,
+                                  const std::string& ca_certificate);
 
 }  // namespace cachectl::core

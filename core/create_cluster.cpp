@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/access_control.h"
 #include "core/identifiers.h"
 #include "core/node_types.h"
 #include "core/request_members.h"
+#include "core/secret_hash.h"
 #include "core/seed_source.h"
 #include "core/windows.h"
 
@@ -13,17 +15,6 @@ namespace cachectl::core {
 namespace {
 
 using json = nlohmann::json;
-
-// ElastiCache's AuthToken rule: 16 to 128 printable ASCII characters, and
-// the only characters that are not letters or digits are ! & # $ ^ < > -.
-// (So no quote, backslash or space ever reaches redis.conf.)
-bool valid_auth_token(const std::string& t) {
-  if (t.size() < 16 || t.size() > 128) return false;
-  return std::all_of(t.begin(), t.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("!&#$^<>-").find(c) != std::string_view::npos;
-  });
-}
 
 Status check_snapshot_source(const std::string& s) {
   bool ok = s.rfind("arn:aws:s3:::", 0) == 0 || s.rfind("file://", 0) == 0 ||
@@ -304,18 +295,27 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
 
   r.transit_encryption_enabled =
       has(req, "TransitEncryptionEnabled") && req["TransitEncryptionEnabled"].get<bool>();
-  r.auth_token = get_string(req, "AuthToken");
-  if (!r.auth_token.empty()) {
+  if (r.transit_encryption_enabled) {
+    // Memcached's own TLS works (Debian's build has -Z), but its
+    // configuration endpoint is a relay of ours without TLS, so clients
+    // with auto discovery could not use it (docs/decisions.md).
+    if (!redis)
+      return invalid_combination(
+          "TransitEncryptionEnabled is only supported for Redis clusters by cachectl.");
+    // CreateCacheCluster has no TransitEncryptionMode: ElastiCache's
+    // default, every connection TLS.
+    r.transit_encryption_mode = "required";
+  }
+  std::string token = get_string(req, "AuthToken");
+  if (!token.empty()) {
     if (!redis) return invalid_combination("AuthToken is only supported for Redis clusters.");
     if (!r.transit_encryption_enabled) {
       return invalid_combination(
           "AuthToken can only be specified when TransitEncryptionEnabled is true.");
     }
-    if (!valid_auth_token(r.auth_token)) {
-      return invalid_value(
-          "Invalid AuthToken: it must be 16 to 128 printable ASCII characters, and the only "
-          "characters other than letters and digits allowed are !, &, #, $, ^, <, > and -.");
-    }
+    if (auto err = check_auth_token(token)) return *err;
+    r.auth_token_hashes = {sha256_hex(token)};
+    r.auth_token_modified = ctx.now;
   }
 
   r.network_type = has(req, "NetworkType") ? get_string(req, "NetworkType") : "ipv4";

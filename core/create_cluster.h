@@ -30,6 +30,9 @@ struct ServiceContext {
   // Planning a member of a cluster-mode replication group: a parameter
   // group with cluster-enabled yes is then expected, not refused.
   bool cluster_member = false;
+  // Whether a user group of that id exists (UserGroupNotFound, or a broken
+  // record, otherwise). Unset: none does.
+  std::function<Status(const std::string&)> user_group_exists;
 };
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).

@@ -53,11 +53,44 @@ void fill_group_from_member(ReplicationGroupRecord& g, const CacheClusterRecord&
   g.snapshot_window = model.snapshot_window;
   g.notification_topic_arn = model.notification_topic_arn;
   g.auto_minor_version_upgrade = model.auto_minor_version_upgrade;
-  g.auth_token_enabled = !model.auth_token.empty();
+  g.auth_token_enabled = model.auth_token_enabled();
+  g.auth_token_modified = model.auth_token_modified;
   g.transit_encryption_enabled = model.transit_encryption_enabled;
+  g.transit_encryption_mode = model.transit_encryption_mode;
   g.at_rest_encryption_enabled =
       has(req, "AtRestEncryptionEnabled") && req["AtRestEncryptionEnabled"].get<bool>();
   g.tags = model.tags;
+}
+
+Status plan_group_access(NewReplicationGroup& planned, const json& req,
+                         const ServiceContext& ctx) {
+  ReplicationGroupRecord& g = planned.group;
+  if (has(req, "TransitEncryptionMode")) {
+    std::string mode = get_string(req, "TransitEncryptionMode");
+    if (mode != "preferred" && mode != "required")
+      return invalid_value("TransitEncryptionMode must be preferred or required.");
+    if (!g.transit_encryption_enabled)
+      return invalid_combination(
+          "TransitEncryptionMode can only be specified when TransitEncryptionEnabled is true.");
+    g.transit_encryption_mode = mode;
+  }
+  std::vector<std::string> ids = get_strings(req, "UserGroupIds");
+  if (!ids.empty()) {
+    if (ids.size() > 1)
+      return invalid_value("A replication group can be associated with one user group only.");
+    if (g.auth_token_enabled)
+      return invalid_combination("AuthToken and UserGroupIds cannot be used together.");
+    if (!g.transit_encryption_enabled)
+      return invalid_combination(
+          "UserGroupIds can only be specified when TransitEncryptionEnabled is true.");
+    std::string id = ascii_lower(ids.front());
+    if (!ctx.user_group_exists)
+      return ApiError{"UserGroupNotFound", "User group " + id + " not found."};
+    if (auto err = ctx.user_group_exists(id)) return err;
+    g.user_group_ids = {id};
+  }
+  for (auto& m : planned.members) m.transit_encryption_mode = g.transit_encryption_mode;
+  return std::nullopt;
 }
 
 json member_request(const ReplicationGroupRecord& g, const std::string& cluster_id,
@@ -185,10 +218,8 @@ Result<NewReplicationGroup> plan_new_replication_group(
     base["CacheNodeType"] = existing->node_type;
     base["CacheParameterGroupName"] = existing->parameter_group;
     base["Port"] = existing->port;
-    if (!existing->auth_token.empty()) {
-      base["AuthToken"] = existing->auth_token;
-      base["TransitEncryptionEnabled"] = true;
-    }
+    base.erase("AuthToken");
+    base["TransitEncryptionEnabled"] = existing->transit_encryption_enabled;
   }
   int first_new = existing ? 2 : 1;
   for (int n = first_new; n <= members; ++n) {
@@ -198,6 +229,11 @@ Result<NewReplicationGroup> plan_new_replication_group(
     auto planned = plan_new_cluster(member, ctx);
     if (!planned) return planned.error();
     planned->replication_group_id = g.id;
+    if (existing) {
+      // Its AuthToken, as digests: the token itself is kept nowhere.
+      planned->auth_token_hashes = existing->auth_token_hashes;
+      planned->auth_token_modified = existing->auth_token_modified;
+    }
     out.members.push_back(std::move(*planned));
   }
   fill_group_from_member(g, existing ? *existing : out.members.front(), req);
@@ -221,6 +257,7 @@ Result<NewReplicationGroup> plan_new_replication_group(
   // Only the snapshotting cluster takes the automatic backups.
   for (auto& m : out.members)
     m.snapshot_retention_limit = m.id == g.snapshotting_cluster ? g.snapshot_retention_limit : 0;
+  if (auto err = plan_group_access(out, req, ctx)) return *err;
   return out;
 }
 

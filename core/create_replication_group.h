@@ -54,6 +54,13 @@ nlohmann::json member_fields(const nlohmann::json& request);
 void fill_group_from_member(ReplicationGroupRecord& group, const CacheClusterRecord& model,
                             const nlohmann::json& request);
 
+// TransitEncryptionMode (preferred or required, with TransitEncryptionEnabled
+// only; required when not given) and UserGroupIds (at most one, existing,
+// with transit encryption, never with an AuthToken), on the group and its
+// new members.
+Status plan_group_access(NewReplicationGroup& planned, const nlohmann::json& request,
+                         const ServiceContext& context);
+
 // The CreateCacheCluster request for one more member of `group` (a replica
 // added by increase-replica-count or create-cache-cluster
 // --replication-group-id): the group's engine, version, node type,

@@ -231,6 +231,7 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
   g.seeding = !out.seed_snapshot.empty() || !out.seed_sources.empty();
   fill_group_from_member(g, out.members.front(), req);
   g.primary = g.members.front();
+  if (auto err = plan_group_access(out, req, ctx)) return *err;
   return out;
 }
 

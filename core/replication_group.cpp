@@ -158,7 +158,10 @@ std::string to_toml(const ReplicationGroupRecord& r) {
   t.insert("notification_topic_arn", r.notification_topic_arn);
   t.insert("auto_minor_version_upgrade", r.auto_minor_version_upgrade);
   t.insert("auth_token_enabled", r.auth_token_enabled);
+  if (r.auth_token_enabled) t.insert("auth_token_modified", to_toml_time(r.auth_token_modified));
   t.insert("transit_encryption_enabled", r.transit_encryption_enabled);
+  t.insert("transit_encryption_mode", r.transit_encryption_mode);
+  t.insert("user_group_ids", to_toml_array(r.user_group_ids));
   t.insert("at_rest_encryption_enabled", r.at_rest_encryption_enabled);
   t.insert("network_type", r.network_type);
   t.insert("ip_discovery", r.ip_discovery);
@@ -278,11 +281,22 @@ Result<ReplicationGroupRecord> replication_group_from_toml(std::string_view text
   r.notification_topic_arn = f.str("notification_topic_arn", "");
   r.auto_minor_version_upgrade = f.boolean("auto_minor_version_upgrade", true);
   r.auth_token_enabled = f.boolean("auth_token_enabled", false);
+  if (r.auth_token_enabled && t.contains("auth_token_modified"))
+    r.auth_token_modified = f.time("auth_token_modified");
   r.transit_encryption_enabled = f.boolean("transit_encryption_enabled", false);
+  r.transit_encryption_mode =
+      f.str("transit_encryption_mode", r.transit_encryption_enabled ? "required" : "");
+  r.user_group_ids = f.strings("user_group_ids");
   r.at_rest_encryption_enabled = f.boolean("at_rest_encryption_enabled", false);
   r.network_type = f.str("network_type", "ipv4");
   r.ip_discovery = f.str("ip_discovery", "ipv4");
   r.create_time = f.time("create_time");
+  if (r.auth_token_enabled && r.auth_token_modified == TimePoint{})
+    r.auth_token_modified = r.create_time;
+  if (f.ok() && r.transit_encryption_mode != (r.transit_encryption_enabled ? "required" : "") &&
+      !(r.transit_encryption_enabled && r.transit_encryption_mode == "preferred"))
+    f.fail("transit_encryption_mode",
+           "expected \"required\" or \"preferred\" with transit encryption, else \"\"");
   std::string lifecycle = f.str("lifecycle", "active");
   if (lifecycle == "deleting") {
     r.lifecycle = Lifecycle::kDeleting;

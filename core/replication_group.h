@@ -82,8 +82,16 @@ struct ReplicationGroupRecord {
   std::string maintenance_window;
   std::string notification_topic_arn;
   bool auto_minor_version_upgrade = true;
+  // The members' AuthToken (each member record holds its digests), shown
+  // as the group's.
   bool auth_token_enabled = false;
+  TimePoint auth_token_modified{};
   bool transit_encryption_enabled = false;
+  std::string transit_encryption_mode;  // as the members': required | preferred | ""
+  // Role-based access control: the user groups whose users are the
+  // members' Redis ACL users (core/users.h, core/access_control.h). At
+  // most one, as on ElastiCache; never together with an AuthToken.
+  std::vector<std::string> user_group_ids;
   bool at_rest_encryption_enabled = false;
   std::string network_type = "ipv4";
   std::string ip_discovery = "ipv4";

@@ -146,17 +146,18 @@ json replication_group_json(const ReplicationGroupRecord& g,
   }
   r["CacheNodeType"] = g.node_type;
   r["AuthTokenEnabled"] = g.auth_token_enabled;
-  if (g.auth_token_enabled) r["AuthTokenLastModifiedDate"] = to_iso8601(g.create_time);
+  if (g.auth_token_enabled) r["AuthTokenLastModifiedDate"] = to_iso8601(g.auth_token_modified);
   r["TransitEncryptionEnabled"] = g.transit_encryption_enabled;
   r["AtRestEncryptionEnabled"] = g.at_rest_encryption_enabled;
   r["ARN"] = replication_group_arn(region, g.id);
+  if (!g.user_group_ids.empty()) r["UserGroupIds"] = g.user_group_ids;
   r["LogDeliveryConfigurations"] = json::array();
   r["ReplicationGroupCreateTime"] = to_iso8601(g.create_time);
   r["DataTiering"] = "disabled";
   r["AutoMinorVersionUpgrade"] = g.auto_minor_version_upgrade;
   r["NetworkType"] = g.network_type;
   r["IpDiscovery"] = g.ip_discovery;
-  if (g.transit_encryption_enabled) r["TransitEncryptionMode"] = "preferred";
+  if (g.transit_encryption_enabled) r["TransitEncryptionMode"] = g.transit_encryption_mode;
   r["ClusterMode"] = g.cluster_enabled ? g.cluster_mode : "disabled";
   r["Engine"] = g.engine;
   return r;

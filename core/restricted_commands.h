@@ -28,7 +28,7 @@ struct RestrictedCommand {
 // ElastiCache's documented list (bgrewriteaof, bgsave, config, debug,
 // migrate, replicaof, save, slaveof, shutdown, sync) plus PSYNC (SYNC's
 // successor), MODULE (loads code) and ACL (would let a client make itself
-// another user).
+// another user; the daemon applies users' changes with it).
 const std::vector<RestrictedCommand>& restricted_commands();
 
 // Replication group members (core/replication_group.h) keep SYNC and PSYNC,
@@ -45,24 +45,9 @@ bool used_by_sentinel(std::string_view command);
 // replicates through CLUSTER REPLICATE).
 bool used_by_cluster_manager(std::string_view command);
 
-// Cluster mode's access rules, the one place cachectl uses Redis ACLs.
-// CLUSTER cannot be renamed per subcommand, and clients of a cluster need
-// some of it (CLUSTER SLOTS, SHARDS, NODES, ...) while its administration
-// (MEET, ADDSLOTS, SETSLOT, FORGET, FAILOVER, REPLICATE, RESET, ...) is the
-// service's. So a cluster-mode member has two users:
-// - `default` (every client): every command that is not renamed away, of
-//   CLUSTER only `client_cluster_subcommands()`, and not SYNC/PSYNC;
-// - kAdminUser, whose password is the group's secret (the same key as the
-//   renamed commands'): everything. The cluster manager, MIGRATE's AUTH2
-//   and the replicas (masteruser) use it.
+// The Redis user cachectl administers every Redis node as (core/
+// access_control.h): its password is the node's secret (the key below).
 inline constexpr std::string_view kAdminUser = "cachectl-admin";
-// The CLUSTER subcommands a client may run (Redis 7.0's read-only ones).
-const std::vector<std::string_view>& client_cluster_subcommands();
-// The two `user` directives, each as its arguments (the first is "user");
-// the default user's password is `auth_token` ("" = none). redis.conf
-// quotes each argument.
-std::vector<std::vector<std::string>> cluster_acl_users(const std::string& auth_token,
-                                                        const std::string& key);
 
 // The file holding a node's secret: NODE_DIR/admin-commands.key.
 fs::path command_key_file(const fs::path& node_dir);

@@ -60,6 +60,9 @@ fs::path StateHome::admin_socket(std::string_view address) const {
 fs::path StateHome::ready_socket(std::string_view address) const {
   return root_ / "run" / (std::string(address) + ".up");
 }
+fs::path StateHome::engine_socket(std::string_view address) const {
+  return root_ / "run" / (std::string(address) + ".redis");
+}
 
 Status StateHome::prepare() const {
   // The common case (everything exists) costs two stats. The home is the
@@ -93,11 +96,12 @@ Status StateHome::prepare() const {
                       "cannot create " + dir.string() + ": " + std::strerror(errno)};
     }
   }
-  if ((root_ / "run" / "127.255.255.255.sock").string().size() >= 108) {
+  // The longest socket name: an engine's (engine_socket).
+  if ((root_ / "run" / "127.255.255.255.redis").string().size() >= 108) {
     return ApiError{kInvalidConfiguration,
                     "the state home path " + root_.string() +
-                        " is too long for admin sockets (Unix socket paths are limited to 107 "
-                        "bytes); choose a shorter --state-dir"};
+                        " is too long for admin and engine sockets (Unix socket paths are "
+                        "limited to 107 bytes); choose a shorter --state-dir"};
   }
   // 127.N.0.0/16 by the path's hash, moved on past every N something on
   // this machine already listens in (another state home, another user's):

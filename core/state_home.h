@@ -46,6 +46,14 @@ class StateHome {
   // Where the node's engine says it is ready (node/ready_notice.h); no
   // longer than admin_socket's path.
   fs::path ready_socket(std::string_view address) const;
+  // A Redis engine's private Unix socket (mode 0700 in the 0700 run/): how
+  // its daemon, the group daemon and the cluster manager reach it, whatever
+  // its TCP port requires (TLS, a password). No longer than 107 bytes.
+  fs::path engine_socket(std::string_view address) const;
+  // TLS in transit (node/tls_certificates.h): the home's certificate
+  // authority; ca.pem is what clients trust (`redis-cli --tls --cacert`).
+  fs::path tls_dir() const { return root_ / "tls"; }
+  fs::path ca_certificate_file() const { return tls_dir() / "ca.pem"; }
 
   // "127.N": the /16 of the loopback range this home's nodes use. Chosen from
   // the home's path when first prepared, so that homes used side by side (tests)

@@ -92,18 +92,20 @@ void ClusterManager::event(const std::string& message) {
     std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
 }
 
-RedisConnection& ClusterManager::connection(const std::string& cluster, const std::string& address,
-                                            int port) {
+RedisConnection& ClusterManager::connection(const std::string& cluster,
+                                            const std::string& address) {
+  // The engine's private socket: its port may speak TLS only.
+  const std::string socket = home_.engine_socket(address).string();
   auto& c = connections_[cluster];
-  if (!c || c->address() != address || c->port() != port) {
-    c = std::make_unique<RedisConnection>(address, port, kCommandTimeout);
+  if (!c || c->address() != socket) {
+    c = std::make_unique<RedisConnection>(socket, 0, kCommandTimeout);
     c->set_auth(std::string(core::kAdminUser), key_);
   }
   return *c;
 }
 
 core::Result<RespValue> ClusterManager::run(MemberView& m, const std::vector<std::string>& args) {
-  auto r = connection(m.cluster, m.address, m.port).command(args);
+  auto r = connection(m.cluster, m.address).command(args);
   if (!r) m.reachable = false;
   return r;
 }
@@ -125,7 +127,7 @@ std::vector<MemberView> ClusterManager::look(const core::ReplicationGroupRecord&
       m.address = record->nodes.front().address;
       m.port = record->nodes.front().port;
       auto replies =
-          connection(cluster, m.address, m.port)
+          connection(cluster, m.address)
               .pipeline({{"CLUSTER", "MYID"}, {"CLUSTER", "NODES"}, {"CLUSTER", "INFO"}});
       if (replies && !(*replies)[0].is_error() && !(*replies)[1].is_error()) {
         m.reachable = true;

@@ -71,7 +71,7 @@ class ClusterManager {
   bool moved_slots() const { return moved_; }
 
  private:
-  RedisConnection& connection(const std::string& cluster, const std::string& address, int port);
+  RedisConnection& connection(const std::string& cluster, const std::string& address);
   std::vector<MemberView> look(const core::ReplicationGroupRecord& group);
   core::Result<RespValue> run(MemberView& m, const std::vector<std::string>& args);
   bool migrate_slots(MemberView& from, MemberView& to, const std::vector<int>& slots,

@@ -13,12 +13,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "core/engines.h"
 #include "core/restricted_commands.h"
 #include "core/slots.h"
 #include "node/cluster_manager.h"
+#include "node/tls_certificates.h"
 #include "os/spawn.h"
 
 namespace cachectl::node {
@@ -33,7 +35,9 @@ constexpr int kScanCount = 1000;
 // A redis-server of our own that loaded one RDB: started, asked, stopped.
 class SeedServer {
  public:
-  SeedServer(const core::fs::path& dir, const core::fs::path& rdb, std::string& error) {
+  // `tls`: the members speak TLS (transit encryption), so MIGRATE must too.
+  SeedServer(const core::fs::path& dir, const core::fs::path& rdb,
+             const std::optional<TlsFiles>& tls, std::string& error) {
     socket_ = (dir / "seed.sock").string();
     ::unlink(socket_.c_str());
     os::SpawnOptions so;
@@ -56,6 +60,13 @@ class SeedServer {
                "no",
                "--logfile",
                ""};
+    if (tls) {
+      for (const std::string& arg :
+           {std::string("--tls-cluster"), std::string("yes"), std::string("--tls-cert-file"),
+            tls->certificate.string(), std::string("--tls-key-file"), tls->certificate.string(),
+            std::string("--tls-ca-cert-file"), tls->ca_certificate.string()})
+        so.argv.push_back(arg);
+    }
     so.log = dir / "seed.log";
     so.die_with_parent = true;
     os::Spawned s = os::spawn(so);
@@ -123,9 +134,18 @@ bool ClusterManager::restore_keys(const core::ReplicationGroupRecord& g,
       for (int s = r.first; s <= r.last; ++s) target[static_cast<std::size_t>(s)] = primary;
   }
 
+  std::optional<TlsFiles> tls;
+  if (g.transit_encryption_enabled && !files.empty()) {
+    auto made = ensure_tls_files(home_, dir, {g.configuration_address});
+    if (!made) {
+      error = made.error().message;
+      return false;
+    }
+    tls = *made;
+  }
   std::uint64_t keys_sent = 0;
   for (const auto& file : files) {
-    SeedServer server(dir, file, error);
+    SeedServer server(dir, file, tls, error);
     if (!error.empty()) return false;
     RedisConnection& c = server.connection();
     c.set_timeout(30000ms);

@@ -30,6 +30,7 @@
 #include "node/engine_client.h"
 #include "node/engine_host.h"
 #include "node/engine_probe.h"
+#include "node/engine_security.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
 #include "node/ready_notice.h"
@@ -107,7 +108,6 @@ int run_daemon(const DaemonOptions& o) {
                   std::getenv("CACHECTL_FAKE_CLOCK") != nullptr,
                   record->engine,
                   *node,
-                  record->auth_token,
                   dir,
                   *key};
   auto record_event = [&](const std::string& message) { ctx.record_event(message); };
@@ -115,10 +115,15 @@ int run_daemon(const DaemonOptions& o) {
   // Redis says when it is ready (Memcached cannot): probed at once then.
   std::optional<ReadyNotice> notice;
   if (ctx.engine == "redis") notice.emplace(home.ready_socket(node->address));
-  EngineClient client(node->address, node->port, record->auth_token);
-  EngineProbe probe(ctx.engine, node->address, node->port, record->auth_token, kProbeTimeout);
-  RealEngineHost host({ctx.engine, node->address, node->port, record->auth_token}, dir, client,
-                      probe, ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
+  // Redis is reached on its private socket as the admin user, whatever its
+  // port asks of clients (TLS, a password); Memcached on its port.
+  const EngineTarget target = ctx.engine == "redis"
+                                  ? admin_target(home, node->address, ctx.command_key)
+                                  : EngineTarget{node->address, node->port, {}, {}};
+  EngineClient client(target);
+  EngineProbe probe(ctx.engine, target, kProbeTimeout);
+  RealEngineHost host({ctx.engine, node->address, node->port}, dir, client, probe,
+                      ctx.engine == "redis" ? ctx.command("SHUTDOWN") : std::string());
   ModifyRestart* modify_ptr = nullptr;
   std::string group_id = record->replication_group_id;
   ReplicationRole role(ctx, client, [&]() {
@@ -179,6 +184,23 @@ int run_daemon(const DaemonOptions& o) {
     group_error.clear();
     return group->values;
   };
+  // Who may use the engine and how (users, TLS), read at every start: what
+  // cannot be read never means an engine more open than asked. It is not
+  // started (the supervisor retries) and an event says why.
+  std::string security_error;
+  auto security = [&](const core::CacheClusterRecord& r, const core::CacheNodeRecord& n,
+                      const ReplicationSetup& setup) -> std::optional<EngineSecurity> {
+    if (r.engine != "redis") return EngineSecurity{};
+    auto s = engine_security(home, r, n, dir, ctx.command_key, setup);
+    if (!s) {
+      if (s.error().message != security_error)
+        record_event("Cannot start cache node " + node->id + ": " + s.error().message);
+      security_error = s.error().message;
+      return std::nullopt;
+    }
+    security_error.clear();
+    return *s;
+  };
   bool first_launch = true;
   SupervisorConfig config{node->id,
                           dir,
@@ -207,10 +229,14 @@ int run_daemon(const DaemonOptions& o) {
                             auto setup = replication_setup();
                             if (!setup)
                               return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
+                            auto secure = security(use, *n, *setup);
+                            if (!secure)
+                              return EngineLaunch{{"(unreadable access settings)"}, {}, {}, {}};
                             role.engine_started(setup->primary_endpoint, setup->reader_endpoint,
                                                 setup->configuration_endpoint);
                             return engine_launch(use, *n, dir, *values, ctx.command_key, *setup,
-                                                 notice ? notice->socket_path() : std::string());
+                                                 notice ? notice->socket_path() : std::string(),
+                                                 *secure);
                           },
                           {}};
   // A group's primary that died waits for Sentinel (or Redis Cluster) to
@@ -369,6 +395,8 @@ int run_daemon(const DaemonOptions& o) {
   }
   server.close_listener();
   ::unlink((dir / "daemon.pid").c_str());
+  // Redis removes its socket when it stops cleanly; not when it was killed.
+  if (ctx.engine == "redis") ::unlink(home.engine_socket(node->address).c_str());
   return 0;
 }
 

@@ -3,10 +3,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 
 namespace cachectl::node {
 
@@ -59,24 +61,50 @@ std::string resp_reply_text(const std::string& reply) {
   return reply.size() >= 2 ? reply.substr(0, reply.size() - 2) : reply;
 }
 
-EngineClient::EngineClient(std::string address, int port, std::string auth_token)
-    : address_(std::move(address)), port_(port), auth_token_(std::move(auth_token)) {}
+int connect_engine(const EngineTarget& target, bool& connecting) {
+  const bool unix_socket = target.port == 0;
+  int fd = ::socket(unix_socket ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int rc = -1;
+  if (unix_socket) {
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    if (target.address.size() < sizeof sa.sun_path) {
+      std::memcpy(sa.sun_path, target.address.c_str(), target.address.size() + 1);
+      rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    }
+  } else {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(static_cast<uint16_t>(target.port));
+    if (::inet_pton(AF_INET, target.address.c_str(), &sa.sin_addr) == 1)
+      rc = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  }
+  // A Unix socket whose listener is busy says EAGAIN: try again later,
+  // as with a refused connection.
+  if (rc != 0 && errno != EINPROGRESS) {
+    ::close(fd);
+    return -1;
+  }
+  connecting = rc != 0;
+  return fd;
+}
+
+std::string auth_command(const EngineTarget& target) {
+  if (target.password.empty()) return {};
+  if (target.user.empty()) return resp_command({"AUTH", target.password});
+  return resp_command({"AUTH", target.user, target.password});
+}
+
+EngineClient::EngineClient(EngineTarget target) : target_(std::move(target)) {}
 
 EngineClient::~EngineClient() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 bool EngineClient::connect_now() {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return false;
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port_));
-  if (::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1) return false;
-  int rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  if (rc != 0 && errno != EINPROGRESS) return false;
-  connecting_ = rc != 0;
-  return true;
+  fd_ = connect_engine(target_, connecting_);
+  return fd_ >= 0;
 }
 
 void EngineClient::send(std::vector<std::string> args, Callback done,
@@ -84,8 +112,8 @@ void EngineClient::send(std::vector<std::string> args, Callback done,
   if (fd_ < 0 && !broken_) {
     if (!connect_now()) {
       broken_ = true;  // reported at the next tick, not from inside send()
-    } else if (!auth_token_.empty()) {
-      out_ += resp_command({"AUTH", auth_token_});
+    } else if (std::string auth = auth_command(target_); !auth.empty()) {
+      out_ += auth;
       pending_.push_back({nullptr, now + timeout});
     }
   }

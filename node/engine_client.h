@@ -19,6 +19,24 @@ namespace cachectl::node {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+// Where and as whom a daemon reaches an engine: a Redis engine's private
+// Unix socket as the admin user (core/access_control.h; the engine's port
+// may ask for TLS or a password), or a TCP address and port (Memcached,
+// Sentinel) with no AUTH.
+struct EngineTarget {
+  std::string address;  // an IPv4 address, or a Unix socket path when port == 0
+  int port = 0;
+  std::string user;      // AUTH user ("" with a password: the default user)
+  std::string password;  // "" = no AUTH
+};
+
+// A non-blocking stream socket connecting to `target` (`connecting`: the
+// connection completes later, POLLOUT says when); -1 on failure.
+int connect_engine(const EngineTarget& target, bool& connecting);
+
+// The AUTH command for `target` ("" when it needs none).
+std::string auth_command(const EngineTarget& target);
+
 class EngineClient {
  public:
   // The reply's text as redis_command() gives it ("+OK", "-ERR ...", a bulk
@@ -27,7 +45,7 @@ class EngineClient {
   using Reply = std::optional<std::string>;
   using Callback = std::function<void(const Reply&)>;
 
-  EngineClient(std::string address, int port, std::string auth_token);
+  explicit EngineClient(EngineTarget target);
   ~EngineClient();
   EngineClient(const EngineClient&) = delete;
   EngineClient& operator=(const EngineClient&) = delete;
@@ -58,9 +76,7 @@ class EngineClient {
   void read_replies();
   void fail_all();
 
-  std::string address_;
-  int port_;
-  std::string auth_token_;
+  EngineTarget target_;
   int fd_ = -1;
   bool connecting_ = false;
   bool broken_ = false;  // fail everything at the next tick

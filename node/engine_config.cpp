@@ -9,6 +9,7 @@
 #include "core/engines.h"
 #include "core/node_types.h"
 #include "core/parameter_table.h"
+#include "core/access_control.h"
 #include "core/restricted_commands.h"
 
 namespace cachectl::node {
@@ -36,10 +37,16 @@ std::string redis_conf_quote(const std::string& value) {
   return out + "\"";
 }
 
+std::string acl_user_line(const core::AclUser& user) {
+  std::string line = "user " + redis_conf_quote(user.name);
+  for (const auto& rule : user.rules) line += " " + redis_conf_quote(rule);
+  return line + "\n";
+}
+
 EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
                           const std::filesystem::path& dir, const GroupValues& group_values,
                           const std::string& command_key, const ReplicationSetup& replication,
-                          const std::string& notify_socket) {
+                          const std::string& notify_socket, const EngineSecurity& security) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.config_file = dir / "redis.conf";
@@ -56,7 +63,26 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
                ? " -" + replication.reader_endpoint
                : std::string()) +
           "\n";
-  conf += "port " + std::to_string(n.port) + "\n";
+  if (security.transit_mode.empty()) {
+    conf += "port " + std::to_string(n.port) + "\n";
+  } else {
+    // The endpoint's port speaks TLS. Clients need no certificate of their
+    // own (as on ElastiCache); engines verify each other's (replication,
+    // the cluster bus, MIGRATE) against the home's CA.
+    conf += "port 0\n";
+    conf += "tls-port " + std::to_string(n.port) + "\n";
+    conf += "tls-cert-file " + redis_conf_quote(security.tls_certificate.string()) + "\n";
+    conf += "tls-key-file " + redis_conf_quote(security.tls_certificate.string()) + "\n";
+    conf += "tls-ca-cert-file " + redis_conf_quote(security.tls_ca_certificate.string()) + "\n";
+    conf += "tls-auth-clients no\n";
+    if (replication.member) conf += "tls-replication yes\n";
+    if (replication.cluster) conf += "tls-cluster yes\n";
+  }
+  // The daemons' way in, whatever the port asks of clients.
+  if (!security.unix_socket.empty()) {
+    conf += "unixsocket " + redis_conf_quote(security.unix_socket.string()) + "\n";
+    conf += "unixsocketperm 700\n";
+  }
   // Only loopback can reach the node; protected mode would refuse clients
   // that connect to an address other than 127.0.0.1.
   conf += "protected-mode no\n";
@@ -81,8 +107,9 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     }
   }
   conf += "logfile \"\"\n";
-  if (!c.auth_token.empty() && !replication.cluster)
-    conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
+  // Who may do what (core/access_control.h): cachectl's admin user,
+  // `default` (the AuthToken's passwords) and a user group's users.
+  for (const auto& user : security.users) conf += acl_user_line(user);
   if (replication.cluster) {
     conf += "cluster-enabled yes\n";
     conf +=
@@ -95,15 +122,6 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     // its node group's primary (until the node group is removed), and
     // replicas never move to another node group by themselves.
     conf += "cluster-allow-replica-migration no\n";
-    // The users (core/restricted_commands.h): clients are `default`, the
-    // cluster manager and the replicas the admin user.
-    for (const auto& user : core::cluster_acl_users(c.auth_token, command_key)) {
-      for (std::size_t i = 0; i < user.size(); ++i)
-        conf += (i == 0 ? user[i] : " " + redis_conf_quote(user[i]));
-      conf += "\n";
-    }
-    conf += "masteruser " + std::string(core::kAdminUser) + "\n";
-    conf += "masterauth " + redis_conf_quote(command_key) + "\n";
   }
   if (replication.member) {
     conf += "# group " + c.replication_group_id + "\n";
@@ -115,8 +133,11 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     // for more replicas to share the transfer.
     conf += "repl-diskless-sync-delay 0\n";
     conf += "replica-read-only yes\n";
-    if (!c.auth_token.empty() && !replication.cluster)
-      conf += "masterauth " + redis_conf_quote(c.auth_token) + "\n";
+    // Replicas copy the data as the admin user (clients may not SYNC).
+    if (!command_key.empty()) {
+      conf += "masteruser " + std::string(core::kAdminUser) + "\n";
+      conf += "masterauth " + redis_conf_quote(command_key) + "\n";
+    }
     if (!replication.primary && !replication.cluster)
       conf += "replicaof " + replication.upstream_address + " " +
               std::to_string(replication.upstream_port) + "\n";
@@ -212,10 +233,10 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
 EngineLaunch engine_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
                            const std::filesystem::path& dir, const GroupValues& group_values,
                            const std::string& command_key, const ReplicationSetup& replication,
-                           const std::string& notify_socket) {
-  return c.engine == "memcached"
-             ? memcached_launch(c, n, group_values)
-             : redis_launch(c, n, dir, group_values, command_key, replication, notify_socket);
+                           const std::string& notify_socket, const EngineSecurity& security) {
+  return c.engine == "memcached" ? memcached_launch(c, n, group_values)
+                                 : redis_launch(c, n, dir, group_values, command_key, replication,
+                                                notify_socket, security);
 }
 
 }  // namespace cachectl::node

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/access_control.h"
 #include "core/cluster.h"
 
 namespace cachectl::node {
@@ -45,6 +46,20 @@ struct ReplicationSetup {
   std::filesystem::path cluster_config_file;
   int node_timeout_ms = 15000;
 };
+// Who may use the engine and how clients reach it.
+struct EngineSecurity {
+  // Its ACL users (core/access_control.h); none: Redis's own `default`.
+  std::vector<core::AclUser> users;
+  // The engine's private Unix socket (StateHome::engine_socket), mode 0700;
+  // "" = none.
+  std::filesystem::path unix_socket;
+  // Transit encryption (Redis only): "required" (the port speaks TLS only)
+  // or "preferred"; "" = none. `tls_certificate` holds the engine's key and
+  // certificate (node/tls_certificates.h), `tls_ca_certificate` the CA's.
+  std::string transit_mode;
+  std::filesystem::path tls_certificate;
+  std::filesystem::path tls_ca_certificate;
+};
 // `command_key`: the node's secret for the restricted commands the daemon
 // uses (core/restricted_commands.h); every restricted command is renamed,
 // to "" when it is unused or no key is given. `notify_socket`: where the
@@ -53,7 +68,8 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
                           const core::CacheNodeRecord& node, const std::filesystem::path& dir,
                           const GroupValues& group_values = {}, const std::string& command_key = {},
                           const ReplicationSetup& replication = {},
-                          const std::string& notify_socket = {});
+                          const std::string& notify_socket = {},
+                          const EngineSecurity& security = {});
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
                               const core::CacheNodeRecord& node,
                               const GroupValues& group_values = {});
@@ -62,7 +78,11 @@ EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const GroupValues& group_values = {},
                            const std::string& command_key = {},
                            const ReplicationSetup& replication = {},
-                           const std::string& notify_socket = {});
+                           const std::string& notify_socket = {},
+                           const EngineSecurity& security = {});
+
+// The `user` line of redis.conf for `user` (each argument quoted).
+std::string acl_user_line(const core::AclUser& user);
 
 // Redis Cluster's cluster-node-timeout for cluster-mode members: Redis's
 // own default (15 s), or $CACHECTL_CLUSTER_NODE_TIMEOUT_MS (tests shorten

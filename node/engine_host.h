@@ -17,7 +17,6 @@ struct EngineEndpoint {
   std::string engine;  // "redis" | "memcached"
   std::string address;
   int port = 0;
-  std::string auth_token;
 };
 
 class RealEngineHost final : public EngineHost {

@@ -1,7 +1,5 @@
 #include "node/engine_probe.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,19 +17,13 @@ ProbeReply judge_probe_reply(const std::string& engine, const std::string& reply
   return ProbeReply::kIncomplete;
 }
 
-EngineProbe::EngineProbe(std::string engine, std::string address, int port, std::string auth_token,
+EngineProbe::EngineProbe(std::string engine, EngineTarget target,
                          std::chrono::milliseconds timeout)
-    : engine_(std::move(engine)), address_(std::move(address)), port_(port), timeout_(timeout) {
-  if (engine_ == "memcached") {
-    request_ = "version\r\n";
-  } else {
-    if (!auth_token.empty()) {
-      request_ += "*2\r\n$4\r\nAUTH\r\n$" + std::to_string(auth_token.size()) + "\r\n" +
-                  auth_token + "\r\n";
-    }
-    request_ += "*1\r\n$4\r\nPING\r\n";
-  }
-}
+    : engine_(std::move(engine)),
+      target_(std::move(target)),
+      request_(engine_ == "memcached" ? "version\r\n"
+                                      : auth_command(target_) + resp_command({"PING"})),
+      timeout_(timeout) {}
 
 EngineProbe::~EngineProbe() { close_socket(); }
 
@@ -54,22 +46,13 @@ void EngineProbe::start(Done done, SteadyTime now) {
   done_ = std::move(done);
   deadline_ = now + timeout_;
   out_ = request_;
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port_));
-  if (fd_ < 0 || ::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1) {
-    failed_ = true;
-    return;
-  }
+  fd_ = connect_engine(target_, connecting_);
   // On loopback a refused connection is usually known at once; either way
   // it is reported from tick() or handle().
-  int rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  if (rc != 0 && errno != EINPROGRESS) {
+  if (fd_ < 0) {
     failed_ = true;
     return;
   }
-  connecting_ = rc != 0;
   if (!connecting_) flush();
 }
 

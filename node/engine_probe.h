@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-namespace cachectl::node {
+#include "node/engine_client.h"
 
-using SteadyTime = std::chrono::steady_clock::time_point;
+namespace cachectl::node {
 
 // What a probe's reply says so far: a complete PONG (or Memcached's
 // version line), something else complete (-LOADING while Redis loads its
@@ -29,8 +29,9 @@ class EngineProbe {
   // replied otherwise, or did not reply by the deadline.
   using Done = std::function<void(bool answered, SteadyTime now)>;
 
-  EngineProbe(std::string engine, std::string address, int port, std::string auth_token,
-              std::chrono::milliseconds timeout);
+  // Redis: AUTH (when the target has a password) and PING. Memcached:
+  // "version".
+  EngineProbe(std::string engine, EngineTarget target, std::chrono::milliseconds timeout);
   ~EngineProbe();
   EngineProbe(const EngineProbe&) = delete;
   EngineProbe& operator=(const EngineProbe&) = delete;
@@ -54,8 +55,7 @@ class EngineProbe {
   void close_socket();
 
   std::string engine_;
-  std::string address_;
-  int port_;
+  EngineTarget target_;
   std::string request_;
   std::chrono::milliseconds timeout_;
   int fd_ = -1;

@@ -9,10 +9,12 @@
 // primary the replicas would copy.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "node/daemon.h"
+#include "node/tls_certificates.h"
 
 namespace cachectl::node {
 
@@ -20,11 +22,13 @@ int run_group_daemon(const DaemonOptions& options);
 
 // Sentinel's configuration for a group whose primary is at
 // `primary_address`:`port` (pure, for tests). `command_key` names the
-// members' renamed CONFIG, REPLICAOF and SLAVEOF.
+// members' renamed CONFIG, REPLICAOF and SLAVEOF and is the admin user's
+// password, which Sentinel uses on every member. With `tls` (transit
+// encryption) Sentinel talks to the members over TLS.
 std::string sentinel_conf(const std::string& group, const std::string& listen_address,
                           const std::string& primary_address, int port,
-                          const std::string& command_key, const std::string& auth_token,
-                          const std::string& dir);
+                          const std::string& command_key, const std::string& dir,
+                          const std::optional<TlsFiles>& tls = std::nullopt);
 
 // The bulk strings of a RESP array reply as EngineClient gives it ("*2\r\n$3
 // \r\nabc\r\n..."); empty when it is not one.

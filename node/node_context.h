@@ -28,7 +28,6 @@ struct NodeContext {
   bool fake_clock = false;  // $CACHECTL_FAKE_CLOCK: the schedule is checked often
   std::string engine;       // "redis" | "memcached"
   core::CacheNodeRecord node;
-  std::string auth_token;
   std::filesystem::path dir;  // the node's directory
   std::string command_key;    // the secret of the renamed commands
 

@@ -35,8 +35,8 @@ std::string describe(const core::Result<std::vector<RespValue>>& replies) {
 
 bool ClusterManager::migrate_slots(MemberView& from, MemberView& to, const std::vector<int>& slots,
                                    std::vector<MemberView>& all, std::string& error) {
-  auto& source = connection(from.cluster, from.address, from.port);
-  auto& target = connection(to.cluster, to.address, to.port);
+  auto& source = connection(from.cluster, from.address);
+  auto& target = connection(to.cluster, to.address);
   auto each = [&](const std::vector<std::string>& head, const std::string& tail_id) {
     std::vector<std::vector<std::string>> batch;
     for (int s : slots) {
@@ -92,7 +92,7 @@ bool ClusterManager::migrate_slots(MemberView& from, MemberView& to, const std::
     if (&m == &from || &m == &to || !m.reachable) continue;
     const ClusterNode* self = myself(m.nodes);
     if (!self || !self->master) continue;
-    (void)connection(m.cluster, m.address, m.port)
+    (void)connection(m.cluster, m.address)
         .pipeline(each({"CLUSTER", "SETSLOT", "NODE"}, to.id));
   }
   return true;

@@ -60,7 +60,8 @@ core::Result<nlohmann::json> create_replica(Context& ctx, const nlohmann::json& 
   if (!record) return record.error();
   core::NodeStatuses creating(record->nodes.size(), "creating");
   return nlohmann::json{
-      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region)}};
+      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region,
+                                  ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace
@@ -113,7 +114,8 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
   record->intent = {};
   core::NodeStatuses creating(record->nodes.size(), "creating");
   return nlohmann::json{
-      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region)}};
+      {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region,
+                                  ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace cachectl::cli

@@ -78,7 +78,8 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
     if (auto fresh = ctx.registry.get(id)) record = *fresh;
   }
   return nlohmann::json{
-      {"CacheCluster", core::cache_cluster_json(*record, statuses, false, ctx.region)}};
+      {"CacheCluster", core::cache_cluster_json(*record, statuses, false, ctx.region,
+                                  ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace cachectl::cli

@@ -4,6 +4,7 @@
 #include "cli/ops/request_fields.h"
 #include "core/parameter_groups.h"
 #include "core/snapshots.h"
+#include "core/users.h"
 
 namespace cachectl::cli {
 
@@ -33,6 +34,12 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
       [home](const std::string& name) {
         auto snapshot = core::SnapshotStore(home).get(name);
         return snapshot && snapshot->cluster_mode();
+      },
+      false,
+      [home](const std::string& id) -> core::Status {
+        auto group = core::UserGroupStore(home).get(id);
+        if (!group) return group.error();
+        return std::nullopt;
       }};
 }
 

@@ -12,7 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/access_control.h"
 #include "core/cluster.h"
+#include "core/secret_hash.h"
 #include "node/engine_config.h"
 #include "tests/integration/harness.h"
 
@@ -84,18 +86,20 @@ TEST_F(EngineConfigValues, ATokenWithEveryAllowedSpecialCharacterAuthenticatesEx
 
 // What redis_launch writes, read by a real redis-server: a record holding a
 // token ElastiCache would refuse (one written before the rule was enforced)
-// still gets exactly that token, `\x41` and a trailing backslash included.
+// still gets exactly that token (as its digest, the default user's
+// password), `\x41` and a trailing backslash included.
 TEST_F(EngineConfigValues, RedisReadsTheWrittenConfigExactly) {
   const std::string tokens[] = {"abcdefghijklmnop\\x41", "abcdefghijklmnop\\",
                                 "with \"quotes\" and 'spaces' \\n"};
   int i = 0;
+  const std::string key(32, 'f');
   for (const std::string& token : tokens) {
     core::CacheClusterRecord c;
     c.id = "raw";
     c.engine = "redis";
     c.engine_version = "7.0.15";
     c.node_type = "cache.t3.micro";
-    c.auth_token = token;
+    c.auth_token_hashes = {core::sha256_hex(token)};
     core::CacheNodeRecord n;
     n.id = "000" + std::to_string(++i);
     n.address = "127.0.0.1";
@@ -103,7 +107,9 @@ TEST_F(EngineConfigValues, RedisReadsTheWrittenConfigExactly) {
     // Under home/nodes/, where TearDown finds (and kills) what runs from it.
     fs::path dir = fs::path(home_) / "nodes" / "raw" / n.id;
     fs::create_directories(dir / "data");
-    node::EngineLaunch l = node::redis_launch(c, n, dir);
+    node::EngineSecurity security;
+    security.users = core::node_acl_users({c.auth_token_hashes, false, {}, {}}, key);
+    node::EngineLaunch l = node::redis_launch(c, n, dir, {}, key, {}, {}, security);
     std::string sock = (dir / "r.sock").string();
     {
       std::ofstream out(l.config_file);

@@ -110,7 +110,7 @@ TEST_F(BackgroundSaveTest, SendsTheRenamedBgsaveAndPollsUntilTheSaveIsDone) {
     }
     return "-ERR unexpected\r\n";
   });
-  EngineClient client("127.0.0.1", redis.port(), "");
+  EngineClient client({"127.0.0.1", redis.port(), "", ""});
   BackgroundSave save(client, "BGSAVE-KEY");
   bool done = false, ok = false;
   save.start(std::chrono::steady_clock::now(), [&](bool good, const std::string&) {
@@ -131,7 +131,7 @@ TEST_F(BackgroundSaveTest, ARefusedSaveFailsWithTheEnginesWords) {
     if (a[0] == "INFO") return bulk("rdb_saves:0\r\n");
     return "-ERR Background save already in progress\r\n";
   });
-  EngineClient client("127.0.0.1", redis.port(), "");
+  EngineClient client({"127.0.0.1", redis.port(), "", ""});
   BackgroundSave save(client, "BGSAVE-KEY");
   bool done = false, ok = true;
   std::string why;
@@ -156,7 +156,7 @@ TEST_F(BackgroundSaveTest, AFailedSaveIsReportedAsFailed) {
                                 "rdb_last_bgsave_status:err\r\n");
     return "+Background saving started\r\n";
   });
-  EngineClient client("127.0.0.1", redis.port(), "");
+  EngineClient client({"127.0.0.1", redis.port(), "", ""});
   BackgroundSave save(client, "BGSAVE-KEY");
   bool done = false, ok = true;
   std::string why;
@@ -180,7 +180,7 @@ TEST_F(BackgroundSaveTest, AnEngineThatGoesAwayMidSaveEndsIt) {
     }
     return "+Background saving started\r\n";
   });
-  EngineClient client("127.0.0.1", redis.port(), "");
+  EngineClient client({"127.0.0.1", redis.port(), "", ""});
   BackgroundSave save(client, "BGSAVE-KEY");
   bool done = false, ok = true;
   save.start(std::chrono::steady_clock::now(), [&](bool good, const std::string&) {
@@ -192,13 +192,13 @@ TEST_F(BackgroundSaveTest, AnEngineThatGoesAwayMidSaveEndsIt) {
   EXPECT_FALSE(ok);
 }
 
-TEST_F(BackgroundSaveTest, AnAuthTokenIsSentFirst) {
+TEST_F(BackgroundSaveTest, AuthIsSentFirst) {
   FakeRedis redis([](const std::vector<std::string>& a) -> std::string {
     if (a[0] == "AUTH") return "+OK\r\n";
     if (a[0] == "INFO") return bulk("rdb_bgsave_in_progress:0\r\nrdb_saves:0\r\n");
     return "+Background saving started\r\n";
   });
-  EngineClient client("127.0.0.1", redis.port(), "secret-token");
+  EngineClient client({"127.0.0.1", redis.port(), "cachectl-admin", "secret-token"});
   bool answered = false;
   client.send(
       {"INFO", "persistence"}, [&](const EngineClient::Reply& r) { answered = r.has_value(); },
@@ -207,7 +207,7 @@ TEST_F(BackgroundSaveTest, AnAuthTokenIsSentFirst) {
   run(redis, client, idle, answered);
   EXPECT_TRUE(answered);
   ASSERT_FALSE(redis.seen.empty());
-  EXPECT_EQ(redis.seen[0], std::vector<std::string>({"AUTH", "secret-token"}));
+  EXPECT_EQ(redis.seen[0], std::vector<std::string>({"AUTH", "cachectl-admin", "secret-token"}));
 }
 
 }  // namespace

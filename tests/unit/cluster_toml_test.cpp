@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/cluster.h"
+#include "core/secret_hash.h"
 #include "core/toml_fields.h"
 
 namespace cachectl::core {
@@ -46,8 +47,10 @@ CacheClusterRecord FullRecord() {
   r.notification_topic_arn = "arn:aws:sns:us-east-1:000000000000:topic";
   r.notification_topic_status = "active";
   r.auto_minor_version_upgrade = false;
-  r.auth_token = "a-long-enough-secret-token";
+  r.auth_token_hashes = {sha256_hex("a-long-enough-secret-token"), sha256_hex("the-older-token-0")};
+  r.auth_token_modified = At(2026y / November / 26, 1, 2, 3, 0);
   r.transit_encryption_enabled = true;
+  r.transit_encryption_mode = "preferred";
   r.network_type = "ipv4";
   r.ip_discovery = "ipv4";
   r.outpost_mode = "single-outpost";
@@ -98,8 +101,10 @@ void ExpectSame(const CacheClusterRecord& a, const CacheClusterRecord& b) {
   EXPECT_EQ(a.notification_topic_arn, b.notification_topic_arn);
   EXPECT_EQ(a.notification_topic_status, b.notification_topic_status);
   EXPECT_EQ(a.auto_minor_version_upgrade, b.auto_minor_version_upgrade);
-  EXPECT_EQ(a.auth_token, b.auth_token);
+  EXPECT_EQ(a.auth_token_hashes, b.auth_token_hashes);
+  EXPECT_EQ(a.auth_token_modified, b.auth_token_modified);
   EXPECT_EQ(a.transit_encryption_enabled, b.transit_encryption_enabled);
+  EXPECT_EQ(a.transit_encryption_mode, b.transit_encryption_mode);
   EXPECT_EQ(a.network_type, b.network_type);
   EXPECT_EQ(a.ip_discovery, b.ip_discovery);
   EXPECT_EQ(a.outpost_mode, b.outpost_mode);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "core/secret_hash.h"
 #include "core/windows.h"
 
 namespace cachectl::core {
@@ -24,7 +25,8 @@ class PlanNewCluster : public ::testing::Test {
                                 nullptr,
                                 nullptr,
                                 nullptr,
-                                false};
+                                false,
+                                nullptr};
 
   static json Redis() {
     return {{"CacheClusterId", "exampleredis"},
@@ -363,8 +365,13 @@ TEST_F(PlanNewCluster, AuthTokenNeedsTransitEncryption) {
   EXPECT_EQ(ErrorOf(req), "InvalidParameterCombination");
   req["TransitEncryptionEnabled"] = true;
   CacheClusterRecord r = Plan(req);
-  EXPECT_EQ(r.auth_token, "a-long-enough-secret-token");
+  // Kept as its digest only.
+  EXPECT_EQ(r.auth_token_hashes,
+            std::vector<std::string>{sha256_hex("a-long-enough-secret-token")});
+  EXPECT_EQ(r.auth_token_modified, now_);
   EXPECT_TRUE(r.transit_encryption_enabled);
+  EXPECT_EQ(r.transit_encryption_mode, "required");
+  EXPECT_EQ(to_toml(r).find("a-long-enough-secret-token"), std::string::npos);
   req["AuthToken"] = "short";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
 }
@@ -405,7 +412,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, nullptr, false};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, nullptr, false, nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

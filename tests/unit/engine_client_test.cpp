@@ -30,7 +30,7 @@ TEST(Resp, ReplyText) {
 
 TEST(EngineClient, NoEngineMeansNoAnswerFromTheLoopNotFromSend) {
   // Port 1 on loopback: nothing listens.
-  EngineClient client("127.0.0.1", 1, "");
+  EngineClient client({"127.0.0.1", 1, "", ""});
   int calls = 0;
   EngineClient::Reply got = std::string("unset");
   auto now = std::chrono::steady_clock::now();

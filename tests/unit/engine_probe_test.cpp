@@ -72,7 +72,7 @@ std::optional<bool> run(EngineProbe& probe, std::optional<bool>& answer, Listene
 
 TEST(EngineProbe, NothingListeningIsNoFromTheLoopNotFromStart) {
   // Port 1 on loopback: nothing listens.
-  EngineProbe probe("redis", "127.0.0.1", 1, "", 200ms);
+  EngineProbe probe("redis", {"127.0.0.1", 1, "", ""}, 200ms);
   std::optional<bool> answer;
   probe.start([&](bool a, SteadyTime) { answer = a; }, Clock::now());
   EXPECT_FALSE(answer.has_value()) << "never from inside start()";
@@ -84,7 +84,7 @@ TEST(EngineProbe, AnEngineThatDoesNotAnswerNeverHoldsTheLoop) {
   // It accepts (the kernel does, from the backlog) and never replies: the
   // probe must give the loop back at once and say no at its deadline only.
   Listener silent;
-  EngineProbe probe("redis", "127.0.0.1", silent.port, "", 10s);
+  EngineProbe probe("redis", {"127.0.0.1", silent.port, "", ""}, 10s);
   std::optional<bool> answer;
   auto before = Clock::now();
   probe.start([&](bool a, SteadyTime) { answer = a; }, before);
@@ -105,7 +105,7 @@ TEST(EngineProbe, PongIsYesLoadingIsNotYet) {
   for (auto [reply, expected] : {std::pair<std::string, bool>{"+PONG\r\n", true},
                                  {"-LOADING Redis is loading the dataset in memory\r\n", false}}) {
     Listener engine;
-    EngineProbe probe("redis", "127.0.0.1", engine.port, "", 2s);
+    EngineProbe probe("redis", {"127.0.0.1", engine.port, "", ""}, 2s);
     std::optional<bool> answer;
     probe.start([&](bool a, SteadyTime) { answer = a; }, Clock::now());
     EXPECT_EQ(run(probe, answer, &engine, reply, 5s), std::optional<bool>(expected)) << reply;
@@ -113,19 +113,21 @@ TEST(EngineProbe, PongIsYesLoadingIsNotYet) {
   }
 }
 
-TEST(EngineProbe, TheAuthTokenGoesFirstAndMemcachedIsAskedItsVersion) {
+TEST(EngineProbe, AuthGoesFirstAndMemcachedIsAskedItsVersion) {
   {
     Listener engine;
-    EngineProbe probe("redis", "127.0.0.1", engine.port, "secret-token-0123", 2s);
+    EngineProbe probe("redis", {"127.0.0.1", engine.port, "cachectl-admin", "secret-token-0123"},
+                      2s);
     std::optional<bool> answer;
     probe.start([&](bool a, SteadyTime) { answer = a; }, Clock::now());
     EXPECT_EQ(run(probe, answer, &engine, "+OK\r\n+PONG\r\n", 5s), std::optional<bool>(true));
     EXPECT_EQ(engine.received,
-              "*2\r\n$4\r\nAUTH\r\n$17\r\nsecret-token-0123\r\n*1\r\n$4\r\nPING\r\n");
+              "*3\r\n$4\r\nAUTH\r\n$14\r\ncachectl-admin\r\n$17\r\nsecret-token-0123\r\n"
+              "*1\r\n$4\r\nPING\r\n");
   }
   {
     Listener engine;
-    EngineProbe probe("memcached", "127.0.0.1", engine.port, "", 2s);
+    EngineProbe probe("memcached", {"127.0.0.1", engine.port, "", ""}, 2s);
     std::optional<bool> answer;
     probe.start([&](bool a, SteadyTime) { answer = a; }, Clock::now());
     EXPECT_EQ(run(probe, answer, &engine, "VERSION 1.6.18\r\n", 5s), std::optional<bool>(true));
@@ -135,7 +137,7 @@ TEST(EngineProbe, TheAuthTokenGoesFirstAndMemcachedIsAskedItsVersion) {
 
 TEST(EngineProbe, ANewStartOrCancelDropsTheProbeInFlight) {
   Listener silent;
-  EngineProbe probe("redis", "127.0.0.1", silent.port, "", 10s);
+  EngineProbe probe("redis", {"127.0.0.1", silent.port, "", ""}, 10s);
   int first = 0, second = 0;
   auto now = Clock::now();
   probe.start([&](bool, SteadyTime) { ++first; }, now);

@@ -13,6 +13,7 @@
 
 #include "core/cluster.h"
 #include "core/restricted_commands.h"
+#include "core/secret_hash.h"
 #include "node/engine_config.h"
 
 namespace cachectl::node {
@@ -165,7 +166,7 @@ core::CacheClusterRecord redis_record(const std::string& id, const std::string& 
   c.engine = "redis";
   c.engine_version = "7.0.15";
   c.node_type = "cache.t3.micro";
-  c.auth_token = auth_token;
+  if (!auth_token.empty()) c.auth_token_hashes = {core::sha256_hex(auth_token)};
   return c;
 }
 
@@ -199,14 +200,28 @@ TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
   core::CacheNodeRecord n = node_at("127.0.0.1");
   // A state home whose path has a space, a quote and a newline in it.
   const std::filesystem::path dir = "/tmp/my home/\"x\"\n/0001";
-  EngineLaunch l = redis_launch(c, n, dir, {{"notify-keyspace-events", "KEg$"}});
+  EngineSecurity security;
+  security.users = core::node_acl_users({c.auth_token_hashes, false, {}, {}}, std::string(32, 'a'));
+  security.unix_socket = dir / "engine.sock";
+  EngineLaunch l =
+      redis_launch(c, n, dir, {{"notify-keyspace-events", "KEg$"}}, {}, {}, {}, security);
   auto lines = read_conf(l.config_text);
   auto args_of = [&](const std::string& name) { return only_line_setting(lines, name); };
-  EXPECT_EQ(args_of("requirepass"), std::vector<std::string>{c.auth_token});
   EXPECT_EQ(args_of("dir"), std::vector<std::string>{(dir / "data").string()});
+  EXPECT_EQ(args_of("unixsocket"), std::vector<std::string>{(dir / "engine.sock").string()});
+  EXPECT_EQ(args_of("unixsocketperm"), std::vector<std::string>{"700"});
   EXPECT_EQ(args_of("notify-keyspace-events"), std::vector<std::string>{"KEg$"});
   EXPECT_EQ(args_of("save"), std::vector<std::string>{""});
   EXPECT_EQ(args_of("bind"), std::vector<std::string>{"127.0.0.1"});
+  // The token only as its digest, as the default user's password.
+  EXPECT_TRUE(lines_setting(lines, "requirepass").empty());
+  EXPECT_EQ(l.config_text.find("abcdefghijklmnop"), std::string::npos);
+  auto users = lines_setting(lines, "user");
+  ASSERT_EQ(users.size(), 2u);
+  std::vector<std::string> expected_default = {"default", "reset", "on",
+                                               "#" + c.auth_token_hashes[0], "~*", "&*",
+                                               "+@all", "-sync", "-psync"};
+  EXPECT_EQ(users[1], expected_default);
 }
 
 TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
@@ -220,7 +235,10 @@ TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
   setup.cluster_config_file = "/s/nodes/g-0001-001/0001/nodes.conf";
   setup.node_timeout_ms = 2000;
   const std::string key(32, 'a');
-  EngineLaunch l = redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup);
+  EngineSecurity security;
+  security.users = core::node_acl_users({c.auth_token_hashes, true, {}, {}}, key);
+  EngineLaunch l =
+      redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup, {}, security);
   auto lines = read_conf(l.config_text);
   auto all_of = [&](const std::string& name) { return lines_setting(lines, name); };
   auto one = [&](const std::string& name) { return only_line_setting(lines, name); };
@@ -237,17 +255,19 @@ TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
   EXPECT_TRUE(all_of("requirepass").empty());
   auto users = all_of("user");
   ASSERT_EQ(users.size(), 2u);
-  EXPECT_EQ(users[0][0], "default");
-  EXPECT_EQ(users[0][2], ">abcdefghijklmnop");
+  EXPECT_EQ(users[0][0], std::string(core::kAdminUser));
+  EXPECT_EQ(users[0][3], "#" + core::sha256_hex(key));
+  EXPECT_EQ(users[1][0], "default");
+  EXPECT_EQ(users[1][3], "#" + core::sha256_hex("abcdefghijklmnop"));
   auto has = [](const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   };
-  EXPECT_TRUE(has(users[0], "-cluster"));
-  EXPECT_TRUE(has(users[0], "+cluster|slots"));
-  EXPECT_FALSE(has(users[0], "+cluster|meet"));
-  EXPECT_TRUE(has(users[0], "-psync"));
-  EXPECT_EQ(users[1][0], std::string(core::kAdminUser));
-  EXPECT_EQ(users[1][2], ">" + key);
+  // Cluster administration is taken away, never the read-only subcommands.
+  EXPECT_TRUE(has(users[1], "+@all"));
+  EXPECT_TRUE(has(users[1], "-cluster|meet"));
+  EXPECT_TRUE(has(users[1], "-cluster|setslot"));
+  EXPECT_FALSE(has(users[1], "-cluster|slots"));
+  EXPECT_TRUE(has(users[1], "-psync"));
   EXPECT_EQ(one("masteruser"), std::vector<std::string>{std::string(core::kAdminUser)});
   EXPECT_EQ(one("masterauth"), std::vector<std::string>{key});
   // MIGRATE under the secret name (slots move with it); REPLICAOF gone.

@@ -26,7 +26,8 @@ class PlanNewGroup : public ::testing::Test {
                                 nullptr,
                                 nullptr,
                                 nullptr,
-                                false};
+                                false,
+                                nullptr};
 
   static json Request(int members) {
     return {{"ReplicationGroupId", "MyGroup"},
@@ -243,7 +244,7 @@ TEST(GroupDaemon, ReadsSentinelsArrayAndWritesItsConfiguration) {
   EXPECT_TRUE(node::resp_array_strings("*-1").empty());
   EXPECT_TRUE(node::resp_array_strings("-ERR no such master").empty());
   std::string conf = node::sentinel_conf("rg", "127.20.0.10", "127.20.0.1", 6379,
-                                         "0123456789abcdef0123456789abcdef", "", "/tmp/x");
+                                         "0123456789abcdef0123456789abcdef", "/tmp/x");
   EXPECT_NE(conf.find("sentinel monitor rg 127.20.0.1 6379 1\n"), std::string::npos);
   EXPECT_NE(conf.find("sentinel rename-command rg REPLICAOF REPLICAOF-0123456789abcdef"),
             std::string::npos);
