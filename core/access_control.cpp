@@ -21,8 +21,8 @@ Status check_auth_token(std::string_view t) {
 
 const std::vector<std::string_view>& admin_cluster_subcommands() {
   static const std::vector<std::string_view> kList = {
-      "addslots", "addslotsrange",    "bumpepoch", "delslots", "delslotsrange",
-      "failover", "flushslots",       "forget",    "meet",     "replicate",
+      "addslots", "addslotsrange",    "bumpepoch", "delslots",  "delslotsrange",
+      "failover", "flushslots",       "forget",    "meet",      "replicate",
       "reset",    "set-config-epoch", "setslot",   "saveconfig"};
   return kList;
 }
@@ -55,7 +55,8 @@ AclUser client_user(const UserRecord& u, bool cluster_mode) {
 
 std::vector<AclUser> node_acl_users(const NodeAccess& access, const std::string& key) {
   std::vector<AclUser> out;
-  out.push_back({std::string(kAdminUser), {"reset", "on", "#" + sha256_hex(key), "~*", "&*", "+@all"}});
+  out.push_back(
+      {std::string(kAdminUser), {"reset", "on", "#" + sha256_hex(key), "~*", "&*", "+@all"}});
   if (access.user_group.empty()) {
     AclUser client{"default", {"reset", "on"}};
     add_passwords(client.rules, access.auth_token_hashes);

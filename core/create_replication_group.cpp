@@ -62,8 +62,7 @@ void fill_group_from_member(ReplicationGroupRecord& g, const CacheClusterRecord&
   g.tags = model.tags;
 }
 
-Status plan_group_access(NewReplicationGroup& planned, const json& req,
-                         const ServiceContext& ctx) {
+Status plan_group_access(NewReplicationGroup& planned, const json& req, const ServiceContext& ctx) {
   ReplicationGroupRecord& g = planned.group;
   if (has(req, "TransitEncryptionMode")) {
     std::string mode = get_string(req, "TransitEncryptionMode");

@@ -67,8 +67,7 @@ Status bad_rule(const std::string& rule, const std::string& why) {
 Status check_command_rule(const std::string& rule) {
   std::string name = ascii_lower(rule.substr(1));
   if (!name.empty() && name[0] == '@') {
-    if (!is_acl_category(name.substr(1)))
-      return bad_rule(rule, "not an ACL category of Redis 7.0");
+    if (!is_acl_category(name.substr(1))) return bad_rule(rule, "not an ACL category of Redis 7.0");
     return std::nullopt;
   }
   if (!is_redis_command(name)) return bad_rule(rule, "not a command of Redis 7.0");

@@ -202,43 +202,39 @@ int run_daemon(const DaemonOptions& o) {
     return *s;
   };
   bool first_launch = true;
-  SupervisorConfig config{node->id,
-                          dir,
-                          [&]() {
-                            // Re-read the record so that a restart applies what changed
-                            // (the first start has just read it).
-                            core::CacheClusterRecord use = *record;
-                            const core::CacheNodeRecord* n = node;
-                            if (!first_launch) {
-                              auto fresh = registry.get(o.cluster);
-                              if (fresh && fresh->find_node(o.node)) {
-                                use = *fresh;
-                                n = nullptr;
-                              }
-                            }
-                            first_launch = false;
-                            if (!n) n = use.find_node(o.node);
-                            group_id = use.replication_group_id;
-                            if (modify_ptr)
-                              modify_ptr->started_with(use.node_type, use.engine_version,
-                                                       use.replication_group_id);
-                            auto values = group_values(use);
-                            // A program that cannot exist: the start fails, nothing runs.
-                            if (!values)
-                              return EngineLaunch{{"(unreadable parameter group)"}, {}, {}, {}};
-                            auto setup = replication_setup();
-                            if (!setup)
-                              return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
-                            auto secure = security(use, *n, *setup);
-                            if (!secure)
-                              return EngineLaunch{{"(unreadable access settings)"}, {}, {}, {}};
-                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint,
-                                                setup->configuration_endpoint);
-                            return engine_launch(use, *n, dir, *values, ctx.command_key, *setup,
-                                                 notice ? notice->socket_path() : std::string(),
-                                                 *secure);
-                          },
-                          {}};
+  SupervisorConfig config{
+      node->id,
+      dir,
+      [&]() {
+        // Re-read the record so that a restart applies what changed
+        // (the first start has just read it).
+        core::CacheClusterRecord use = *record;
+        const core::CacheNodeRecord* n = node;
+        if (!first_launch) {
+          auto fresh = registry.get(o.cluster);
+          if (fresh && fresh->find_node(o.node)) {
+            use = *fresh;
+            n = nullptr;
+          }
+        }
+        first_launch = false;
+        if (!n) n = use.find_node(o.node);
+        group_id = use.replication_group_id;
+        if (modify_ptr)
+          modify_ptr->started_with(use.node_type, use.engine_version, use.replication_group_id);
+        auto values = group_values(use);
+        // A program that cannot exist: the start fails, nothing runs.
+        if (!values) return EngineLaunch{{"(unreadable parameter group)"}, {}, {}, {}};
+        auto setup = replication_setup();
+        if (!setup) return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
+        auto secure = security(use, *n, *setup);
+        if (!secure) return EngineLaunch{{"(unreadable access settings)"}, {}, {}, {}};
+        role.engine_started(setup->primary_endpoint, setup->reader_endpoint,
+                            setup->configuration_endpoint);
+        return engine_launch(use, *n, dir, *values, ctx.command_key, *setup,
+                             notice ? notice->socket_path() : std::string(), *secure);
+      },
+      {}};
   // A group's primary that died waits for Sentinel (or Redis Cluster) to
   // promote a replica, then comes back as a replica of it (30 s at most).
   std::optional<SteadyTime> held_since;

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/access_control.h"
 #include "core/engines.h"
 #include "core/node_types.h"
 #include "core/parameter_table.h"
-#include "core/access_control.h"
 #include "core/restricted_commands.h"
 
 namespace cachectl::node {

@@ -17,8 +17,7 @@ ProbeReply judge_probe_reply(const std::string& engine, const std::string& reply
   return ProbeReply::kIncomplete;
 }
 
-EngineProbe::EngineProbe(std::string engine, EngineTarget target,
-                         std::chrono::milliseconds timeout)
+EngineProbe::EngineProbe(std::string engine, EngineTarget target, std::chrono::milliseconds timeout)
     : engine_(std::move(engine)),
       target_(std::move(target)),
       request_(engine_ == "memcached" ? "version\r\n"

@@ -18,10 +18,9 @@ core::Result<EngineSecurity> engine_security(const core::StateHome& home,
   s.users = core::node_acl_users(*access, command_key);
   s.unix_socket = home.engine_socket(node.address);
   if (!record.transit_encryption_enabled) return s;
-  auto files =
-      ensure_tls_files(home, dir,
-                       {node.address, replication.primary_endpoint, replication.reader_endpoint,
-                        replication.configuration_endpoint});
+  auto files = ensure_tls_files(home, dir,
+                                {node.address, replication.primary_endpoint,
+                                 replication.reader_endpoint, replication.configuration_endpoint});
   if (!files) return files.error();
   s.transit_mode = record.transit_encryption_mode.empty() ? std::string("required")
                                                           : record.transit_encryption_mode;

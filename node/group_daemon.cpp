@@ -161,34 +161,33 @@ int run_group_daemon(const DaemonOptions& o) {
     return std::make_unique<EngineClient>(admin_target(home, member_address, *key));
   };
   std::string tls_error;
-  SupervisorConfig config{"sentinel",
-                          dir,
-                          [&]() {
-                            auto g = groups.get(id);
-                            std::string primary = g ? g->primary : group->primary;
-                            auto node = node_of(primary);
-                            std::optional<TlsFiles> tls;
-                            if (g ? g->transit_encryption_enabled
-                                  : group->transit_encryption_enabled) {
-                              auto files = ensure_tls_files(home, dir, {group->reader_address});
-                              if (!files) {
-                                if (files.error().message != tls_error)
-                                  group_event("Sentinel: " + files.error().message);
-                                tls_error = files.error().message;
-                                return EngineLaunch{{"(no TLS certificate)"}, {}, {}, {}};
-                              }
-                              tls = *files;
-                            }
-                            EngineLaunch l;
-                            l.config_file = dir / "sentinel.conf";
-                            l.config_text = sentinel_conf(
-                                id, group->reader_address, node ? node->address : "127.0.0.1",
-                                group->port, *key, dir.string(), tls);
-                            l.argv = {core::engine_binary("redis", group->engine_version),
-                                      l.config_file.string(), "--sentinel"};
-                            return l;
-                          },
-                          {}};
+  SupervisorConfig config{
+      "sentinel",
+      dir,
+      [&]() {
+        auto g = groups.get(id);
+        std::string primary = g ? g->primary : group->primary;
+        auto node = node_of(primary);
+        std::optional<TlsFiles> tls;
+        if (g ? g->transit_encryption_enabled : group->transit_encryption_enabled) {
+          auto files = ensure_tls_files(home, dir, {group->reader_address});
+          if (!files) {
+            if (files.error().message != tls_error)
+              group_event("Sentinel: " + files.error().message);
+            tls_error = files.error().message;
+            return EngineLaunch{{"(no TLS certificate)"}, {}, {}, {}};
+          }
+          tls = *files;
+        }
+        EngineLaunch l;
+        l.config_file = dir / "sentinel.conf";
+        l.config_text = sentinel_conf(id, group->reader_address, node ? node->address : "127.0.0.1",
+                                      group->port, *key, dir.string(), tls);
+        l.argv = {core::engine_binary("redis", group->engine_version), l.config_file.string(),
+                  "--sentinel"};
+        return l;
+      },
+      {}};
   // Sentinel's own recoveries are the group's events; the restarts this
   // daemon asks for (after each failover) are not news.
   Supervisor supervisor(config, host, [&](const std::string& m) {

@@ -92,8 +92,7 @@ bool ClusterManager::migrate_slots(MemberView& from, MemberView& to, const std::
     if (&m == &from || &m == &to || !m.reachable) continue;
     const ClusterNode* self = myself(m.nodes);
     if (!self || !self->master) continue;
-    (void)connection(m.cluster, m.address)
-        .pipeline(each({"CLUSTER", "SETSLOT", "NODE"}, to.id));
+    (void)connection(m.cluster, m.address).pipeline(each({"CLUSTER", "SETSLOT", "NODE"}, to.id));
   }
   return true;
 }

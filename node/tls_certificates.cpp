@@ -125,8 +125,8 @@ core::Result<Authority> load_or_create_authority(const core::StateHome& home) {
   if (!text && errno != ENOENT) return broken(bundle, std::strerror(errno));
   if (!text) {
     Key key = new_key();
-    Cert cert = key ? issue(key.get(), "cachectl local certificate authority (" +
-                                           home.root().string() + ")",
+    Cert cert = key ? issue(key.get(),
+                            "cachectl local certificate authority (" + home.root().string() + ")",
                             nullptr, nullptr, kAuthorityLifetime,
                             {{NID_basic_constraints, "critical,CA:TRUE"},
                              {NID_key_usage, "critical,keyCertSign,cRLSign"},
@@ -141,10 +141,9 @@ core::Result<Authority> load_or_create_authority(const core::StateHome& home) {
   }
   Authority a{read_key(*text), read_cert(*text), {}};
   if (!a.key || !a.cert || X509_check_private_key(a.cert.get(), a.key.get()) != 1)
-    return broken(bundle,
-                  "not a key and certificate that match (remove " + dir.string() +
-                      " to make a new certificate authority; engines take new certificates "
-                      "at their next start)");
+    return broken(bundle, "not a key and certificate that match (remove " + dir.string() +
+                              " to make a new certificate authority; engines take new certificates "
+                              "at their next start)");
   a.cert_pem = pem_of(nullptr, a.cert.get());
   const fs::path public_file = dir / "ca.pem";
   auto published = core::read_file(public_file);
@@ -158,8 +157,8 @@ core::Result<Authority> load_or_create_authority(const core::StateHome& home) {
 // The IPv4 subject alternative names of `cert`.
 std::set<std::string> addresses_of(X509* cert) {
   std::set<std::string> out;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);

@@ -61,7 +61,7 @@ core::Result<nlohmann::json> create_replica(Context& ctx, const nlohmann::json& 
   core::NodeStatuses creating(record->nodes.size(), "creating");
   return nlohmann::json{
       {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region,
-                                  ctx.home().ca_certificate_file().string())}};
+                                                ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace
@@ -115,7 +115,7 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
   core::NodeStatuses creating(record->nodes.size(), "creating");
   return nlohmann::json{
       {"CacheCluster", core::cache_cluster_json(*record, creating, false, ctx.region,
-                                  ctx.home().ca_certificate_file().string())}};
+                                                ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace cachectl::cli

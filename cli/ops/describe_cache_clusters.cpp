@@ -46,7 +46,7 @@ core::Result<nlohmann::json> describe_cache_clusters(Context& ctx, const nlohman
     auto statuses = live_node_statuses(ctx, page, kPageStatusTimeout);
     for (std::size_t i = 0; i < page.size(); ++i) {
       clusters.push_back(core::cache_cluster_json(page[i], statuses[i], show_nodes, ctx.region,
-                                  ctx.home().ca_certificate_file().string()));
+                                                  ctx.home().ca_certificate_file().string()));
     }
     if (it != ids.end()) response["Marker"] = clusters.back()["CacheClusterId"];
   }

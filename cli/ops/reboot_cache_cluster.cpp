@@ -79,7 +79,7 @@ core::Result<nlohmann::json> reboot_cache_cluster(Context& ctx, const nlohmann::
   }
   return nlohmann::json{
       {"CacheCluster", core::cache_cluster_json(*record, statuses, false, ctx.region,
-                                  ctx.home().ca_certificate_file().string())}};
+                                                ctx.home().ca_certificate_file().string())}};
 }
 
 }  // namespace cachectl::cli

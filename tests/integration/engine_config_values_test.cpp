@@ -76,10 +76,16 @@ TEST_F(EngineConfigValues, ATokenWithEveryAllowedSpecialCharacterAuthenticatesEx
   const auto& ep = d["CacheClusters"][0]["CacheNodes"][0]["Endpoint"];
   std::string address = ep["Address"];
   int port = ep["Port"];
-  EXPECT_EQ(redis_cli(address, port, {"--no-auth-warning", "-a", token, "PING"}).out, "PONG\n");
+  // The token requires transit encryption: the port speaks TLS.
+  const std::string ca = home_ + "/tls/ca.pem";
+  EXPECT_EQ(
+      redis_cli(address, port, {"--tls", "--cacert", ca, "--no-auth-warning", "-a", token, "PING"})
+          .out,
+      "PONG\n");
   for (const std::string& wrong :
        std::vector<std::string>{token.substr(0, token.size() - 1), token + "-", std::string("")}) {
-    RunResult bad = redis_cli(address, port, {"--no-auth-warning", "-a", wrong, "PING"});
+    RunResult bad = redis_cli(address, port,
+                              {"--tls", "--cacert", ca, "--no-auth-warning", "-a", wrong, "PING"});
     EXPECT_EQ(bad.out.find("PONG"), std::string::npos) << wrong << ": " << bad.out;
   }
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <regex>
 
+#include "core/secret_hash.h"
 #include "tests/integration/harness.h"
 
 namespace cachectl::testing {
@@ -58,7 +59,13 @@ TEST_F(StateFiles, TheHomeIsPrivateAndASecondUserReadsNeitherTheTokenNorTheData)
 
   fs::path conf = fs::path(home_) / "nodes/secret/0001/redis.conf";
   fs::path rdb = fs::path(home_) / "snapshots/nightly/0001.rdb";
-  ASSERT_NE(read_text(conf).find("abcdefghijklmnop0123"), std::string::npos);
+  // The token itself is nowhere under the home: the engine has its digest.
+  ASSERT_NE(read_text(conf).find("#" + core::sha256_hex("abcdefghijklmnop0123")),
+            std::string::npos);
+  for (const auto& e : fs::recursive_directory_iterator(home_)) {
+    if (!e.is_regular_file()) continue;
+    EXPECT_EQ(read_text(e.path()).find("abcdefghijklmnop0123"), std::string::npos) << e.path();
+  }
   ASSERT_TRUE(fs::exists(rdb));
   for (const fs::path& file : {conf, rdb}) {
     RunResult r = run_program(

@@ -218,9 +218,9 @@ TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
   EXPECT_EQ(l.config_text.find("abcdefghijklmnop"), std::string::npos);
   auto users = lines_setting(lines, "user");
   ASSERT_EQ(users.size(), 2u);
-  std::vector<std::string> expected_default = {"default", "reset", "on",
-                                               "#" + c.auth_token_hashes[0], "~*", "&*",
-                                               "+@all", "-sync", "-psync"};
+  std::vector<std::string> expected_default = {
+      "default", "reset", "on",    "#" + c.auth_token_hashes[0], "~*", "&*",
+      "+@all",   "-sync", "-psync"};
   EXPECT_EQ(users[1], expected_default);
 }
 
@@ -237,8 +237,7 @@ TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
   const std::string key(32, 'a');
   EngineSecurity security;
   security.users = core::node_acl_users({c.auth_token_hashes, true, {}, {}}, key);
-  EngineLaunch l =
-      redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup, {}, security);
+  EngineLaunch l = redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup, {}, security);
   auto lines = read_conf(l.config_text);
   auto all_of = [&](const std::string& name) { return lines_setting(lines, name); };
   auto one = [&](const std::string& name) { return only_line_setting(lines, name); };

@@ -268,7 +268,8 @@ class PlanClusterMode : public PlanNewGroup {
       },
       [](const std::string& name) { return name == "default.redis7.cluster.on"; },
       [](const std::string& name) { return name == "snap"; },
-      false};
+      false,
+      {}};
   static json Sharded(int groups, int replicas) {
     return {{"ReplicationGroupId", "Shop"},
             {"ReplicationGroupDescription", "d"},
