@@ -233,13 +233,12 @@ core::Result<json> decode_request(const FormParams& params, const ModelJson& inp
   if (decoder.used().size() != params.size()) {
     for (const auto& [name, value] : params)
       if (!decoder.used().count(name))
-        return invalid_query("Parameter " + shown(name) + " is not a parameter of " + operation +
-                             " (or is not where its shape puts it)");
+        return invalid_query(operation + " has no parameter " + shown(name) + ".");
   }
   for (const auto& r : input_shape.value("required", ModelJson::array()))
     if (!request->contains(r.get<std::string>()))
       return core::ApiError{"MissingParameter",
-                            "The request must contain the parameter " + r.get<std::string>()};
+                            "The request must contain the parameter " + r.get<std::string>() + "."};
   std::vector<std::string> problems = cli::validate_request(*request, input_shape);
   if (!problems.empty()) {
     bool missing = problems[0].rfind("Missing required parameter", 0) == 0;
