@@ -225,7 +225,7 @@ core::Status parse_form(std::string_view text, FormParams& params) {
   return std::nullopt;
 }
 
-core::Result<json> decode_request(const FormParams& params, const ModelJson& input_shape,
+core::Result<json> decode_members(const FormParams& params, const ModelJson& input_shape,
                                   const std::string& operation) {
   Decoder decoder(params);
   auto request = decoder.structure(input_shape, "");
@@ -235,6 +235,13 @@ core::Result<json> decode_request(const FormParams& params, const ModelJson& inp
       if (!decoder.used().count(name))
         return invalid_query(operation + " has no parameter " + shown(name) + ".");
   }
+  return request;
+}
+
+core::Result<json> decode_request(const FormParams& params, const ModelJson& input_shape,
+                                  const std::string& operation) {
+  auto request = decode_members(params, input_shape, operation);
+  if (!request) return request;
   for (const auto& r : input_shape.value("required", ModelJson::array()))
     if (!request->contains(r.get<std::string>()))
       return core::ApiError{"MissingParameter",

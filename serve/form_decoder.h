@@ -27,12 +27,19 @@ using FormParams = std::map<std::string, std::string, std::less<>>;
 // followed by two hex digits, a pair with no name, or a name given twice.
 [[nodiscard]] core::Status parse_form(std::string_view text, FormParams& params);
 
-// The request of `input_shape` (a structure of the API model; `operation`
-// names it in messages) from `params`, which hold its members only.
-// InvalidQueryParameter: a parameter that is no member's, or a list's items
-// not numbered 1..N; InvalidParameterValue: a value that is not its member's
-// type, or that the model's checks refuse (cli/model_params.h: enums,
-// lengths, ranges, UTF-8); MissingParameter: a required member is absent.
+// The members of `input_shape` (a structure of the API model; `operation`
+// names it in messages) from `params`, which hold its members only, each in
+// its member's type. InvalidQueryParameter: a parameter that is no member's,
+// or a list's items not numbered 1..N; InvalidParameterValue: a value that
+// is not its member's type.
+core::Result<nlohmann::json> decode_members(const FormParams& params,
+                                            const cli::ModelJson& input_shape,
+                                            const std::string& operation);
+
+// decode_members, then what the command line checks before it calls an
+// operation: MissingParameter for a required member that is absent;
+// InvalidParameterValue for what the model's checks refuse
+// (cli/model_params.h: enums, lengths, ranges, UTF-8).
 core::Result<nlohmann::json> decode_request(const FormParams& params,
                                             const cli::ModelJson& input_shape,
                                             const std::string& operation);
