@@ -342,7 +342,9 @@ void Server::set_interest(std::uint64_t id, Connection& c, bool reading, bool wr
   if (c.reading == reading && c.writing == writing) return;
   c.reading = reading;
   c.writing = writing;
-  std::uint32_t events = EPOLLRDHUP | (reading ? EPOLLIN : 0u) | (writing ? EPOLLOUT : 0u);
+  // EPOLLRDHUP only while reading: a half-closed client not being read
+  // would otherwise wake the loop again and again.
+  std::uint32_t events = (reading ? EPOLLIN | EPOLLRDHUP : 0u) | (writing ? EPOLLOUT : 0u);
   watch(c.fd, events, tag(kConnection, id), false);
 }
 
@@ -360,12 +362,14 @@ void Server::on_connection(std::uint64_t id, std::uint32_t events, Clock::time_p
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
   Connection& c = it->second;
+  // Reset, or closed both ways: nobody to answer (and epoll reports it until closed).
+  if (events & (EPOLLERR | EPOLLHUP)) return close_connection(id);
   if (events & EPOLLOUT) {
     flush(id, c);
     it = connections_.find(id);
     if (it == connections_.end()) return;
   }
-  if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) || !c.reading) return;
+  if (!(events & (EPOLLIN | EPOLLRDHUP)) || !c.reading) return;
   // What one request may weigh, and a little of the next: beyond that the
   // connection is not read until its request is answered.
   const std::size_t cap = o_.limits.max_header + o_.limits.max_body + 64 * 1024;
@@ -384,8 +388,11 @@ void Server::on_connection(std::uint64_t id, std::uint32_t events, Clock::time_p
     break;
   }
   if (eof) {
-    // A request being run goes on; its answer has nobody to go to.
-    if (c.phase != Connection::Phase::kWriting) return close_connection(id);
+    // The client is done sending. A request of its being run or answered
+    // still gets its answer (a half-closed client may read it); nothing more
+    // is read.
+    if (c.phase != Connection::Phase::kWorking && c.phase != Connection::Phase::kWriting)
+      return close_connection(id);
     c.keep_alive = false;
     set_interest(id, c, false, c.writing);
     return;

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Benchmark of `cachectl serve` (issue 13), in a fresh state home with one
+# Redis cluster, against moto_server (a mock with no engines: a comparison
+# only) holding one cluster too:
+#  1. `aws elasticache describe-cache-clusters --cache-cluster-id ID` (the aws
+#     program, a process per call) against each endpoint, with hyperfine:
+#     medians, and the ratio cachectl serve / moto_server.
+#  2. requests per second of one keep-alive client (bench/query_client.cpp)
+#     calling DescribeCacheClusters on one id, N requests a round, against
+#     cachectl serve (WORKERS worker processes) and against moto_server.
+#     Target: cachectl serve >= 2,000/s on this 2-core machine.
+# Each of ROUNDS rounds measures every target once, the order alternating;
+# prints the median over rounds. The measuring holds /tmp/bench.lock (other
+# benchmarks on this machine take it too). Needs hyperfine, aws, moto_server,
+# c++.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-5}
+RUNS=${RUNS:-10}          # aws calls per target and round
+N=${N:-5000}              # keep-alive requests per target and round
+WORKERS=${WORKERS:-4}
+C=${CACHECTL:-$PWD/build/bin/cachectl}  # CACHECTL=... measures another build
+CXX=${CXX:-c++}
+
+HOME_DIR=$(mktemp -d /tmp/ccbench-serve-XXXXXX)
+TMP_DIR=$(mktemp -d /tmp/ccbench-serve-tools-XXXXXX)
+SERVE_PID='' MOTO_PID=''
+cc() { "$C" --state-dir "$HOME_DIR" "$@"; }
+cleanup() {
+  set +e
+  for p in $SERVE_PID $MOTO_PID; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  cc delete-cache-cluster --cache-cluster-id bench >/dev/null 2>&1
+  for p in $(pgrep -f -- "--state-dir $HOME_DIR"); do kill "$p" 2>/dev/null; done
+  rm -rf "$HOME_DIR" "$TMP_DIR"
+}
+trap cleanup EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+ratio() { python3 -c "print(round($1/$2, 3))"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 400); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+
+"$CXX" -O2 -std=c++20 -Wall -Wextra -Wpedantic -pthread -o "$TMP_DIR/query_client" bench/query_client.cpp
+
+# The clients' environment: credentials, region, no user config.
+export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=$TMP_DIR/aws-config AWS_SHARED_CREDENTIALS_FILE=$TMP_DIR/aws-credentials
+unset AWS_PROFILE AWS_ENDPOINT_URL
+
+# cachectl serve over a state home with one available Redis cluster.
+cc create-cache-cluster --cache-cluster-id bench --engine redis \
+  --cache-node-type cache.t3.micro --num-cache-nodes 1 >/dev/null
+cc wait cache-cluster-available --cache-cluster-id bench
+cc serve --listen 127.0.0.1:0 --workers "$WORKERS" >"$TMP_DIR/serve.out" 2>"$TMP_DIR/serve.err" &
+SERVE_PID=$!
+for _ in $(seq 200); do grep -q Listening "$TMP_DIR/serve.out" && break; sleep 0.05; done
+SERVE_PORT=$(sed -n 's/^Listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$TMP_DIR/serve.out")
+
+# moto_server with one cluster of the same request.
+MOTO_PORT=$(free_port)
+moto_server -p "$MOTO_PORT" >"$TMP_DIR/moto.log" 2>&1 &
+MOTO_PID=$!
+wait_port "$MOTO_PORT"
+aws elasticache create-cache-cluster --endpoint-url "http://127.0.0.1:$MOTO_PORT" \
+  --cache-cluster-id bench --engine redis --cache-node-type cache.t3.micro \
+  --num-cache-nodes 1 >/dev/null
+
+BODY='Action=DescribeCacheClusters&Version=2015-02-02&CacheClusterId=bench'
+describe() { echo "aws elasticache describe-cache-clusters --cache-cluster-id bench --endpoint-url http://127.0.0.1:$1"; }
+# Both answer the same cluster (a check that the requests measured succeed).
+aws elasticache describe-cache-clusters --cache-cluster-id bench \
+  --endpoint-url "http://127.0.0.1:$SERVE_PORT" >/dev/null
+aws elasticache describe-cache-clusters --cache-cluster-id bench \
+  --endpoint-url "http://127.0.0.1:$MOTO_PORT" >/dev/null
+
+: >"$TMP_DIR/aws_serve" ; : >"$TMP_DIR/aws_moto"; : >"$TMP_DIR/rps_serve"; : >"$TMP_DIR/rps_moto"
+for round in $(seq "$ROUNDS"); do
+  if [ $((round % 2)) -eq 1 ]; then order="serve moto"; else order="moto serve"; fi
+  for target in $order; do
+    port=$SERVE_PORT
+    [ "$target" = moto ] && port=$MOTO_PORT
+    flock /tmp/bench.lock hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$TMP_DIR/h.json" \
+      "$(describe "$port")" >/dev/null
+    python3 -c "import json; print(json.load(open('$TMP_DIR/h.json'))['results'][0]['median'] * 1000)" \
+      >>"$TMP_DIR/aws_$target"
+    line=$(flock /tmp/bench.lock "$TMP_DIR/query_client" 127.0.0.1 "$port" "$N" "$BODY")
+    case "$line" in *", 200=$N"*) ;; *) echo "not all answered 200 by $target: $line" >&2; exit 1 ;; esac
+    echo "$line" | sed -n 's/.* s, \([0-9]*\)\/s.*/\1/p' >>"$TMP_DIR/rps_$target"
+    echo "round $round $target: $line" >&2
+  done
+done
+
+aws_serve=$(median <"$TMP_DIR/aws_serve")
+aws_moto=$(median <"$TMP_DIR/aws_moto")
+rps_serve=$(median <"$TMP_DIR/rps_serve")
+rps_moto=$(median <"$TMP_DIR/rps_moto")
+echo
+echo "aws elasticache describe-cache-clusters --cache-cluster-id (median of $ROUNDS rounds x $RUNS runs):"
+printf '  cachectl serve  %8.1f ms\n  moto_server     %8.1f ms\n  ratio serve/moto %7s\n' \
+  "$aws_serve" "$aws_moto" "$(ratio "$aws_serve" "$aws_moto")"
+echo "one keep-alive client, DescribeCacheClusters on one id ($N requests a round, median of $ROUNDS):"
+printf '  cachectl serve  %8s /s   (target >= 2000; %s workers)\n  moto_server     %8s /s\n' \
+  "$rps_serve" "$WORKERS" "$rps_moto"
