@@ -3,8 +3,8 @@
 #include <charconv>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
+#include <set>
 
 #include "cli/cli_config.h"
 #include "cli/command_line.h"
@@ -55,9 +55,9 @@ ServeArgs parse(const std::vector<std::string>& args, std::size_t command_at) {
       word = word.substr(0, eq);
       inline_value = true;
     }
-    static const std::map<std::string, int> kTakesValue = {
-        {"--state-dir", 1},   {"--region", 1},  {"--profile", 1},         {"--listen", 1},
-        {"--credentials", 1}, {"--workers", 1}, {"--request-timeout", 1}, {"--idle-timeout", 1}};
+    static const std::set<std::string> kTakesValue = {
+        "--state-dir",   "--region",  "--profile",         "--listen",
+        "--credentials", "--workers", "--request-timeout", "--idle-timeout"};
     if (!kTakesValue.count(word))
       throw BadUsage{"serve takes no '" + word + "' (see 'cachectl serve help')"};
     if (!inline_value) {

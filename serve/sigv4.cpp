@@ -319,8 +319,7 @@ core::Status verify_sigv4(const node::HttpRequest& request, const Credentials& c
     return mismatch("Credential should be scoped to correct service: 'elasticache'.");
   if (a->terminator != "aws4_request")
     return mismatch("Credential should be scoped with a valid terminator: 'aws4_request'.");
-  if (("," + lower(a->signed_headers) + ";").find(";host;") == std::string::npos &&
-      (";" + lower(a->signed_headers) + ";").find(";host;") == std::string::npos)
+  if ((";" + lower(a->signed_headers) + ";").find(";host;") == std::string::npos)
     return mismatch("'Host' must be a signed header.");
   std::string body_hash = hex(sha256(request.body));
   std::string payload_hash = body_hash;

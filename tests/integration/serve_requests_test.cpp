@@ -291,8 +291,12 @@ TEST_F(ServeRequests, AKilledWorkerAnswersOnceAndNothingRunsTwice) {
   int download = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   ASSERT_GE(download, 0);
 
-  // Meanwhile the other worker answers.
+  // Meanwhile the other worker answers, and the command line finds the
+  // cluster's operation lock held (one lock for both front ends).
   expect_serving("a create held by its download");
+  RunResult busy = cli({"delete-cache-cluster", "--cache-cluster-id", "seeded"});
+  EXPECT_EQ(busy.exit_code, 254);
+  EXPECT_NE(busy.err.find("InvalidCacheClusterState"), std::string::npos) << busy.err;
 
   // The worker running the create: the parent of the download.
   int worker = 0;
@@ -355,6 +359,30 @@ TEST_F(ServeRequests, CredentialsMakeSignaturesChecked) {
   RunResult refused = cachectl({"serve", "--listen", "127.0.0.1:0", "--credentials", file});
   EXPECT_EQ(refused.exit_code, 253);
   EXPECT_NE(refused.err.find("chmod 600"), std::string::npos) << refused.err;
+}
+
+TEST_F(ServeRequests, ItsCommandLine) {
+  RunResult help = cachectl({"serve", "help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--listen", "--credentials", "--workers", "--request-timeout"})
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  for (std::vector<std::string> bad :
+       std::vector<std::vector<std::string>>{{"serve", "--output", "json"},
+                                             {"serve", "--listen", "nowhere"},
+                                             {"serve", "--listen", "127.0.0.1:70000"},
+                                             {"serve", "--workers", "0"},
+                                             {"serve", "--request-timeout"}}) {
+    RunResult r = cachectl(bad);
+    EXPECT_EQ(r.exit_code, 252) << bad[1] << ": " << r.err;
+  }
+  // An address it cannot have, and a port already taken.
+  EXPECT_EQ(cachectl({"serve", "--listen", "not-an-address:1"}).exit_code, 253);
+  start_server();
+  RunResult taken = cachectl({"serve", "--listen", "127.0.0.1:" + std::to_string(port_)});
+  EXPECT_EQ(taken.exit_code, 253);
+  EXPECT_NE(taken.err.find("cannot listen"), std::string::npos) << taken.err;
+  // SIGTERM: a clean stop.
+  EXPECT_EQ(stop_server(), 0);
 }
 
 }  // namespace
