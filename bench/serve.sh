@@ -9,6 +9,10 @@
 #     calling DescribeCacheClusters on one id, N requests a round, against
 #     cachectl serve (WORKERS worker processes) and against moto_server.
 #     Target: cachectl serve >= 2,000/s on this 2-core machine.
+#  3. with DETAIL=1 (docs/decisions.md, worker processes): the cost of the
+#     server's hop to a worker (requests/s of a request no operation runs:
+#     an unknown Action), and DescribeCacheClusters/s of 1 and 4 clients
+#     against 1 worker and against WORKERS workers.
 # Each of ROUNDS rounds measures every target once, the order alternating;
 # prints the median over rounds. The measuring holds /tmp/bench.lock (other
 # benchmarks on this machine take it too). Needs hyperfine, aws, moto_server,
@@ -96,6 +100,29 @@ for round in $(seq "$ROUNDS"); do
     echo "round $round $target: $line" >&2
   done
 done
+
+if [ "${DETAIL:-0}" = 1 ]; then
+  cc serve --listen 127.0.0.1:0 --workers 1 >"$TMP_DIR/serve1.out" 2>>"$TMP_DIR/serve.err" &
+  SERVE1_PID=$!
+  for _ in $(seq 200); do grep -q Listening "$TMP_DIR/serve1.out" && break; sleep 0.05; done
+  SERVE1_PORT=$(sed -n 's/^Listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$TMP_DIR/serve1.out")
+  rate() {  # PORT BODY CLIENTS -> requests/s, median of ROUNDS
+    for _ in $(seq "$ROUNDS"); do
+      flock /tmp/bench.lock "$TMP_DIR/query_client" 127.0.0.1 "$1" "$N" "$2" "$3" |
+        sed -n 's/.* s, \([0-9]*\)\/s.*/\1/p'
+    done | median
+  }
+  echo "detail (median of $ROUNDS rounds of $N requests a client):"
+  echo "  no operation (Action=Nothing), 1 client, $WORKERS workers: $(rate "$SERVE_PORT" 'Action=Nothing&Version=2015-02-02' 1) /s"
+  for workers_port in "1 $SERVE1_PORT" "$WORKERS $SERVE_PORT"; do
+    set -- $workers_port
+    for clients in 1 4; do
+      echo "  DescribeCacheClusters, $clients clients, $1 workers: $(rate "$2" "$BODY" "$clients") /s"
+    done
+  done
+  kill "$SERVE1_PID"
+  wait "$SERVE1_PID" 2>/dev/null || true
+fi
 
 aws_serve=$(median <"$TMP_DIR/aws_serve")
 aws_moto=$(median <"$TMP_DIR/aws_moto")
