@@ -39,17 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { python3 -c "print(round($1/$2, 3))"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 400); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listens on 127.0.0.1:$1" >&2
-  return 1
-}
+. bench/lib.sh  # median, ratio, free_port, wait_port
 
 "$CXX" -O2 -std=c++20 -Wall -Wextra -Wpedantic -pthread -o "$TMP_DIR/query_client" bench/query_client.cpp
 
@@ -71,7 +61,7 @@ SERVE_PORT=$(sed -n 's/^Listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$TMP_
 MOTO_PORT=$(free_port)
 moto_server -p "$MOTO_PORT" >"$TMP_DIR/moto.log" 2>&1 &
 MOTO_PID=$!
-wait_port "$MOTO_PORT"
+wait_port 127.0.0.1 "$MOTO_PORT"
 aws elasticache create-cache-cluster --endpoint-url "http://127.0.0.1:$MOTO_PORT" \
   --cache-cluster-id bench --engine redis --cache-node-type cache.t3.micro \
   --num-cache-nodes 1 >/dev/null

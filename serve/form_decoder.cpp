@@ -8,6 +8,8 @@
 
 #include "cli/model_params.h"
 #include "core/time_format.h"
+#include "serve/percent_encoding.h"
+#include "serve/wire_names.h"
 
 namespace cachectl::serve {
 namespace {
@@ -22,13 +24,6 @@ core::ApiError invalid_query(std::string message) {
   return {"InvalidQueryParameter", std::move(message)};
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A shown value: a huge or binary one does not flood a message.
 std::string shown(std::string_view v) {
   std::string out;
@@ -37,24 +32,15 @@ std::string shown(std::string_view v) {
   return out;
 }
 
-core::Result<std::string> percent_decoded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= text.size() || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0)
-        return malformed("'%' must be followed by two hexadecimal digits: ..." +
-                         shown(text.substr(i, 3)));
-      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
+core::Result<std::string> form_decoded(std::string_view text) {
+  auto decoded = percent_decoded(text, true);
+  if (decoded) return *decoded;
+  std::size_t bad = text.find('%');
+  while (bad != std::string_view::npos && bad + 2 < text.size() && hex_digit(text[bad + 1]) >= 0 &&
+         hex_digit(text[bad + 2]) >= 0)
+    bad = text.find('%', bad + 1);
+  return malformed("'%' must be followed by two hexadecimal digits: ..." +
+                   shown(text.substr(bad, 3)));
 }
 
 // Decoding one operation's parameters: every parameter used is counted, so
@@ -79,18 +65,6 @@ class Decoder {
   const FormParams& params_;
   std::set<std::string_view> used_;
 };
-
-const ModelJson& shape_of(const ModelJson& ref) {
-  return cli::ApiModel::get().shape(ref.value("shape", std::string()));
-}
-
-// botocore's serialized name: the reference's locationName, else the
-// shape's own, else the default.
-std::string wire_name(const ModelJson& ref, const ModelJson& shape, const std::string& fallback) {
-  if (ref.contains("locationName")) return ref["locationName"];
-  if (shape.contains("locationName")) return shape["locationName"];
-  return fallback;
-}
 
 core::Result<json> Decoder::structure(const ModelJson& shape, const std::string& prefix) {
   json out = json::object();
@@ -207,18 +181,14 @@ core::Result<json> Decoder::scalar(const ModelJson& shape, const std::string& ke
 }  // namespace
 
 core::Status parse_form(std::string_view text, FormParams& params) {
-  while (!text.empty()) {
-    std::size_t amp = text.find('&');
-    std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    auto name = percent_decoded(pair.substr(0, eq));
+  for (auto [raw_name, raw_value] : query_pairs(text)) {
+    auto name = form_decoded(raw_name);
     if (!name) return name.error();
-    auto value =
-        percent_decoded(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    auto value = form_decoded(raw_value);
     if (!value) return value.error();
-    if (name->empty()) return malformed("A parameter has no name: '" + shown(pair) + "'");
+    if (name->empty())
+      return malformed("A parameter has no name: '" + shown(raw_name) + "=" + shown(raw_value) +
+                       "'");
     if (!params.emplace(*name, std::move(*value)).second)
       return malformed("Parameter " + shown(*name) + " is given more than once");
   }

@@ -103,6 +103,22 @@ core::ApiError http_error(int status, const std::string& reason) {
   }
 }
 
+enum class Sent { kAll, kFull, kFailed };
+
+// Sends what `out` holds until it is all gone or the socket is full.
+Sent send_some(int fd, std::string& out) {
+  while (!out.empty()) {
+    ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      out.erase(0, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && errno == EAGAIN ? Sent::kFull : Sent::kFailed;
+  }
+  return Sent::kAll;
+}
+
 class Server {
  public:
   Server(const ServerOptions& options, std::ostream& log) : o_(options), log_(log) {}
@@ -445,16 +461,9 @@ void Server::send_answer(std::uint64_t id, Connection& c, const QueryAnswer& ans
 }
 
 void Server::flush(std::uint64_t id, Connection& c) {
-  while (!c.out.empty()) {
-    ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      c.out.erase(0, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return set_interest(id, c, c.reading, true);
-    return close_connection(id);  // the client is gone
-  }
+  Sent sent = send_some(c.fd, c.out);
+  if (sent == Sent::kFull) return set_interest(id, c, c.reading, true);
+  if (sent == Sent::kFailed) return close_connection(id);  // the client is gone
   set_interest(id, c, c.reading, false);
   if (c.phase != Connection::Phase::kWriting) return;
   if (!c.keep_alive) return begin_drain(id, c);
@@ -487,20 +496,11 @@ void Server::assign(Worker& w, std::uint64_t connection, std::string frame) {
 
 void Server::flush_worker(std::size_t index) {
   Worker& w = workers_[index];
-  while (!w.out.empty()) {
-    ssize_t n = ::send(w.fd, w.out.data(), w.out.size(), MSG_NOSIGNAL);
-    if (n > 0) {
-      w.out.erase(0, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) {
-      watch(w.fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT, tag(kWorker, index), false);
-      return;
-    }
+  Sent sent = send_some(w.fd, w.out);
+  if (sent == Sent::kFailed)
     return worker_died(index, std::string("cannot write to it: ") + std::strerror(errno));
-  }
-  watch(w.fd, EPOLLIN | EPOLLRDHUP, tag(kWorker, index), false);
+  std::uint32_t events = EPOLLIN | EPOLLRDHUP | (sent == Sent::kFull ? EPOLLOUT : 0u);
+  watch(w.fd, events, tag(kWorker, index), false);
 }
 
 void Server::on_worker(std::size_t index, std::uint32_t events) {

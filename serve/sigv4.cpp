@@ -10,6 +10,7 @@
 #include <fstream>
 #include <vector>
 
+#include "serve/percent_encoding.h"
 #include "serve/sha256.h"
 
 namespace cachectl::serve {
@@ -41,45 +42,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding of a query string's name or value ('+' stays '+': SigV4
-// reads the query as RFC 3986 text). An escape that is not one stays as it is.
-std::string uri_decoded(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// RFC 3986 encoding: everything but A-Z a-z 0-9 - _ . ~ (and `keep`).
-std::string uri_encoded(std::string_view s, std::string_view keep = "") {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        keep.find(static_cast<char>(c)) != std::string_view::npos) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += digits[c >> 4];
-      out += digits[c & 15];
-    }
-  }
-  return out;
-}
-
 // The path with "." and ".." segments and empty segments removed (botocore's
 // normalize_url_path), then encoded once more.
 std::string canonical_uri(std::string_view path) {
@@ -103,16 +65,11 @@ std::string canonical_uri(std::string_view path) {
 
 std::string canonical_query(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> pairs;
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-    if (pair.substr(0, eq) == "X-Amz-Signature") continue;
-    pairs.emplace_back(uri_encoded(uri_decoded(pair.substr(0, eq))),
-                       uri_encoded(uri_decoded(value)));
+  for (auto [name, value] : query_pairs(query)) {
+    if (name == "X-Amz-Signature") continue;
+    // As sent when it is not percent-encoding: the signature then differs.
+    pairs.emplace_back(uri_encoded(percent_decoded(name, false).value_or(std::string(name))),
+                       uri_encoded(percent_decoded(value, false).value_or(std::string(value))));
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;

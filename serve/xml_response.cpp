@@ -5,23 +5,13 @@
 #include "cli/api_model.h"
 #include "cli/unicode_text.h"
 #include "model/model_data.h"
+#include "serve/wire_names.h"
 
 namespace cachectl::serve {
 namespace {
 
 using cli::ModelJson;
 using json = nlohmann::json;
-
-const ModelJson& shape_of(const ModelJson& ref) {
-  return cli::ApiModel::get().shape(ref.value("shape", std::string()));
-}
-
-// botocore's serialized name: the reference's locationName, else the shape's.
-std::string wire_name(const ModelJson& ref, const ModelJson& shape, const std::string& fallback) {
-  if (ref.contains("locationName")) return ref["locationName"];
-  if (shape.contains("locationName")) return shape["locationName"];
-  return fallback;
-}
 
 void append_value(std::string& out, const json& value, const ModelJson& shape);
 

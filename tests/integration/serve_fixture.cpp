@@ -29,16 +29,7 @@ bool read_line(int fd, std::string& buffer, std::string& line, int timeout_ms) {
       buffer.erase(0, nl + 1);
       return true;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now())
-                    .count();
-    if (left <= 0) return false;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-    char buf[65536];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return false;
-    buffer.append(buf, static_cast<std::size_t>(n));
+    if (!read_some(fd, buffer, deadline)) return false;
   }
 }
 
@@ -156,12 +147,26 @@ void ServeTest::TearDown() {
 }
 
 std::vector<std::string> ServeTest::client_env() const {
-  return {"env", "-u", "AWS_PROFILE", "-u", "AWS_DEFAULT_PROFILE", "-u", "AWS_ENDPOINT_URL", "-u",
-          "AWS_ENDPOINT_URL_ELASTICACHE", "-u", "AWS_SESSION_TOKEN", "-u", "AWS_CA_BUNDLE",
-          "HOME=" + client_home_, "AWS_CONFIG_FILE=" + client_home_ + "/aws-config",
+  return {"env",
+          "-u",
+          "AWS_PROFILE",
+          "-u",
+          "AWS_DEFAULT_PROFILE",
+          "-u",
+          "AWS_ENDPOINT_URL",
+          "-u",
+          "AWS_ENDPOINT_URL_ELASTICACHE",
+          "-u",
+          "AWS_SESSION_TOKEN",
+          "-u",
+          "AWS_CA_BUNDLE",
+          "HOME=" + client_home_,
+          "AWS_CONFIG_FILE=" + client_home_ + "/aws-config",
           "AWS_SHARED_CREDENTIALS_FILE=" + client_home_ + "/aws-credentials",
-          "AWS_ACCESS_KEY_ID=" + access_key_, "AWS_SECRET_ACCESS_KEY=" + secret_key_,
-          "AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1"};
+          "AWS_ACCESS_KEY_ID=" + access_key_,
+          "AWS_SECRET_ACCESS_KEY=" + secret_key_,
+          "AWS_DEFAULT_REGION=us-east-1",
+          "AWS_REGION=us-east-1"};
 }
 
 void ServeTest::start_server(std::vector<std::string> extra) {
@@ -244,21 +249,8 @@ RunResult ServeTest::python(const std::string& script, std::vector<std::string> 
 }
 
 RunResult ServeTest::cli(std::vector<std::string> args) {
-  std::vector<std::string> argv = {"env",
-                                   "-u",
-                                   "CACHECTL_DEFAULT_OUTPUT",
-                                   "-u",
-                                   "AWS_DEFAULT_OUTPUT",
-                                   "-u",
-                                   "CACHECTL_PROFILE",
-                                   "CACHECTL_CONFIG_FILE=" + home_ + "/no-config",
-                                   bin_dir_ + "/cachectl",
-                                   "--state-dir",
-                                   home_,
-                                   "--region",
-                                   "us-east-1"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_program(argv);
+  args.insert(args.begin(), {"--region", "us-east-1"});
+  return cachectl_env({}, std::move(args));
 }
 
 }  // namespace cachectl::testing

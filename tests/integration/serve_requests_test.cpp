@@ -82,15 +82,7 @@ Answer read_answer(int fd, std::string& buffer, std::chrono::milliseconds timeou
         return a;
       }
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return a;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[65536];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) return a;
-    buffer.append(buf, static_cast<std::size_t>(n));
+    if (!read_some(fd, buffer, deadline)) return a;
   }
 }
 

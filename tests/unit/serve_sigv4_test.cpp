@@ -72,38 +72,34 @@ const Credentials kKeys = {{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPL
 const core::TimePoint kSigned =
     core::TimePoint(std::chrono::seconds(1767268800));  // 2026-01-01T12:00:00Z
 
-// Signed by botocore's SigV4Auth (us-west-2, elasticache, 2026-01-01T12:00:00Z).
+node::HttpRequest parsed(const std::string& raw) {
+  node::ParseResult r = node::parse_http_request(raw);
+  EXPECT_EQ(r.state, node::ParseState::kComplete);
+  return r.request;
+}
+
+// Requests botocore's SigV4Auth signed (us-west-2, elasticache,
+// 2026-01-01T12:00:00Z), as they arrive.
 node::HttpRequest botocore_post() {
-  node::HttpRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.version = "HTTP/1.1";
-  r.body = "Action=DescribeCacheClusters&Version=2015-02-02";
-  r.headers = {
-      {"Host", "127.0.0.1:9736"},
-      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-      {"X-Amz-Date", "20260101T120000Z"},
-      {"Authorization",
-       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-west-2/elasticache/aws4_request, "
-       "SignedHeaders=content-type;host;x-amz-date, "
-       "Signature=0d1eb4b0eed1ba963c317ff202696b03cb80e5a9cc9ea0f04f3848c659a03265"},
-      {"Content-Length", "47"}};
-  return r;
+  return parsed(
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1:9736\r\n"
+      "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+      "X-Amz-Date: 20260101T120000Z\r\n"
+      "Authorization: AWS4-HMAC-SHA256 "
+      "Credential=AKIDEXAMPLE/20260101/us-west-2/elasticache/aws4_request, "
+      "SignedHeaders=content-type;host;x-amz-date, "
+      "Signature=0d1eb4b0eed1ba963c317ff202696b03cb80e5a9cc9ea0f04f3848c659a03265\r\n"
+      "Content-Length: 47\r\n\r\nAction=DescribeCacheClusters&Version=2015-02-02");
 }
 
 node::HttpRequest botocore_get() {
-  node::HttpRequest r;
-  r.method = "GET";
-  r.path = "/";
-  r.query = "Version=2015-02-02&Action=DescribeEvents&SourceIdentifier=a%20b";
-  r.headers = {
-      {"Host", "127.0.0.1:9736"},
-      {"X-Amz-Date", "20260101T120000Z"},
-      {"Authorization",
-       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-west-2/elasticache/aws4_request, "
-       "SignedHeaders=host;x-amz-date, "
-       "Signature=4f34535afa9c41d1222ce1d656a1d1478d371ec0c1fda8cca590348a309da50e"}};
-  return r;
+  return parsed(
+      "GET /?Version=2015-02-02&Action=DescribeEvents&SourceIdentifier=a%20b HTTP/1.1\r\n"
+      "Host: 127.0.0.1:9736\r\nX-Amz-Date: 20260101T120000Z\r\n"
+      "Authorization: AWS4-HMAC-SHA256 "
+      "Credential=AKIDEXAMPLE/20260101/us-west-2/elasticache/aws4_request, "
+      "SignedHeaders=host;x-amz-date, "
+      "Signature=4f34535afa9c41d1222ce1d656a1d1478d371ec0c1fda8cca590348a309da50e\r\n\r\n");
 }
 
 std::string code(const core::Status& s) { return s ? s->code : "OK"; }
