@@ -117,7 +117,8 @@ const char* serve_summary() {
          "}) manage the same clusters. Every operation the command line implements is served, "
          "with the same handlers; the others answer InvalidAction. Runs in the foreground until "
          "SIGINT or SIGTERM (the requests being run are answered first). Signatures are not "
-         "checked unless --credentials is given.";
+         "checked unless --credentials is given; without it only the user running the server "
+         "is served.";
 }
 
 const std::vector<ServeOption>& serve_options() {
@@ -128,7 +129,8 @@ const std::vector<ServeOption>& serve_options() {
       {"--credentials", "FILE",
        "Check every request's Signature Version 4 against the keys of this AWS credentials file "
        "(aws_access_key_id / aws_secret_access_key in any profile; mode 0600): a wrong key is "
-       "InvalidClientTokenId, a wrong signature SignatureDoesNotMatch (HTTP 403)."},
+       "InvalidClientTokenId, a wrong signature SignatureDoesNotMatch (HTTP 403). Without it, "
+       "only connections of the user running the server are served (others: AccessDenied)."},
       {"--workers", "N",
        "Worker processes running operations, one request each at a time (default 4, at most "
        "64)."},
@@ -180,8 +182,8 @@ int run_serve_command(const std::vector<std::string>& args) {
     if (!loaded) return fail(loaded.error());
   } else if (!is_loopback(host)) {
     std::cerr << "cachectl serve: warning: listening on " << host
-              << " without --credentials: anyone who can reach it can create and delete "
-                 "clusters\n";
+              << " without --credentials: only this user's connections from this machine are "
+                 "served\n";
   }
 
   serve::ServerOptions options;
@@ -190,6 +192,7 @@ int run_serve_command(const std::vector<std::string>& args) {
   options.workers = a.workers;
   options.request_timeout = std::chrono::seconds(a.request_timeout);
   options.idle_timeout = std::chrono::seconds(a.idle_timeout);
+  options.own_user_only = !credentials;
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   options.worker_argv = {ec ? std::string("/proc/self/exe") : self.string(),

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "os/spawn.h"
+#include "serve/peer_user.h"
 #include "serve/query_api.h"
 #include "serve/worker.h"
 
@@ -55,6 +56,7 @@ struct Connection {
   bool keep_alive = true;  // after the answer being written
   bool reading = true;     // in the epoll set for input
   bool writing = false;    // ... and for output
+  bool foreign = false;    // another user's: its requests are refused
   Clock::time_point deadline;
 };
 
@@ -305,6 +307,10 @@ void Server::on_listener(Clock::time_point now) {
     Connection& c = connections_[id];
     c.fd = fd;
     c.deadline = now + o_.idle_timeout;
+    if (o_.own_user_only) {
+      std::optional<uid_t> user = peer_user(fd);
+      c.foreign = !user || *user != ::geteuid();
+    }
     watch(fd, EPOLLIN | EPOLLRDHUP, tag(kConnection, id), true);
   }
   set_listener(false);  // at the cap until a connection closes
@@ -437,6 +443,17 @@ void Server::parse_next(std::uint64_t id, Connection& c, Clock::time_point now) 
     c.keep_alive = false;
     c.in.clear();
     return send_answer(id, c, error_answer(http_error(r.status, r.reason), ids_));
+  }
+  if (c.foreign) {
+    c.keep_alive = false;
+    c.in.clear();
+    return send_answer(
+        id, c,
+        error_answer({"AccessDenied", "This endpoint serves only the connections of user " +
+                                          std::to_string(::geteuid()) +
+                                          ", whose state home it serves; cachectl serve "
+                                          "--credentials FILE serves others' signed requests."},
+                     ids_));
   }
   c.keep_alive = !stopping_ && wants_keep_alive(r.request);
   std::string raw = c.in.substr(0, r.request.length);

@@ -34,6 +34,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60000};
   // At most this many connections at once (less if the descriptor limit is lower).
   std::size_t max_connections = 1024;
+  // Only connections from sockets of this process's user are served
+  // (serve/peer_user.h); others get AccessDenied. Off with --credentials.
+  bool own_user_only = true;
 };
 
 // Binds, prints "Listening on http://HOST:PORT" to `out`, serves until

@@ -64,6 +64,7 @@ void append_value(std::string& out, const json& value, const ModelJson& shape) {
 // service), and what cachectl itself answers at the HTTP level.
 const std::map<std::string, ErrorKind, std::less<>>& common_errors() {
   static const std::map<std::string, ErrorKind, std::less<>> errors = {
+      {"AccessDenied", {403, true}},
       {"IncompleteSignature", {400, true}},
       {"InternalFailure", {500, false}},
       {"InvalidAction", {400, true}},

@@ -107,6 +107,12 @@ bool closed_by_server(int fd, std::chrono::milliseconds timeout) {
 
 const std::string kDescribe = "Action=DescribeCacheClusters&Version=2015-02-02";
 
+// argv run as user nobody (the tests run as root, as CI does).
+std::vector<std::string> as_nobody(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"});
+  return argv;
+}
+
 class ServeRequests : public ServeTest {
  protected:
   // One request on a connection of its own.
@@ -345,12 +351,31 @@ TEST_F(ServeRequests, CredentialsMakeSignaturesChecked) {
   Answer unsigned_request = ask(post(kDescribe));
   EXPECT_EQ(unsigned_request.status, 403);
   EXPECT_EQ(unsigned_request.code(), "MissingAuthenticationToken");
+  // With credentials, another local user's signed request is served (curl
+  // signs it).
+  RunResult other = run_program(as_nobody(
+      {"curl", "-s", "-w", " %{http_code}", "--aws-sigv4", "aws:amz:us-east-1:elasticache",
+       "--user", access_key_ + ":" + secret_key_, "-d", kDescribe, endpoint()}));
+  EXPECT_NE(other.out.find("<DescribeCacheClustersResponse"), std::string::npos) << other.out;
+  EXPECT_NE(other.out.find(" 200"), std::string::npos) << other.out;
   // A credentials file others can read is refused, and nothing listens.
   EXPECT_EQ(stop_server(), 0);
   fs::permissions(file, fs::perms::group_read, fs::perm_options::add);
   RunResult refused = cachectl({"serve", "--listen", "127.0.0.1:0", "--credentials", file});
   EXPECT_EQ(refused.exit_code, 253);
   EXPECT_NE(refused.err.find("chmod 600"), std::string::npos) << refused.err;
+}
+
+// A TCP port on 127.0.0.1 is every local user's: without --credentials
+// only the server's own user is served.
+TEST_F(ServeRequests, AnotherLocalUserIsRefusedWithoutCredentials) {
+  ASSERT_EQ(::geteuid(), 0u) << "connecting as another user needs root (CI runs as root)";
+  start_server();
+  RunResult other =
+      run_program(as_nobody({"curl", "-s", "-w", " %{http_code}", "-d", kDescribe, endpoint()}));
+  EXPECT_NE(other.out.find("<Code>AccessDenied</Code>"), std::string::npos) << other.out;
+  EXPECT_NE(other.out.find(" 403"), std::string::npos) << other.out;
+  expect_serving("another user's request");  // ours still are
 }
 
 TEST_F(ServeRequests, ItsCommandLine) {
