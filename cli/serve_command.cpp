@@ -8,6 +8,7 @@
 
 #include "cli/cli_config.h"
 #include "cli/command_line.h"
+#include "cli/help_document.h"
 #include "core/state_home.h"
 #include "serve/server.h"
 #include "serve/sigv4.h"
@@ -97,15 +98,26 @@ void split_listen(const std::string& text, std::string& host, int& port) {
 bool is_loopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 void print_help(std::ostream& out) {
-  out << "cachectl [--state-dir DIR] [--region REGION] serve [options]\n\n"
-      << serve_summary() << "\n\nOptions:\n";
-  for (const auto& o : serve_options()) {
-    std::string head = std::string("  ") + o.name + (*o.value ? std::string(" ") + o.value : "");
-    out << head << "\n      " << o.description << "\n";
-  }
-  out << "\nExample:\n"
-         "  cachectl serve &\n"
-         "  aws elasticache describe-cache-clusters --endpoint-url http://127.0.0.1:9736\n";
+  std::vector<HelpItem> options;
+  for (const auto& o : serve_options())
+    options.push_back({std::string(o.name) + " " + o.value, o.description});
+  HelpDocument doc{"serve", {}};
+  doc.sections.push_back(
+      {"NAME", 1, {paragraph("serve - the ElastiCache API on a local endpoint")}});
+  doc.sections.push_back(
+      {"SYNOPSIS",
+       1,
+       {example("cachectl [--state-dir DIR] [--region REGION] serve [--listen ADDRESS:PORT]\n"
+                "    [--credentials FILE] [--workers N] [--request-timeout SECONDS]\n"
+                "    [--idle-timeout SECONDS]")}});
+  doc.sections.push_back({"DESCRIPTION", 1, {paragraph(serve_summary())}});
+  doc.sections.push_back({"OPTIONS", 1, {definitions(options)}});
+  doc.sections.push_back(
+      {"EXAMPLES",
+       1,
+       {example("cachectl serve &\n"
+                "aws elasticache describe-cache-clusters --endpoint-url http://127.0.0.1:9736")}});
+  render_text(doc, out);
 }
 
 }  // namespace
@@ -124,8 +136,8 @@ const char* serve_summary() {
 const std::vector<ServeOption>& serve_options() {
   static const std::vector<ServeOption> options = {
       {"--listen", "ADDRESS:PORT",
-       "Where to listen (default 127.0.0.1:9736; port 0: any free port, printed at start). An "
-       "address other than loopback is reachable by others: use --credentials then."},
+       "Where to listen: an IPv4 or [IPv6] address, or localhost (default 127.0.0.1:9736; port "
+       "0: any free port, printed at start)."},
       {"--credentials", "FILE",
        "Check every request's Signature Version 4 against the keys of this AWS credentials file "
        "(aws_access_key_id / aws_secret_access_key in any profile; mode 0600): a wrong key is "
