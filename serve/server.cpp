@@ -587,7 +587,8 @@ void Server::worker_died(std::size_t index, const std::string& why) {
 }
 
 void Server::start_due_workers(Clock::time_point now) {
-  if (stopping_) return;
+  // Stopping, a worker is started again only for requests still waiting.
+  if (stopping_ && pending_.empty()) return;
   bool any_running = false;
   std::string last_error;
   for (std::size_t i = 0; i < workers_.size(); ++i) {
