@@ -111,9 +111,15 @@ std::string no_answer(std::chrono::milliseconds timeout) {
 std::vector<AdminReply> AdminClient::call_all(const std::vector<std::filesystem::path>& sockets,
                                               core::admin::Route route,
                                               std::chrono::milliseconds timeout) {
-  const auto& spec = core::admin::route_spec(route);
-  const std::string req = http_request(std::string(spec.method), std::string(spec.path), "");
-  std::vector<AdminReply> out(sockets.size());
+  std::vector<Ask> asks;
+  asks.reserve(sockets.size());
+  for (const auto& s : sockets) asks.push_back({s, route, ""});
+  return call_all(asks, timeout);
+}
+
+std::vector<AdminReply> AdminClient::call_all(const std::vector<Ask>& asks,
+                                              std::chrono::milliseconds timeout) {
+  std::vector<AdminReply> out(asks.size());
   // At most this many connections open at once (descriptors are limited).
   constexpr std::size_t kWindow = 256;
   struct Asked {
@@ -122,10 +128,14 @@ std::vector<AdminReply> AdminClient::call_all(const std::vector<std::filesystem:
     std::string data;
   };
   char buf[16384];
-  for (std::size_t begin = 0; begin < sockets.size(); begin += kWindow) {
+  for (std::size_t begin = 0; begin < asks.size(); begin += kWindow) {
     std::vector<Asked> asked;
-    for (std::size_t i = begin; i < std::min(sockets.size(), begin + kWindow); ++i) {
-      int fd = connect_and_send(sockets[i], req, SOCK_NONBLOCK, out[i]);
+    for (std::size_t i = begin; i < std::min(asks.size(), begin + kWindow); ++i) {
+      const auto& spec = core::admin::route_spec(asks[i].route);
+      int fd = connect_and_send(
+          asks[i].socket,
+          http_request(std::string(spec.method), std::string(spec.path), asks[i].body),
+          SOCK_NONBLOCK, out[i]);
       if (fd >= 0) asked.push_back({i, fd, {}});
     }
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -42,6 +42,13 @@ class AdminClient {
   // `timeout` from when it was asked. One reply per socket, in order.
   std::vector<AdminReply> call_all(const std::vector<std::filesystem::path>& sockets,
                                    core::admin::Route route, std::chrono::milliseconds timeout);
+  // The same with a request of its own for each daemon.
+  struct Ask {
+    std::filesystem::path socket;
+    core::admin::Route route;
+    std::string body;
+  };
+  std::vector<AdminReply> call_all(const std::vector<Ask>& asks, std::chrono::milliseconds timeout);
 
  private:
   AdminReply request(const std::filesystem::path& socket, const std::string& method,

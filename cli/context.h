@@ -2,6 +2,8 @@
 // event log, the clock, the region, and a client for the admin sockets.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -37,6 +39,15 @@ struct Context {
     if (err && !event_error) event_error = err;
   }
   core::Status event_error;
+
+  // A waiter's long poll (cli/node_status.cpp): when status_wait is set, a
+  // node last seen in a passing status ("creating", "rebooting", ...) is
+  // asked for its status once it changes, up to status_wait, rather than as
+  // it is now. next_look_waits says the next look will wait so (a node
+  // was seen in a passing status), so that the waiter need not sleep.
+  std::chrono::milliseconds status_wait{0};
+  std::map<std::string, std::string> last_status;  // admin socket -> status
+  bool next_look_waits = false;
 
   core::Registry registry;
   core::EventLog events;

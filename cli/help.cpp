@@ -409,6 +409,8 @@ HelpDocument man_document() {
             {"STATE/events.toml", "The event log."},
             {"STATE/nodes/ID/NODE/", "A node's engine config, data, engine.log and node.log."},
             {"STATE/run/ADDRESS.sock", "A node daemon's admin socket (HTTP + JSON)."},
+            {"STATE/run/ADDRESS.up",
+             "Where a node's Redis says it is ready (systemd's notify protocol)."},
             {"~/.config/cachectl/config", "Defaults (see CONFIGURATION)."}})}});
   doc.sections.push_back(
       {"EXAMPLES",

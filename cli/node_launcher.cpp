@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "core/files.h"
@@ -22,10 +23,10 @@ std::string node_binary() { return core::companion_program("cachectl-node", "CAC
 
 namespace {
 
-// Starts `argv` (a cachectl-node) detached with its output in DIR/node.log,
-// and waits for its first line on descriptor 3: "ok" or "error: ...".
-core::Status launch_daemon(const fs::path& dir, std::vector<std::string> argv,
-                           const std::string& what) {
+// Starts `argv` (a cachectl-node) detached with its output in DIR/node.log;
+// it reports on descriptor 3: "ok" or "error: ...".
+core::Result<PendingDaemon> start_daemon(const fs::path& dir, std::vector<std::string> argv,
+                                         const std::string& what) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
@@ -48,6 +49,39 @@ core::Status launch_daemon(const fs::path& dir, std::vector<std::string> argv,
     ::close(ready[0]);
     return core::ApiError{"InternalFailure", what + " did not start: " + daemon.what};
   }
+  return PendingDaemon(ready[0], log, what);
+}
+
+core::Status launch_daemon(const fs::path& dir, std::vector<std::string> argv,
+                           const std::string& what) {
+  auto pending = start_daemon(dir, std::move(argv), what);
+  if (!pending) return pending.error();
+  return pending->wait();
+}
+
+std::vector<std::string> node_argv(const core::StateHome& home, const std::string& cluster,
+                                   const std::string& node) {
+  return {node_binary(), "--state-dir", home.root().string(), "--cluster", cluster,
+          "--node",      node,          "--ready-fd",         "3"};
+}
+
+std::string node_what(const std::string& cluster, const std::string& node) {
+  return "the node daemon for " + cluster + "/" + node;
+}
+
+}  // namespace
+
+PendingDaemon::PendingDaemon(PendingDaemon&& other) noexcept
+    : ready_fd_(std::exchange(other.ready_fd_, -1)),
+      log_(std::move(other.log_)),
+      what_(std::move(other.what_)) {}
+
+PendingDaemon::~PendingDaemon() {
+  if (ready_fd_ >= 0) ::close(ready_fd_);
+}
+
+core::Status PendingDaemon::wait() {
+  if (ready_fd_ < 0) return core::ApiError{"InternalFailure", what_ + " was already waited for"};
   std::string line;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   char buf[256];
@@ -56,28 +90,30 @@ core::Status launch_daemon(const fs::path& dir, std::vector<std::string> argv,
                     deadline - std::chrono::steady_clock::now())
                     .count();
     if (left <= 0) break;
-    pollfd p{ready[0], POLLIN, 0};
+    pollfd p{ready_fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-    ssize_t n = ::read(ready[0], buf, sizeof buf);
+    ssize_t n = ::read(ready_fd_, buf, sizeof buf);
     if (n <= 0) break;
     line.append(buf, static_cast<std::size_t>(n));
   }
-  ::close(ready[0]);
+  ::close(std::exchange(ready_fd_, -1));
   if (line.rfind("ok", 0) == 0) return std::nullopt;
-  std::string why = line.empty() ? "it exited before serving its admin socket (see " + log + ")"
+  std::string why = line.empty() ? "it exited before serving its admin socket (see " + log_ + ")"
                                  : line.substr(0, line.find('\n'));
   if (why.rfind("error: ", 0) == 0) why = why.substr(7);
-  return core::ApiError{"InternalFailure", what + " did not start: " + why};
+  return core::ApiError{"InternalFailure", what_ + " did not start: " + why};
 }
 
-}  // namespace
+core::Result<PendingDaemon> start_node(const core::StateHome& home, const std::string& cluster,
+                                       const std::string& node) {
+  return start_daemon(home.node_dir(cluster, node), node_argv(home, cluster, node),
+                      node_what(cluster, node));
+}
 
 core::Status launch_node(const core::StateHome& home, const std::string& cluster,
                          const std::string& node) {
-  return launch_daemon(home.node_dir(cluster, node),
-                       {node_binary(), "--state-dir", home.root().string(), "--cluster", cluster,
-                        "--node", node, "--ready-fd", "3"},
-                       "the node daemon for " + cluster + "/" + node);
+  return launch_daemon(home.node_dir(cluster, node), node_argv(home, cluster, node),
+                       node_what(cluster, node));
 }
 
 core::Status launch_group_daemon(const core::StateHome& home, const std::string& group,

@@ -17,6 +17,28 @@ std::string node_binary();
 core::Status launch_node(const core::StateHome& home, const std::string& cluster,
                          const std::string& node);
 
+// A daemon started and not yet heard from: launch_node in two halves, so
+// that a caller starting several daemons, or with work of its own to do
+// meanwhile, need not wait for each before the next.
+class PendingDaemon {
+ public:
+  PendingDaemon(int ready_fd, std::string log, std::string what)
+      : ready_fd_(ready_fd), log_(std::move(log)), what_(std::move(what)) {}
+  PendingDaemon(PendingDaemon&& other) noexcept;
+  PendingDaemon& operator=(PendingDaemon&&) = delete;
+  PendingDaemon(const PendingDaemon&) = delete;
+  ~PendingDaemon();
+  // Until the daemon serves its admin socket (its "ok"), or why it did not.
+  core::Status wait();
+
+ private:
+  int ready_fd_;
+  std::string log_;
+  std::string what_;
+};
+core::Result<PendingDaemon> start_node(const core::StateHome& home, const std::string& cluster,
+                                       const std::string& node);
+
 // A replication group's daemon (`cachectl-node --group ID`), its files in
 // `dir` (core::group_dir).
 core::Status launch_group_daemon(const core::StateHome& home, const std::string& group,

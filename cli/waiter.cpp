@@ -40,13 +40,16 @@ Match evaluate(const ModelJson& acceptors, const core::Result<json>& result) {
         matched = value == expected;
         how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump();
       } else if (matcher == "pathAll") {
-        matched = value.is_array() && !value.empty() &&
-                  std::all_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
-        how = "For expression \"" + expr + "\" all members matched excepted path: " + expected.dump();
+        matched =
+            value.is_array() && !value.empty() &&
+            std::all_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
+        how =
+            "For expression \"" + expr + "\" all members matched excepted path: " + expected.dump();
       } else if (matcher == "pathAny") {
-        matched = value.is_array() &&
-                  std::any_of(value.begin(), value.end(), [&](const json& v) { return v == expected; });
-        how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump() + " at least once";
+        matched = value.is_array() && std::any_of(value.begin(), value.end(),
+                                                  [&](const json& v) { return v == expected; });
+        how = "For expression \"" + expr + "\" we matched expected path: " + expected.dump() +
+              " at least once";
       } else if (matcher == "status") {
         matched = expected == 200;
       }
@@ -67,19 +70,25 @@ int run_waiter(Context& ctx, const std::string& waiter, const json& request) {
   const std::string operation = config["operation"];
   Handler handler = find_handler(operation);
   if (!handler) {
-    std::cerr << "\nWaiter " << waiter << " failed: " << operation << " is not implemented by cachectl yet\n";
+    std::cerr << "\nWaiter " << waiter << " failed: " << operation
+              << " is not implemented by cachectl yet\n";
     return 255;
   }
   // aws-cli waits up to delay x maxAttempts; so do we, polling faster.
   auto budget = std::chrono::seconds(config.value("delay", 15) * config.value("maxAttempts", 40));
-  if (const char* t = std::getenv("CACHECTL_WAIT_TIMEOUT"); t && *t) budget = std::chrono::seconds(std::atoi(t));
+  if (const char* t = std::getenv("CACHECTL_WAIT_TIMEOUT"); t && *t)
+    budget = std::chrono::seconds(std::atoi(t));
   auto start = std::chrono::steady_clock::now();
+  // Nodes still on their way are asked to answer when their status changes
+  // (a long poll), rather than again and again.
+  ctx.status_wait = 500ms;
   for (;;) {
     core::Result<json> result = handler(ctx, request);
     Match m = evaluate(config["acceptors"], result);
     if (m.outcome == Outcome::kSuccess) return 0;
     if (m.outcome == Outcome::kFailure) {
-      std::cerr << "\nWaiter " << waiter << " failed: Waiter encountered a terminal failure state: " << m.reason << "\n";
+      std::cerr << "\nWaiter " << waiter
+                << " failed: Waiter encountered a terminal failure state: " << m.reason << "\n";
       return 255;
     }
     if (m.outcome == Outcome::kNone && !result.ok()) {
@@ -92,9 +101,12 @@ int run_waiter(Context& ctx, const std::string& waiter, const json& request) {
       std::cerr << "\nWaiter " << waiter << " failed: Max attempts exceeded\n";
       return 255;
     }
-    // A node becomes available a few milliseconds after its create returns
-    // (the engine's own start): looked at closely then, lazily later.
-    std::this_thread::sleep_for(elapsed < 200ms ? 1ms : elapsed < 2s ? 5ms : 100ms);
+    // When the next look waits on nodes on their way, it follows at once.
+    // Otherwise: a node becomes available a few milliseconds after its
+    // create returns (the engine's own start), so looked at closely then,
+    // lazily later.
+    if (!ctx.next_look_waits)
+      std::this_thread::sleep_for(elapsed < 200ms ? 1ms : elapsed < 2s ? 5ms : 100ms);
   }
 }
 

@@ -15,7 +15,7 @@ constexpr RouteSpec kRoutes[] = {
     {Route::kReboot, "POST", "/v1/reboot"},     {Route::kModify, "POST", "/v1/modify"},
     {Route::kSnapshot, "POST", "/v1/snapshot"}, {Route::kConfig, "POST", "/v1/config"},
     {Route::kShutdown, "POST", "/v1/shutdown"}, {Route::kFailover, "POST", "/v1/failover"},
-    {Route::kPromote, "POST", "/v1/promote"},
+    {Route::kPromote, "POST", "/v1/promote"},   {Route::kStatusChange, "POST", "/v1/status/change"},
 };
 
 // Bodies are small and flat; a deeper one is not ours. Checked before
@@ -180,8 +180,33 @@ std::string to_json(const ConfigRequest& request) {
   return dump(json{{"parameters", request.parameters}});
 }
 
+Result<StatusChangeRequest> parse_status_change_request(std::string_view body) {
+  constexpr std::string_view kUsage = "{\"from\": \"creating\", \"wait_ms\": 1000}";
+  auto j = parse_object(body, {"from", "wait_ms"}, kUsage);
+  if (!j) return j.error();
+  auto from = j->find("from");
+  auto wait = j->find("wait_ms");
+  if (from == j->end() || wait == j->end())
+    return bad("\"from\" and \"wait_ms\" are needed; send " + std::string(kUsage));
+  if (!from->is_string()) return bad("\"from\" must be a string; send " + std::string(kUsage));
+  if (!wait->is_number_integer())
+    return bad("\"wait_ms\" must be an integer; send " + std::string(kUsage));
+  StatusChangeRequest r{from->get<std::string>(), wait->get<std::int64_t>()};
+  if (r.from.empty() || r.from.size() > 64) return bad("\"from\" must have 1 to 64 characters");
+  if (r.wait_ms < 0 || r.wait_ms > kMaxStatusWaitMs)
+    return bad("\"wait_ms\" must be 0 to " + std::to_string(kMaxStatusWaitMs));
+  return r;
+}
+
+std::string to_json(const StatusChangeRequest& request) {
+  return dump(json{{"from", request.from}, {"wait_ms", request.wait_ms}});
+}
+
 Status check_request_body(Route route, std::string_view body) {
   switch (route) {
+    case Route::kStatusChange:
+      if (auto r = parse_status_change_request(body); !r) return r.error();
+      return std::nullopt;
     case Route::kSnapshot:
       if (auto r = parse_snapshot_request(body); !r) return r.error();
       return std::nullopt;

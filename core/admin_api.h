@@ -33,7 +33,8 @@ enum class Route {
   kConfig,
   kShutdown,
   kFailover,
-  kPromote
+  kPromote,
+  kStatusChange
 };
 
 struct RouteSpec {
@@ -81,6 +82,17 @@ struct PromoteRequest {
 };
 Result<PromoteRequest> parse_promote_request(std::string_view body);
 std::string to_json(const PromoteRequest& request);
+
+// POST /v1/status/change: the node's status once it is no longer `from`,
+// or after `wait_ms` (a waiter's long poll: it hears of a change at once,
+// without asking again and again).
+struct StatusChangeRequest {
+  std::string from;
+  std::int64_t wait_ms = 0;
+};
+inline constexpr std::int64_t kMaxStatusWaitMs = 60000;
+Result<StatusChangeRequest> parse_status_change_request(std::string_view body);
+std::string to_json(const StatusChangeRequest& request);
 
 // Checks the body of `route` without keeping it (the fuzz target and the
 // daemon's dispatch use it).

@@ -64,7 +64,7 @@ bool write_temp(const fs::path& path, std::string_view content, fs::path& tmp, b
 
 // Publishes the complete temporary `tmp` as `path` with link(2), which never
 // replaces anything (a symbolic link at `path` included), then makes it durable.
-CreateResult publish_new(const fs::path& tmp, const fs::path& path) {
+CreateResult publish_new(const fs::path& tmp, const fs::path& path, bool durable) {
   int rc = ::link(tmp.c_str(), path.c_str());
   int saved = errno;
   ::unlink(tmp.c_str());
@@ -72,7 +72,7 @@ CreateResult publish_new(const fs::path& tmp, const fs::path& path) {
     errno = saved;
     return saved == EEXIST ? CreateResult::kExists : CreateResult::kFailed;
   }
-  if (!sync_directory(parent_or_dot(path))) return CreateResult::kFailed;
+  if (durable && !sync_directory(parent_or_dot(path))) return CreateResult::kFailed;
   return CreateResult::kCreated;
 }
 
@@ -167,10 +167,12 @@ bool replace_file(const fs::path& path, std::string_view content) {
   return replace(path, content, /*durable=*/false);
 }
 
-CreateResult create_file_exclusive(const fs::path& path, std::string_view content) {
+CreateResult create_file_exclusive(const fs::path& path, std::string_view content,
+                                   Durability durability) {
+  const bool durable = durability == Durability::kNow;
   fs::path tmp;
-  if (!write_temp(path, content, tmp)) return CreateResult::kFailed;
-  return publish_new(tmp, path);
+  if (!write_temp(path, content, tmp, durable)) return CreateResult::kFailed;
+  return publish_new(tmp, path, durable);
 }
 
 CreateResult copy_file_exclusive(const fs::path& from, const fs::path& to) {
@@ -203,7 +205,7 @@ CreateResult copy_file_exclusive(const fs::path& from, const fs::path& to) {
     unlink_keeping_errno(tmp);
     return CreateResult::kFailed;
   }
-  return publish_new(tmp, to);
+  return publish_new(tmp, to, /*durable=*/true);
 }
 
 FileLock::FileLock(const fs::path& path) {

@@ -31,10 +31,20 @@ std::optional<std::string> read_file(const fs::path& path);
 // restarts (a daemon's pid), where readers still never see half a file.
 [[nodiscard]] bool replace_file(const fs::path& path, std::string_view content);
 
+// When a write reaches the disk. kNow: before the call returns (file and
+// directory fsync'ed). kDeferred: every reader sees it at once, and a kill
+// loses nothing (the page cache outlives the writer), but a machine that
+// loses power may lose it; the caller makes it durable later (sync_file,
+// sync_directory) or it is state that the next command re-derives. Used to
+// get an engine started before the fsyncs, which then overlap its start.
+enum class Durability { kNow, kDeferred };
+
 enum class CreateResult { kCreated, kExists, kFailed };
-// Creates `path` with `content` only if it does not exist, atomically and
-// durably: the file appears complete or not at all (temporary + link(2)).
-[[nodiscard]] CreateResult create_file_exclusive(const fs::path& path, std::string_view content);
+// Creates `path` with `content` only if it does not exist, atomically (and
+// durably, with kNow): the file appears complete or not at all (temporary +
+// link(2)).
+[[nodiscard]] CreateResult create_file_exclusive(const fs::path& path, std::string_view content,
+                                                 Durability durability = Durability::kNow);
 
 // Copies `from` to the new file `to` the same way (never replacing `to`,
 // whatever `to` is, a symbolic link included).

@@ -107,11 +107,12 @@ Result<FileLock> RecordFolder::lock(std::string_view key) const {
   return lock;
 }
 
-Status RecordFolder::create(std::string_view key, std::string_view text) const {
+Status RecordFolder::create(std::string_view key, std::string_view text,
+                            Durability durability) const {
   std::error_code ec;
   fs::create_directories(kind_.dir, ec);
   auto outcome = with_reserve(kind_.reserve, [&] {
-    CreateResult r = create_file_exclusive(file(key), text);
+    CreateResult r = create_file_exclusive(file(key), text, durability);
     return Outcome{r != CreateResult::kFailed, r};
   });
   switch (outcome.created) {
@@ -125,11 +126,20 @@ Status RecordFolder::create(std::string_view key, std::string_view text) const {
   return cannot("write", file(key));
 }
 
-Status RecordFolder::replace(std::string_view key, std::string_view text) const {
+Status RecordFolder::replace(std::string_view key, std::string_view text,
+                             Durability durability) const {
   auto outcome = with_reserve(kind_.reserve, [&] {
-    return Outcome{write_file_atomic(file(key), text), CreateResult::kCreated};
+    bool ok = durability == Durability::kNow ? write_file_atomic(file(key), text)
+                                             : replace_file(file(key), text);
+    return Outcome{ok, CreateResult::kCreated};
   });
   if (!outcome.ok) return cannot("write", file(key));
+  return std::nullopt;
+}
+
+Status RecordFolder::sync(std::string_view key) const {
+  if (!sync_file(file(key))) return cannot("sync", file(key));
+  if (!sync_directory(kind_.dir)) return cannot("sync", kind_.dir);
   return std::nullopt;
 }
 

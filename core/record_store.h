@@ -62,9 +62,13 @@ class RecordFolder {
   [[nodiscard]] Result<FileLock> lock(std::string_view key) const;
 
   // Exclusive creation of NAME.toml; already_exists when taken.
-  [[nodiscard]] Status create(std::string_view key, std::string_view text) const;
+  [[nodiscard]] Status create(std::string_view key, std::string_view text,
+                              Durability durability = Durability::kNow) const;
   // Replaces the record's file (the caller holds the lock).
-  [[nodiscard]] Status replace(std::string_view key, std::string_view text) const;
+  [[nodiscard]] Status replace(std::string_view key, std::string_view text,
+                               Durability durability = Durability::kNow) const;
+  // Makes a record written with Durability::kDeferred durable.
+  [[nodiscard]] Status sync(std::string_view key) const;
   // Directory kinds: publishes the complete directory `work` (which must
   // already hold the record file) as the entry of `key`.
   [[nodiscard]] Status publish(const fs::path& work, std::string_view key) const;
@@ -98,17 +102,17 @@ class RecordStore {
   }
   std::vector<std::string> list() const { return folder_.list(); }
 
-  [[nodiscard]] Status create(const T& record) const {
+  [[nodiscard]] Status create(const T& record, Durability durability = Durability::kNow) const {
     auto key = folder_.key(codec_.name_of(record));
     if (!key || *key != codec_.name_of(record))
       return invalid_value("'" + codec_.name_of(record) + "' cannot name a stored record.");
-    return folder_.create(*key, codec_.encode(record));
+    return folder_.create(*key, codec_.encode(record), durability);
   }
 
   // Read-modify-write under the record's lock; `change` may refuse with an
   // error, in which case nothing is written.
-  [[nodiscard]] Status update(std::string_view name,
-                              const std::function<Status(T&)>& change) const {
+  [[nodiscard]] Status update(std::string_view name, const std::function<Status(T&)>& change,
+                              Durability durability = Durability::kNow) const {
     auto key = folder_.key(name);
     if (!key) return folder_.kind().not_found(name);
     auto lock = folder_.lock(*key);
@@ -116,7 +120,7 @@ class RecordStore {
     auto record = get_key(*key);
     if (!record) return record.error();
     if (auto err = change(*record)) return err;
-    return folder_.replace(*key, codec_.encode(*record));
+    return folder_.replace(*key, codec_.encode(*record), durability);
   }
 
   // Removes the record under its lock. `removed` (if any) runs after with

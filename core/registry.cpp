@@ -182,8 +182,61 @@ int address_index(const std::string& prefix, std::string_view name) {
 
 }  // namespace
 
+// The claims in the addresses folder: their indexes, by one listing (a
+// few getdents calls at any N).
+static Result<std::vector<int>> list_claims(const fs::path& dir, const std::string& prefix) {
+  std::vector<int> claims;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    int i = address_index(prefix, e.path().filename().string());
+    if (i >= 0) claims.push_back(i);
+  }
+  if (ec)
+    return ApiError{kInvalidConfiguration, "cannot list " + dir.string() + ": " + ec.message()};
+  return claims;
+}
+
+// Judges `count` of `claims` (from a random one on) and frees the dead;
+// their indexes are returned.
+static Result<std::vector<int>> free_dead_claims(const StateHome& home,
+                                                 const RecordFolder& clusters,
+                                                 const std::string& prefix,
+                                                 const std::vector<int>& claims,
+                                                 std::size_t count) {
+  const fs::path dir = home.addresses_dir();
+  std::vector<int> freed;
+  std::size_t first = 0;
+  if (claims.size() > count) {
+    std::random_device random;
+    first = std::uniform_int_distribution<std::size_t>(0, claims.size() - 1)(random);
+  }
+  for (std::size_t k = 0; k < std::min(count, claims.size()); ++k) {
+    int i = claims[(first + k) % claims.size()];
+    std::string address = address_at(prefix, i);
+    auto dead = claim_is_dead(home, clusters, dir / address, address);
+    if (!dead) return dead.error();
+    if (*dead) {
+      auto old_owner = read_file(dir / address);
+      ::unlink((dir / address).c_str());
+      if (old_owner) unmark(home, *old_owner, address);
+      freed.push_back(i);
+    }
+  }
+  return freed;
+}
+
+Status Registry::reclaim_dead_claims() {
+  auto prefix = home_.address_prefix();
+  if (!prefix) return prefix.error();
+  auto claims = list_claims(home_.addresses_dir(), *prefix);
+  if (!claims) return claims.error();
+  auto freed = free_dead_claims(home_, store_.folder(), *prefix, *claims, kClaimsLookedAt);
+  if (!freed) return freed.error();
+  return std::nullopt;
+}
+
 Result<std::string> Registry::claim_address(std::string_view cluster, std::string_view node,
-                                            int port, const AddressProbe& usable) {
+                                            int port, const AddressProbe& usable, CreateMode mode) {
   auto prefix = home_.address_prefix();
   if (!prefix) return prefix.error();
   std::string owner = std::string(cluster) + "/" + std::string(node);
@@ -191,34 +244,17 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
   std::error_code ec;
   fs::create_directories(dir, ec);
   sweep_dead_temporaries(dir);
-  // One listing (a few getdents calls at any N) says which addresses are
-  // claimed; the lowest free one is tried first, as before.
+  auto claims = list_claims(dir, *prefix);
+  if (!claims) return claims.error();
   std::vector<bool> taken(kAddressesPerHome, false);
-  std::vector<int> claims;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    int i = address_index(*prefix, e.path().filename().string());
-    if (i < 0) continue;
-    taken[static_cast<std::size_t>(i)] = true;
-    claims.push_back(i);
-  }
-  if (ec)
-    return ApiError{kInvalidConfiguration, "cannot list " + dir.string() + ": " + ec.message()};
-  std::size_t first = 0;
-  if (claims.size() > kClaimsLookedAt) {
-    std::random_device random;
-    first = std::uniform_int_distribution<std::size_t>(0, claims.size() - 1)(random);
-  }
-  for (std::size_t k = 0; k < std::min(kClaimsLookedAt, claims.size()); ++k) {
-    int i = claims[(first + k) % claims.size()];
-    std::string address = address_at(*prefix, i);
-    auto dead = claim_is_dead(home_, store_.folder(), dir / address, address);
-    if (!dead) return dead.error();
-    if (*dead) {
-      auto old_owner = read_file(dir / address);
-      ::unlink((dir / address).c_str());
-      if (old_owner) unmark(home_, *old_owner, address);
-      taken[static_cast<std::size_t>(i)] = false;
-    }
+  for (int i : *claims) taken[static_cast<std::size_t>(i)] = true;
+  // Every address taken: every claim is judged, whoever was to reclaim.
+  bool full = claims->size() >= static_cast<std::size_t>(kAddressesPerHome);
+  if (mode.reclaim_first || full) {
+    auto freed = free_dead_claims(home_, store_.folder(), *prefix, *claims,
+                                  full ? claims->size() : kClaimsLookedAt);
+    if (!freed) return freed.error();
+    for (int i : *freed) taken[static_cast<std::size_t>(i)] = false;
   }
   for (int i = 0; i < kAddressesPerHome; ++i) {
     if (taken[static_cast<std::size_t>(i)]) continue;
@@ -227,7 +263,7 @@ Result<std::string> Registry::claim_address(std::string_view cluster, std::strin
     // The marker first: a claim always has one (a kill between the two
     // leaves a marker alone, which the next sweep removes).
     mark(home_, owner, address);
-    auto created = create_file_exclusive(claim, owner);
+    auto created = create_file_exclusive(claim, owner, mode.durability);
     if (created != CreateResult::kCreated) unmark(home_, owner, address);
     if (created == CreateResult::kFailed) {
       return ApiError{kInvalidConfiguration,
@@ -292,7 +328,7 @@ std::vector<std::pair<std::string, std::string>> Registry::claimed_by(std::strin
   return out;
 }
 
-Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) {
+Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable, CreateMode mode) {
   auto key = store_.folder().key(record.id);
   if (!key || *key != record.id) {
     return invalid_value("The parameter CacheClusterId is not a valid identifier: '" + record.id +
@@ -308,7 +344,7 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
     for (const auto& a : claimed) release_address(a);
   };
   for (auto& node : record.nodes) {
-    auto address = claim_address(record.id, node.id, node.port, usable);
+    auto address = claim_address(record.id, node.id, node.port, usable, mode);
     if (!address) {
       release_all();
       return address.error();
@@ -317,7 +353,7 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
     claimed.push_back(*address);
   }
   if (record.has_config_endpoint()) {
-    auto address = claim_address(record.id, kConfigEndpointId, record.config_port, usable);
+    auto address = claim_address(record.id, kConfigEndpointId, record.config_port, usable, mode);
     if (!address) {
       release_all();
       return address.error();
@@ -325,16 +361,34 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable) 
     record.config_address = *address;
     claimed.push_back(*address);
   }
-  if (auto err = store_.create(record)) {
+  if (auto err = store_.create(record, mode.durability)) {
     release_all();
     return err;
   }
   return std::nullopt;
 }
 
+Status Registry::make_durable(const CacheClusterRecord& record) {
+  const fs::path dir = home_.addresses_dir();
+  auto cannot = [](const fs::path& path) {
+    return ApiError{kInvalidConfiguration,
+                    "cannot sync " + path.string() + ": " + std::strerror(errno)};
+  };
+  std::vector<std::string> addresses;
+  for (const auto& node : record.nodes) addresses.push_back(node.address);
+  if (!record.config_address.empty()) addresses.push_back(record.config_address);
+  for (const auto& address : addresses)
+    if (!sync_file(dir / address)) return cannot(dir / address);
+  if (!sync_directory(dir)) return cannot(dir);
+  auto key = store_.folder().key(record.id);
+  if (!key) return store_.folder().kind().not_found(record.id);
+  return store_.folder().sync(*key);
+}
+
 Status Registry::update(std::string_view id,
-                        const std::function<Status(CacheClusterRecord&)>& change) {
-  return store_.update(id, change);
+                        const std::function<Status(CacheClusterRecord&)>& change,
+                        Durability durability) {
+  return store_.update(id, change, durability);
 }
 
 Status Registry::remove(std::string_view id) {

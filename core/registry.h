@@ -15,6 +15,15 @@
 
 namespace cachectl::core {
 
+// How Registry::create() writes: when its files (claims, record) reach the disk
+// (with kDeferred, make_durable() later), and whether claiming first looks
+// at a few existing claims for dead ones to free, or leaves that to the
+// caller (Registry::reclaim_dead_claims(), once its engines are starting).
+struct CreateMode {
+  Durability durability = Durability::kNow;
+  bool reclaim_first = true;
+};
+
 class Registry {
  public:
   explicit Registry(StateHome home);
@@ -31,12 +40,17 @@ class Registry {
 
   // Gives each node of `record` an address, then writes the record if no
   // cluster of that id exists (CacheClusterAlreadyExists otherwise).
-  [[nodiscard]] Status create(CacheClusterRecord& record, const AddressProbe& usable);
+  [[nodiscard]] Status create(CacheClusterRecord& record, const AddressProbe& usable,
+                              CreateMode mode = {});
+  // Makes what create() wrote with Durability::kDeferred durable: the
+  // record's address claims and the record.
+  [[nodiscard]] Status make_durable(const CacheClusterRecord& record);
 
   // Read-modify-write under the cluster's lock; `change` may refuse with an
   // error, in which case nothing is written.
   [[nodiscard]] Status update(std::string_view id,
-                              const std::function<Status(CacheClusterRecord&)>& change);
+                              const std::function<Status(CacheClusterRecord&)>& change,
+                              Durability durability = Durability::kNow);
 
   // Removes the record and releases its nodes' addresses.
   [[nodiscard]] Status remove(std::string_view id);
@@ -47,7 +61,12 @@ class Registry {
   // naming its file.
   // Claims a fresh address for a node added to an existing cluster.
   [[nodiscard]] Result<std::string> claim_address(std::string_view cluster, std::string_view node,
-                                                  int port, const AddressProbe& usable);
+                                                  int port, const AddressProbe& usable,
+                                                  CreateMode mode = {});
+  // Looks at a few existing claims (kClaimsLookedAt in registry.cpp) and
+  // frees those that are dead: an orphan nobody else removes is taken over
+  // within a few hundred claims at any number of clusters.
+  [[nodiscard]] Status reclaim_dead_claims();
   void release_address(const std::string& address);
 
   // The addresses claimed for `cluster` ("address", "cluster/node" pairs),

@@ -57,6 +57,9 @@ fs::path StateHome::node_dir(std::string_view cluster, std::string_view node) co
 fs::path StateHome::admin_socket(std::string_view address) const {
   return root_ / "run" / (std::string(address) + ".sock");
 }
+fs::path StateHome::ready_socket(std::string_view address) const {
+  return root_ / "run" / (std::string(address) + ".up");
+}
 
 Status StateHome::prepare() const {
   // The common case (everything exists) costs two stats. The home is the

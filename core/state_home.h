@@ -43,6 +43,9 @@ class StateHome {
   fs::path node_dir(std::string_view cluster, std::string_view node) const;
   // Kept short: a Unix socket path must fit in 108 bytes.
   fs::path admin_socket(std::string_view address) const;
+  // Where the node's engine says it is ready (node/ready_notice.h); no
+  // longer than admin_socket's path.
+  fs::path ready_socket(std::string_view address) const;
 
   // "127.N": the /16 of the loopback range this home's nodes use. Chosen from
   // the home's path when first prepared, so that homes used side by side (tests)

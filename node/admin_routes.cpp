@@ -52,6 +52,17 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
       if (!r) return answer(status, body, 400, r.error().message);
       return config(id, *r, status, body);
     }
+    case admin::Route::kStatusChange: {
+      auto r = admin::parse_status_change_request(req.body);
+      if (!r) return answer(status, body, 400, r.error().message);
+      auto now_status = parts_.status();
+      if (now_status.status != r->from || r->wait_ms == 0 || !parts_.watch_status) {
+        body = admin::to_json(now_status);
+        return true;
+      }
+      parts_.watch_status(id, r->from, std::chrono::milliseconds(r->wait_ms));
+      return false;
+    }
     default:
       if (auto r = admin::parse_no_body(req.body); !r)
         return answer(status, body, 400, r.error().message);

@@ -28,6 +28,8 @@ struct NodeParts {
   std::function<bool()> shutting_down;
   std::function<void(RequestId)> shut_down;  // answered once the engine has stopped
   std::function<void()> record_changed;      // the schedule looks at the record now
+  // Answer `id` with the status once it is no longer `from`, or after `wait`.
+  std::function<void(RequestId id, std::string from, std::chrono::milliseconds wait)> watch_status;
 };
 
 class AdminRoutes {

@@ -18,6 +18,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "core/files.h"
 #include "core/parameter_groups.h"
@@ -31,10 +32,12 @@
 #include "node/engine_probe.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
+#include "node/ready_notice.h"
 #include "node/replication_role.h"
 #include "node/schedule.h"
 #include "node/seed.h"
 #include "node/snapshot_job.h"
+#include "node/status_watches.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -109,6 +112,9 @@ int run_daemon(const DaemonOptions& o) {
                   *key};
   auto record_event = [&](const std::string& message) { ctx.record_event(message); };
 
+  // Redis says when it is ready (Memcached cannot): probed at once then.
+  std::optional<ReadyNotice> notice;
+  if (ctx.engine == "redis") notice.emplace(home.ready_socket(node->address));
   EngineClient client(node->address, node->port, record->auth_token);
   EngineProbe probe(ctx.engine, node->address, node->port, record->auth_token, kProbeTimeout);
   RealEngineHost host({ctx.engine, node->address, node->port, record->auth_token}, dir, client,
@@ -163,17 +169,22 @@ int run_daemon(const DaemonOptions& o) {
     group_error.clear();
     return group->values;
   };
+  bool first_launch = true;
   SupervisorConfig config{node->id,
                           dir,
                           [&]() {
-                            // Re-read the record so that a (re)start applies what changed.
+                            // Re-read the record so that a restart applies what changed
+                            // (the first start has just read it).
                             core::CacheClusterRecord use = *record;
                             const core::CacheNodeRecord* n = node;
-                            auto fresh = registry.get(o.cluster);
-                            if (fresh && fresh->find_node(o.node)) {
-                              use = *fresh;
-                              n = nullptr;
+                            if (!first_launch) {
+                              auto fresh = registry.get(o.cluster);
+                              if (fresh && fresh->find_node(o.node)) {
+                                use = *fresh;
+                                n = nullptr;
+                              }
                             }
+                            first_launch = false;
                             if (!n) n = use.find_node(o.node);
                             group_id = use.replication_group_id;
                             if (modify_ptr)
@@ -187,7 +198,8 @@ int run_daemon(const DaemonOptions& o) {
                             if (!setup)
                               return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
                             role.engine_started(setup->primary_endpoint, setup->reader_endpoint);
-                            return engine_launch(use, *n, dir, *values, ctx.command_key, *setup);
+                            return engine_launch(use, *n, dir, *values, ctx.command_key, *setup,
+                                                 notice ? notice->socket_path() : std::string());
                           },
                           {}};
   // A group's primary that died waits for Sentinel to promote a replica,
@@ -237,21 +249,21 @@ int run_daemon(const DaemonOptions& o) {
     supervisor.stop(now);
   };
 
+  StatusWatches watches;
   AdminRoutes routes(
       ctx, NodeParts{supervisor, client, snapshot, modify, status, [&]() { return shutting_down; },
                      [&](RequestId id) {
                        shut_down(std::chrono::steady_clock::now());
                        waiting_for_stop.push_back(id);
                      },
-                     [&]() { schedule.look_now(); }});
+                     [&]() { schedule.look_now(); },
+                     [&](RequestId id, std::string from, std::chrono::milliseconds wait) {
+                       watches.add(id, std::move(from), std::chrono::steady_clock::now() + wait);
+                     }});
   AdminServer server([&](RequestId id, const HttpRequest& req, int& code, std::string& body) {
     return routes.handle(id, req, code, body);
   });
   routes.set_server(server);
-  std::string error;
-  if (!server.listen(home.admin_socket(node->address), error)) return fail_start(o, error);
-  write_pid_file(dir);
-
   // Data to restore is placed once, before the first start (a marker keeps
   // reboots from doing it again).
   std::string seed_error;
@@ -262,12 +274,17 @@ int run_daemon(const DaemonOptions& o) {
     seed_error = place_seed(home, *record, node->id, dir / "data" / "dump.rdb");
     std::ofstream(dir / "data" / ".seeded") << "seeded\n";
   }
+  // The engine first: the admin socket and the pid file are set up while it
+  // starts (a failure below stops it: it dies with the daemon).
   if (!seed_error.empty()) {
     supervisor.restore_failed(seed_error);
   } else {
     if (seeding) supervisor.expect_restore();
     supervisor.start(std::chrono::steady_clock::now());
   }
+  std::string error;
+  if (!server.listen(home.admin_socket(node->address), error)) return fail_start(o, error);
+  write_pid_file(dir);
   tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
@@ -287,12 +304,15 @@ int run_daemon(const DaemonOptions& o) {
     client.collect(fds);
     const std::size_t probe_at = fds.size();
     probe.collect(fds);
+    const std::size_t notice_at = fds.size();
+    if (notice && notice->fd() >= 0) fds.push_back({notice->fd(), POLLIN, 0});
     auto deadline = std::min({supervisor.next_deadline(now), next_home_check,
                               server.next_deadline(), client.next_deadline(), probe.next_deadline(),
                               snapshot.next_deadline(), modify.next_deadline()});
     if (!group_id.empty() && supervisor.node_status() == "available")
       deadline = std::min(deadline, role.next_deadline(now));
     if (!shutting_down) deadline = std::min(deadline, schedule.next_deadline());
+    deadline = std::min(deadline, watches.next_deadline());
     int timeout = static_cast<int>(until(deadline, now).count());
     if (shutting_down && supervisor.stopped()) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
@@ -312,7 +332,10 @@ int run_daemon(const DaemonOptions& o) {
     server.handle(fds.data() + 1, client_at - 1, now);
     client.handle(fds.data() + client_at, probe_at - client_at, now);
     // Before the supervisor's tick: a probe's answer is acted on at once.
-    probe.handle(fds.data() + probe_at, fds.size() - probe_at, now);
+    probe.handle(fds.data() + probe_at, notice_at - probe_at, now);
+    if (notice_at < fds.size() && (fds[notice_at].revents & POLLIN) &&
+        notice->take_ready(supervisor.engine_pid()))
+      supervisor.engine_says_ready(now);
     supervisor.tick(now);
     client.tick(now);
     snapshot.tick(now);
@@ -320,6 +343,11 @@ int run_daemon(const DaemonOptions& o) {
     if (!group_id.empty() && !shutting_down)
       role.tick(now, supervisor.node_status() == "available");
     if (!shutting_down) schedule.tick(now);
+    if (!watches.empty()) {
+      auto s = status();
+      watches.offer(s.status, now,
+                    [&](RequestId id) { server.respond(id, 200, core::admin::to_json(s)); });
+    }
 
     if (now >= next_home_check) {
       next_home_check = now + kHomeCheckInterval;

@@ -38,7 +38,8 @@ std::string redis_conf_quote(const std::string& value) {
 
 EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
                           const std::filesystem::path& dir, const GroupValues& group_values,
-                          const std::string& command_key, const ReplicationSetup& replication) {
+                          const std::string& command_key, const ReplicationSetup& replication,
+                          const std::string& notify_socket) {
   const core::NodeType* type = core::find_node_type(c.node_type);
   EngineLaunch l;
   l.config_file = dir / "redis.conf";
@@ -60,7 +61,8 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
   // that connect to an address other than 127.0.0.1.
   conf += "protected-mode no\n";
   conf += "daemonize no\n";
-  conf += "supervised no\n";
+  // systemd's notify protocol, to the daemon (node/ready_notice.h).
+  conf += notify_socket.empty() ? "supervised no\n" : "supervised systemd\n";
   conf += "dir " + redis_conf_quote((dir / "data").string()) + "\n";
   conf += "dbfilename dump.rdb\n";
   // No persistence by default, as on ElastiCache: data lives in memory;
@@ -113,6 +115,7 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     l.env = {"LD_PRELOAD=" + reuseport_library(),
              "CACHECTL_REUSEPORT_ADDRESSES=" + replication.reader_endpoint};
   }
+  if (!notify_socket.empty()) l.env.push_back("NOTIFY_SOCKET=" + notify_socket);
   return l;
 }
 
@@ -169,9 +172,11 @@ EngineLaunch memcached_launch(const core::CacheClusterRecord& c, const core::Cac
 
 EngineLaunch engine_launch(const core::CacheClusterRecord& c, const core::CacheNodeRecord& n,
                            const std::filesystem::path& dir, const GroupValues& group_values,
-                           const std::string& command_key, const ReplicationSetup& replication) {
-  return c.engine == "memcached" ? memcached_launch(c, n, group_values)
-                                 : redis_launch(c, n, dir, group_values, command_key, replication);
+                           const std::string& command_key, const ReplicationSetup& replication,
+                           const std::string& notify_socket) {
+  return c.engine == "memcached"
+             ? memcached_launch(c, n, group_values)
+             : redis_launch(c, n, dir, group_values, command_key, replication, notify_socket);
 }
 
 }  // namespace cachectl::node

@@ -39,11 +39,13 @@ struct ReplicationSetup {
 };
 // `command_key`: the node's secret for the restricted commands the daemon
 // uses (core/restricted_commands.h); every restricted command is renamed,
-// to "" when it is unused or no key is given.
+// to "" when it is unused or no key is given. `notify_socket`: where the
+// engine says it is ready (node/ready_notice.h), "" for nowhere.
 EngineLaunch redis_launch(const core::CacheClusterRecord& cluster,
                           const core::CacheNodeRecord& node, const std::filesystem::path& dir,
                           const GroupValues& group_values = {}, const std::string& command_key = {},
-                          const ReplicationSetup& replication = {});
+                          const ReplicationSetup& replication = {},
+                          const std::string& notify_socket = {});
 EngineLaunch memcached_launch(const core::CacheClusterRecord& cluster,
                               const core::CacheNodeRecord& node,
                               const GroupValues& group_values = {});
@@ -51,7 +53,8 @@ EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const core::CacheNodeRecord& node, const std::filesystem::path& dir,
                            const GroupValues& group_values = {},
                            const std::string& command_key = {},
-                           const ReplicationSetup& replication = {});
+                           const ReplicationSetup& replication = {},
+                           const std::string& notify_socket = {});
 
 // `value` as one argument of a redis.conf line: double-quoted, `\` and `"`
 // escaped, every other byte outside printable ASCII as \xHH, so Redis's

@@ -129,6 +129,11 @@ void Supervisor::tick(SteadyTime now) {
   }
 }
 
+void Supervisor::engine_says_ready(SteadyTime now) {
+  // While a probe is out, next_action_ is max: its answer is on its way.
+  if (state_ == State::kStarting && next_action_ != SteadyTime::max()) next_action_ = now;
+}
+
 void Supervisor::on_probe(int start, bool answered, SteadyTime now) {
   // An answer about an engine since replaced, or one being stopped, says
   // nothing about the current one.

@@ -67,6 +67,9 @@ class Supervisor {
   // next_deadline().
   void tick(SteadyTime now);
   SteadyTime next_deadline(SteadyTime now) const;
+  // The engine said it is ready (node/ready_notice.h): a starting engine
+  // waiting for its next probe is probed now.
+  void engine_says_ready(SteadyTime now);
 
   void reboot(SteadyTime now);
   void stop(SteadyTime now);  // for shutdown: the engine is stopped and not restarted

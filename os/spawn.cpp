@@ -1,14 +1,18 @@
 #include "os/spawn.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace cachectl::os {
 namespace {
@@ -26,35 +30,68 @@ void report(int fd, int kind, int value) {
   (void)!::write(fd, &r, sizeof r);
 }
 
-// From fork to exec: only async-signal-safe calls, nothing allocated.
-[[noreturn]] void child(const SpawnOptions& o, char* const* argv, char* const* envp, int status_fd,
-                        pid_t parent) {
+// What the child needs, prepared by the parent (the child allocates nothing).
+struct ChildArgs {
+  const SpawnOptions* o;
+  const char* program;  // argv[0] resolved on PATH by the parent, or as given
+  char* const* argv;
+  char* const* envp;  // nullptr: the parent's environment
+  int status_fd;
+  pid_t parent;
+  void* grandchild_stack;  // detach: where the detached process starts
+};
+
+// Its own stack for each child that shares our memory (clone(CLONE_VM)).
+constexpr std::size_t kChildStack = 256 * 1024;
+
+[[noreturn]] void exec_child(ChildArgs& a);
+
+// The detached process (detach): started by the first child, which reports
+// its pid and exits as soon as it has exec'ed.
+int grandchild_main(void* arg) { exec_child(*static_cast<ChildArgs*>(arg)); }
+
+// From clone to exec: only async-signal-safe calls, nothing allocated, no
+// memory of the parent's written (the child runs in it, on its own stack,
+// until it execs: clone(CLONE_VM | CLONE_VFORK), as posix_spawn does, so
+// that starting an engine or a daemon copies no page tables).
+int child_main(void* arg) {
+  ChildArgs& a = *static_cast<ChildArgs*>(arg);
+  const SpawnOptions& o = *a.o;
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
   for (int s = 1; s < NSIG; ++s) {
     if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &dfl, nullptr);
   }
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   if (o.new_session || o.detach) ::setsid();
   if (o.new_process_group && !o.new_session && !o.detach) ::setpgid(0, 0);
   if (o.die_with_parent) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
+    if (::getppid() != a.parent) ::_exit(127);  // the parent died before prctl
   }
   if (o.detach) {
-    pid_t grandchild = ::fork();
+    // Not fork(): its handlers would run in memory we share with the parent.
+    pid_t grandchild =
+        ::clone(grandchild_main, static_cast<char*>(a.grandchild_stack) + kChildStack,
+                CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
     if (grandchild < 0) {
-      report(status_fd, kErrno, errno);
+      report(a.status_fd, kErrno, errno);
       ::_exit(127);
     }
-    if (grandchild > 0) {
-      report(status_fd, kPid, grandchild);
-      ::_exit(0);
-    }
+    // It has exec'ed (or failed, and said why on the status pipe).
+    report(a.status_fd, kPid, grandchild);
+    ::_exit(0);
   }
+  exec_child(a);
+}
+
+[[noreturn]] void exec_child(ChildArgs& a) {
+  const SpawnOptions& o = *a.o;
+  int status_fd = a.status_fd;
+  // The signals the parent blocked around clone are the child's to get.
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   // Every descriptor the child gets, first moved above all targets so that
   // no dup2 overwrites a source that is still needed.
   int top = 2;
@@ -106,14 +143,52 @@ void report(int fd, int kind, int value) {
     report(status_fd, kErrno, errno);
     ::_exit(127);
   }
-  if (envp) {
-    ::execvpe(argv[0], argv, envp);
+  if (a.envp) {
+    ::execvpe(a.program, a.argv, a.envp);
   } else {
-    ::execvp(argv[0], argv);
+    ::execvp(a.program, a.argv);
   }
   report(status_fd, kErrno, errno);
   ::_exit(127);
 }
+
+// argv[0] looked up on PATH by the parent (access(2) is cheaper than a
+// failed execve per PATH entry); as given when it has a '/' or is not found
+// (the child's execvp then says why).
+std::string resolve_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    std::size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return name;
+}
+
+// A stack for a child, unmapped when done.
+class ChildStack {
+ public:
+  ChildStack()
+      : p_(::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0)) {}
+  ~ChildStack() {
+    if (ok()) ::munmap(p_, kChildStack);
+  }
+  ChildStack(const ChildStack&) = delete;
+  ChildStack& operator=(const ChildStack&) = delete;
+  bool ok() const { return p_ != MAP_FAILED; }
+  void* base() const { return p_; }
+  char* top() const { return static_cast<char*>(p_) + kChildStack; }
+
+ private:
+  void* p_;
+};
 
 }  // namespace
 
@@ -154,19 +229,30 @@ Spawned spawn(const SpawnOptions& o) {
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
   }
+  const std::string program = resolve_program(o.argv[0]);
+  ChildStack stack, grandchild_stack;
+  if (!stack.ok() || (o.detach && !grandchild_stack.ok())) return failed("mmap: ", errno);
   int status[2];
   if (::pipe2(status, O_CLOEXEC) != 0) return failed("pipe: ", errno);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
+  ChildArgs args{&o,
+                 program.c_str(),
+                 argv.data(),
+                 envp.empty() ? nullptr : envp.data(),
+                 status[1],
+                 ::getpid(),
+                 grandchild_stack.base()};
+  // No handler of ours may run in the child (it shares our memory): every
+  // signal waits until it has exec'ed, and it starts with none blocked.
+  sigset_t all, old;
+  sigfillset(&all);
+  ::sigprocmask(SIG_SETMASK, &all, &old);
+  pid_t pid = ::clone(child_main, stack.top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  int clone_errno = errno;
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
-    int e = errno;
     ::close(status[0]);
     ::close(status[1]);
-    return failed("fork: ", e);
-  }
-  if (pid == 0) {
-    ::close(status[0]);
-    child(o, argv.data(), envp.empty() ? nullptr : envp.data(), status[1], parent);
+    return failed("clone: ", clone_errno);
   }
   ::close(status[1]);
   pid_t detached = -1;

@@ -92,14 +92,23 @@ core::Result<nlohmann::json> create_cache_cluster(Context& ctx, const nlohmann::
   }
   if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
   // The record carries the intent from its first byte: whoever finds it
-  // with nobody holding the lock starts the daemons that are missing.
+  // with nobody holding the lock starts the daemons that are missing. It is
+  // written for every reader at once (a kill loses nothing) and made durable
+  // while the engines start, as is the look for dead claims: the engines'
+  // start is the longest step, and nothing else waits in front of it.
   record->intent = core::new_intent("create", ctx.clock.now());
-  if (auto err = ctx.registry.create(*record, can_listen)) return *err;
+  if (auto err = ctx.registry.create(*record, can_listen,
+                                     {core::Durability::kDeferred, /*reclaim_first=*/false}))
+    return *err;
   // Before the daemons start: they seed from the downloaded file, or report
   // why there is none.
   download_seeds(ctx.home(), *record);
-  auto settled = settle(ctx, record->id);
+  auto settled = settle(ctx, record->id, [&]() -> core::Status {
+    if (auto err = ctx.registry.make_durable(*record)) return err;
+    return ctx.registry.reclaim_dead_claims();
+  });
   if (!settled) return settled.error();
+  if (settled->create_error) return *settled->create_error;
   if (!settled->failed.empty()) return core::ApiError{"InternalFailure", settled->failed.front()};
   record->intent = {};
   core::NodeStatuses creating(record->nodes.size(), "creating");

@@ -70,16 +70,47 @@ core::Status finish_removing(Context& ctx, const core::CacheClusterRecord& r, Se
   return std::nullopt;
 }
 
-core::Status clear_intent(Context& ctx, const std::string& id) {
-  return ctx.registry.update(id, [](core::CacheClusterRecord& r) -> core::Status {
-    r.intent = {};
-    return std::nullopt;
-  });
+core::Status clear_intent(Context& ctx, const std::string& id, core::Durability durability) {
+  return ctx.registry.update(
+      id,
+      [](core::CacheClusterRecord& r) -> core::Status {
+        r.intent = {};
+        return std::nullopt;
+      },
+      durability);
+}
+
+// Starts every daemon of `nodes` that does not run, all at once, runs
+// `meanwhile` while they start, then waits for each: their engines start
+// side by side. The first failure, if any (a daemon started by a killed
+// command a moment ago may take its lock while we look: that counts as
+// started).
+core::Status start_daemons(Context& ctx, const std::string& cluster,
+                           const std::vector<std::string>& nodes,
+                           const std::function<core::Status()>& meanwhile) {
+  core::Status failure;
+  std::vector<std::pair<std::string, PendingDaemon>> pending;
+  for (const auto& node : nodes) {
+    if (daemon_alive(ctx, cluster, node)) continue;
+    auto started = start_node(ctx.home(), cluster, node);
+    if (!started) {
+      if (!daemon_alive(ctx, cluster, node)) failure = started.error();
+      break;
+    }
+    pending.emplace_back(node, std::move(*started));
+  }
+  if (!failure && meanwhile) failure = meanwhile();
+  for (auto& [node, daemon] : pending) {
+    auto err = daemon.wait();
+    if (err && !failure && !daemon_alive(ctx, cluster, node)) failure = err;
+  }
+  return failure;
 }
 
 }  // namespace
 
-core::Result<Settled> settle(Context& ctx, const std::string& id) {
+core::Result<Settled> settle(Context& ctx, const std::string& id,
+                             const std::function<core::Status()>& while_starting) {
   Settled out;
   auto got = ctx.registry.get(id);
   if (!got) {
@@ -103,16 +134,17 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
     return out;
   }
   if (intent.operation == "create") {
-    for (const auto& d : daemons_of(r)) {
-      if (auto err = ensure_daemon(ctx, id, d.id)) {
-        // A cluster that cannot run is not left behind (as create does).
-        if (auto e = teardown_cluster(ctx, r)) return *e;
-        ctx.record_event(id, "Cache cluster creation undone: " + err->message);
-        out.done.push_back("undid creating cache cluster " + id + who + ": " + err->message);
-        out.failed.push_back(err->message);
-        out.deleted = true;
-        return out;
-      }
+    std::vector<std::string> nodes;
+    for (const auto& d : daemons_of(r)) nodes.push_back(d.id);
+    if (auto err = start_daemons(ctx, id, nodes, while_starting)) {
+      // A cluster that cannot run is not left behind (as create does).
+      if (auto e = teardown_cluster(ctx, r)) return *e;
+      ctx.record_event(id, "Cache cluster creation undone: " + err->message);
+      out.done.push_back("undid creating cache cluster " + id + who + ": " + err->message);
+      out.failed.push_back(err->message);
+      out.create_error = err;
+      out.deleted = true;
+      return out;
     }
     ctx.record_event(id, "Cache cluster created");
     out.done.push_back("finished creating cache cluster " + id + who);
@@ -171,9 +203,16 @@ core::Result<Settled> settle(Context& ctx, const std::string& id) {
                        who);
   }
   if (auto err = finish_removing(ctx, r, out)) return *err;
+  // A create's intent need not outlive a power loss: whoever finds it after
+  // one starts the daemons a restart needs anyway.
+  bool own_create = intent.operation == "create" && intent.pid == static_cast<int>(::getpid());
   if (!intent.empty()) {
-    if (auto err = clear_intent(ctx, id)) return *err;
+    if (auto err = clear_intent(ctx, id,
+                                own_create ? core::Durability::kDeferred : core::Durability::kNow))
+      return *err;
   }
+  // Our own create swept the cluster's leftovers before it claimed anything.
+  if (own_create) return out;
   auto swept = sweep_cluster_leftovers(ctx, id);
   if (!swept) return swept.error();
   for (auto& left : *swept) out.done.push_back("removed " + left);

@@ -7,6 +7,7 @@
 // it; `cachectl resume` settles every cluster.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ core::Result<ClusterOperation> begin_cluster_operation(Context& ctx, const std::
 struct Settled {
   std::vector<std::string> done;
   std::vector<std::string> failed;  // why a step could not be done (it was undone)
+  // A create that could not finish: the error that undid it (a daemon that
+  // did not start, or a state file that could not be written or read).
+  core::Status create_error;
   bool deleted = false;
 };
 
@@ -39,7 +43,10 @@ struct Settled {
 // finishes a killed delete, create,
 // node list change or engine restart, undoes a killed snapshot, stops the
 // nodes still being removed, clears the intent, removes leftovers.
-core::Result<Settled> settle(Context& ctx, const std::string& id);
+// `while_starting`, if given, runs while a create's daemons start (create's
+// own durability); its error undoes the create.
+core::Result<Settled> settle(Context& ctx, const std::string& id,
+                             const std::function<core::Status()>& while_starting = {});
 
 // For commands that only read: settles `record` if it carries unfinished
 // work whose owner is gone, and returns the record as it is then.

@@ -104,6 +104,8 @@ TEST_F(NodeDaemon, BadBodiesOnEveryRouteGet400AndTheDaemonAndEngineStay) {
       {"POST", "/v1/shutdown", R"({"force": 1})"},
       {"GET", "/v1/status", "{\"x\": " + deep + "}"},
       {"GET", "/v1/memory", "null"},
+      {"POST", "/v1/status/change", R"({"from": "available"})"},
+      {"POST", "/v1/status/change", R"({"from": "available", "wait_ms": "1"})"},
   };
   for (const auto& c : cases) {
     auto [status, text] = curl(address, c.method, c.path, c.body);
@@ -128,6 +130,42 @@ TEST_F(NodeDaemon, BadBodiesOnEveryRouteGet400AndTheDaemonAndEngineStay) {
   EXPECT_EQ(ok("describe-cache-clusters",
                {"--cache-cluster-id", "bad"})["CacheClusters"][0]["CacheClusterStatus"],
             "available");
+}
+
+TEST_F(NodeDaemon, AStatusLongPollAnswersWhenTheStatusMovesOrItsWaitEnds) {
+  auto [address, port] = create_redis("poll");
+  // Not what the asker saw: answered at once.
+  auto t = std::chrono::steady_clock::now();
+  auto [code, body] =
+      curl(address, "POST", "/v1/status/change", R"({"from": "creating", "wait_ms": 5000})");
+  EXPECT_EQ(code, "200");
+  EXPECT_EQ(json::parse(body, nullptr, false)["status"], "available") << body;
+  EXPECT_LT(std::chrono::steady_clock::now() - t, std::chrono::seconds(3));
+  // Unchanged: held for its wait, then answered as it is.
+  t = std::chrono::steady_clock::now();
+  std::tie(code, body) =
+      curl(address, "POST", "/v1/status/change", R"({"from": "available", "wait_ms": 300})");
+  EXPECT_EQ(code, "200");
+  EXPECT_EQ(json::parse(body, nullptr, false)["status"], "available") << body;
+  EXPECT_GE(std::chrono::steady_clock::now() - t, std::chrono::milliseconds(300));
+  // A reboot while one waits: answered with the moved status, long before its wait ends.
+  std::string answer;
+  std::thread waiter([&] {
+    answer =
+        curl(address, "POST", "/v1/status/change", R"({"from": "available", "wait_ms": 30000})")
+            .second;
+  });
+  // The watch is held before the reboot is asked for (the daemon answers in order).
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  t = std::chrono::steady_clock::now();
+  ok("reboot-cache-cluster", {"--cache-cluster-id", "poll", "--cache-node-ids-to-reboot", "0001"});
+  waiter.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t, std::chrono::seconds(10));
+  EXPECT_EQ(json::parse(answer, nullptr, false)["status"], "rebooting") << answer;
+  // The daemon and its engine serve on.
+  EXPECT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "poll"}).exit_code,
+            0);
+  EXPECT_EQ(redis_cli(address, port, {"ping"}).out, "PONG\n");
 }
 
 TEST_F(NodeDaemon, RestrictedCommandsAreUnknownToClientsAndTheEngineKeepsServing) {

@@ -97,6 +97,26 @@ TEST(AdminApi, RoutesWithoutABodyTakeNothingOrAnEmptyObject) {
   }
 }
 
+TEST(AdminApi, StatusChangeRequestIsChecked) {
+  auto r = parse_status_change_request(to_json(StatusChangeRequest{"creating", 500}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->from, "creating");
+  EXPECT_EQ(r->wait_ms, 500);
+  EXPECT_EQ(
+      why(check_request_body(Route::kStatusChange, R"({"from": "creating"})")),
+      "\"from\" and \"wait_ms\" are needed; send {\"from\": \"creating\", \"wait_ms\": 1000}");
+  EXPECT_EQ(why(check_request_body(Route::kStatusChange, R"({"from": 1, "wait_ms": 5})")),
+            "\"from\" must be a string; send {\"from\": \"creating\", \"wait_ms\": 1000}");
+  EXPECT_EQ(why(check_request_body(Route::kStatusChange, R"({"from": "x", "wait_ms": 1.5})")),
+            "\"wait_ms\" must be an integer; send {\"from\": \"creating\", \"wait_ms\": 1000}");
+  EXPECT_EQ(why(check_request_body(Route::kStatusChange, R"({"from": "x", "wait_ms": 60001})")),
+            "\"wait_ms\" must be 0 to 60000");
+  EXPECT_EQ(why(check_request_body(Route::kStatusChange, R"({"from": "x", "wait_ms": -1})")),
+            "\"wait_ms\" must be 0 to 60000");
+  EXPECT_EQ(why(check_request_body(Route::kStatusChange, R"({"from": "", "wait_ms": 1})")),
+            "\"from\" must have 1 to 64 characters");
+}
+
 TEST(AdminApi, DeepNestingIsRefusedBeforeParsing) {
   std::string deep = "{\"path\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
   EXPECT_EQ(why(check_request_body(Route::kSnapshot, deep)),

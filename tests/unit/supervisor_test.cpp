@@ -115,6 +115,26 @@ TEST_F(SupervisorTest, TheProbeIsAskedAndItsAnswerAwaitedOffTheLoop) {
   EXPECT_EQ(supervisor_.node_status(), "available");
 }
 
+TEST_F(SupervisorTest, AnEngineThatSaysItIsReadyIsProbedAtOnceNotAtTheNextTick) {
+  supervisor_.start(t_);
+  supervisor_.tick(t_);
+  ASSERT_TRUE(host_.answer(false, t_));  // not listening yet
+  EXPECT_GT(supervisor_.next_deadline(t_), t_) << "the next probe waits for its tick";
+  supervisor_.engine_says_ready(t_ + 100us);
+  EXPECT_EQ(supervisor_.next_deadline(t_ + 100us), t_ + 100us);
+  supervisor_.tick(t_ + 100us);
+  EXPECT_EQ(host_.probes, 2);
+  // Said again while that probe is out: nothing more is asked.
+  supervisor_.engine_says_ready(t_ + 200us);
+  supervisor_.tick(t_ + 200us);
+  EXPECT_EQ(host_.probes, 2);
+  ASSERT_TRUE(host_.answer(true, t_ + 300us));
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  // An available engine saying it again changes nothing.
+  supervisor_.engine_says_ready(t_ + 1s);
+  EXPECT_EQ(supervisor_.next_deadline(t_ + 1s), SteadyTime::max());
+}
+
 TEST_F(SupervisorTest, AnAnswerAboutAReplacedEngineCountsForNothing) {
   supervisor_.start(t_);
   supervisor_.tick(t_);
