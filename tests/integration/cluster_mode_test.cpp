@@ -335,7 +335,7 @@ TEST_F(ClusterMode, ReshardingUnderLoadLosesNoAcknowledgedKeyAndCoversEverySlot)
       // kill -9 of the cluster manager in the middle of the migration: the
       // group daemon starts another, which completes the slot left open.
       std::this_thread::sleep_for(400ms);
-      auto managers = processes_mentioning("--group rh --cluster-manager");
+      auto managers = processes_mentioning(home_ + " --group rh --cluster-manager");
       EXPECT_EQ(managers.size(), 1u);
       for (int pid : managers) ::kill(pid, SIGKILL);
     }
@@ -389,7 +389,7 @@ TEST_F(ClusterMode, ReshardingUnderLoadLosesNoAcknowledgedKeyAndCoversEverySlot)
   std::vector<int> commands;
   wait_until(
       [&] {
-        commands = processes_mentioning("modify-replication-group-shard-configuration");
+        commands = processes_mentioning(home_ + " modify-replication-group-shard-configuration");
         return !commands.empty();
       },
       5s);

@@ -86,6 +86,21 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return condition();
 }
 
+bool read_some(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[65536];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    buffer.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+}
+
 void CachectlTest::SetUp() {
   char tmpl[] = "/tmp/cct-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -144,6 +159,22 @@ void CachectlTest::TearDown() {
 RunResult CachectlTest::cachectl(std::vector<std::string> args) {
   args.insert(args.begin(), {bin_dir_ + "/cachectl", "--state-dir", home_});
   return run_program(args);
+}
+
+RunResult CachectlTest::cachectl_env(const std::vector<std::string>& vars,
+                                     std::vector<std::string> args) {
+  std::vector<std::string> argv = {"env",
+                                   "-u",
+                                   "CACHECTL_DEFAULT_OUTPUT",
+                                   "-u",
+                                   "AWS_DEFAULT_OUTPUT",
+                                   "-u",
+                                   "CACHECTL_PROFILE",
+                                   "CACHECTL_CONFIG_FILE=" + home_ + "/no-config"};
+  argv.insert(argv.end(), vars.begin(), vars.end());
+  argv.insert(argv.end(), {bin_dir_ + "/cachectl", "--state-dir", home_});
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
 }
 
 void CachectlTest::expect_shape(const std::string& op, const std::string& json_text) {

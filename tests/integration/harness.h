@@ -29,6 +29,9 @@ class CachectlTest : public ::testing::Test {
 
   // cachectl --state-dir HOME args...
   RunResult cachectl(std::vector<std::string> args);
+  // The same with a clean environment for its defaults (no user config, no
+  // CACHECTL_DEFAULT_OUTPUT...), plus `vars` (NAME=VALUE).
+  RunResult cachectl_env(const std::vector<std::string>& vars, std::vector<std::string> args);
   // Runs cachectl and checks exit 0 and that stdout passes shapecheck for `op`.
   nlohmann::json ok(const std::string& op, std::vector<std::string> args);
   // Fails the test when the document does not pass ../shared/tools/shapecheck.py.
@@ -72,5 +75,9 @@ class CachectlTest : public ::testing::Test {
 };
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// Appends to `buffer` what `fd` gives before `deadline`; false when the time
+// is up or `fd` is at its end (or failed).
+bool read_some(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace cachectl::testing
