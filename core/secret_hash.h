@@ -1,5 +1,6 @@
-// Secrets are kept as SHA-256 digests, never as themselves: an AuthToken or
-// a user's password is hashed where the request is read, and only the digest
+// Secrets are kept as SHA-256 digests (core/sha256.h), never as themselves:
+// an AuthToken or a user's password is hashed where the request is read, and
+// only the digest
 // is stored (records, snapshots) and given to Redis (ACL `#<digest>`
 // rules). Nothing under the state home then holds a client's secret.
 #pragma once

@@ -10,13 +10,19 @@
 #include <fstream>
 #include <vector>
 
+#include "core/sha256.h"
 #include "serve/percent_encoding.h"
-#include "serve/sha256.h"
 
 namespace cachectl::serve {
 namespace {
 
 using namespace std::chrono_literals;
+using core::as_bytes;
+using core::Digest;
+using core::hex;
+using core::hmac_sha256;
+using core::sha256;
+using core::Sha256;
 
 constexpr auto kMaxSkew = 15min;
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";

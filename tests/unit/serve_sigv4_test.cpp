@@ -1,10 +1,10 @@
-// serve/sha256.h against NIST's and RFC 4231's vectors, and serve/sigv4.h
+// core/sha256.h against NIST's and RFC 4231's vectors, and serve/sigv4.h
 // against AWS's documented example and requests botocore signed.
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "serve/sha256.h"
+#include "core/sha256.h"
 #include "serve/sigv4.h"
 #include "tests/unit/temp_dir.h"
 
@@ -12,6 +12,12 @@ namespace cachectl::serve {
 namespace {
 
 using namespace std::chrono_literals;
+using core::as_bytes;
+using core::Digest;
+using core::hex;
+using core::hmac_sha256;
+using core::sha256;
+using core::Sha256;
 
 TEST(Sha256, NistVectors) {
   EXPECT_EQ(hex(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

@@ -1,8 +1,8 @@
-#include "serve/sha256.h"
+#include "core/sha256.h"
 
 #include <cstring>
 
-namespace cachectl::serve {
+namespace cachectl::core {
 namespace {
 
 constexpr std::uint32_t kRound[64] = {
@@ -133,4 +133,4 @@ std::string_view as_bytes(const Digest& digest) {
   return std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
-}  // namespace cachectl::serve
+}  // namespace cachectl::core

@@ -1,8 +1,9 @@
 // SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104), for checking SigV4
-// signatures (serve/sigv4.h). In-tree rather than libcrypto: a static
-// cachectl linked with libcrypto.a carries 5 MB of it and glibc's
-// static-linking warnings for the DSO and BIO code it pulls in
-// (docs/decisions.md). Checked against NIST's and RFC 4231's vectors.
+// signatures (serve/sigv4.h) and hashing secrets (core/secret_hash.h).
+// In-tree rather than libcrypto: a static cachectl linked with libcrypto.a
+// carries 5 MB of it and glibc's static-linking warnings for the DSO and BIO
+// code it pulls in (docs/decisions.md). Checked against NIST's and RFC
+// 4231's vectors.
 #pragma once
 
 #include <array>
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace cachectl::serve {
+namespace cachectl::core {
 
 using Digest = std::array<std::uint8_t, 32>;
 
@@ -34,4 +35,4 @@ Digest hmac_sha256(std::string_view key, std::string_view message);
 std::string hex(const Digest& digest);  // lower case
 std::string_view as_bytes(const Digest& digest);
 
-}  // namespace cachectl::serve
+}  // namespace cachectl::core
