@@ -16,6 +16,7 @@ constexpr RouteSpec kRoutes[] = {
     {Route::kSnapshot, "POST", "/v1/snapshot"}, {Route::kConfig, "POST", "/v1/config"},
     {Route::kShutdown, "POST", "/v1/shutdown"}, {Route::kFailover, "POST", "/v1/failover"},
     {Route::kPromote, "POST", "/v1/promote"},   {Route::kStatusChange, "POST", "/v1/status/change"},
+    {Route::kAccess, "POST", "/v1/access"},
 };
 
 // Bodies are small and flat; a deeper one is not ours. Checked before

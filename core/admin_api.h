@@ -36,7 +36,8 @@ enum class Route {
   kShutdown,
   kFailover,
   kPromote,
-  kStatusChange
+  kStatusChange,
+  kAccess
 };
 
 struct RouteSpec {
@@ -59,8 +60,10 @@ inline constexpr std::size_t kMaxParameterValue = 4096;
 
 // --- requests -------------------------------------------------------------
 
-// GET /v1/status, GET /v1/memory, POST /v1/reboot, /v1/modify, /v1/shutdown:
-// no body (empty, or the empty object {}).
+// GET /v1/status, GET /v1/memory, POST /v1/reboot, /v1/modify, /v1/shutdown,
+// /v1/access (the node's users, its AuthToken or its user group changed:
+// the daemon gives its engine the users the state home now says,
+// core/access_control.h): no body (empty, or the empty object {}).
 struct NoBody {};
 Result<NoBody> parse_no_body(std::string_view body);
 

@@ -67,6 +67,28 @@ std::string node_id(int n) {
   return buf;
 }
 
+Result<std::vector<Tag>> request_tags(const json& req) {
+  std::vector<Tag> out;
+  if (auto it = req.find("Tags"); it != req.end() && it->is_array()) {
+    if (it->size() > 50) {
+      return ApiError{"TagQuotaPerResourceExceeded",
+                      "The request cannot be processed because it would cause the resource to have "
+                      "more than the allowed number of tags (50)."};
+    }
+    for (const auto& t : *it) {
+      Tag tag{get_string(t, "Key"), get_string(t, "Value")};
+      if (tag.key.empty() || tag.key.size() > 128)
+        return invalid_value("Tag keys must be 1 to 128 characters long.");
+      if (tag.value.size() > 256)
+        return invalid_value("Tag values must be at most 256 characters long.");
+      if (tag.key.rfind("aws:", 0) == 0)
+        return invalid_value("Tag keys starting with 'aws:' are reserved.");
+      out.push_back(std::move(tag));
+    }
+  }
+  return out;
+}
+
 Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContext& ctx) {
   CacheClusterRecord r;
   auto id = normalize_cluster_id(get_string(req, "CacheClusterId"));
@@ -201,23 +223,9 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
         "CacheSecurityGroupNames and SecurityGroupIds cannot be used together.");
   }
 
-  if (auto it = req.find("Tags"); it != req.end() && it->is_array()) {
-    if (it->size() > 50) {
-      return ApiError{"TagQuotaPerResourceExceeded",
-                      "The request cannot be processed because it would cause the resource to have "
-                      "more than the allowed number of tags (50)."};
-    }
-    for (const auto& t : *it) {
-      Tag tag{get_string(t, "Key"), get_string(t, "Value")};
-      if (tag.key.empty() || tag.key.size() > 128)
-        return invalid_value("Tag keys must be 1 to 128 characters long.");
-      if (tag.value.size() > 256)
-        return invalid_value("Tag values must be at most 256 characters long.");
-      if (tag.key.rfind("aws:", 0) == 0)
-        return invalid_value("Tag keys starting with 'aws:' are reserved.");
-      r.tags.push_back(std::move(tag));
-    }
-  }
+  auto tags = request_tags(req);
+  if (!tags) return tags.error();
+  r.tags = std::move(*tags);
 
   // Windows: the maintenance window always exists; the snapshot window only
   // where backups exist (Redis).

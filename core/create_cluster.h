@@ -35,6 +35,9 @@ struct ServiceContext {
   std::function<Status(const std::string&)> user_group_exists;
 };
 
+// A request's Tags (at most 50; ElastiCache's key and value rules).
+Result<std::vector<Tag>> request_tags(const nlohmann::json& request);
+
 // Per-cluster node limit for Memcached (ElastiCache's default quota).
 inline constexpr int kMaxMemcachedNodes = 40;
 

@@ -1,8 +1,10 @@
 #include "node/admin_routes.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
+#include "core/access_control.h"
 #include "core/engines.h"
 #include "core/parameter_table.h"
 #include "node/background_save.h"
@@ -111,6 +113,8 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
     case admin::Route::kShutdown:
       parts_.shut_down(id);
       return false;
+    case admin::Route::kAccess:
+      return access(id, status, body);
     case admin::Route::kFailover:
     case admin::Route::kPromote:
       return error_answer(status, body, 404,
@@ -208,6 +212,67 @@ bool AdminRoutes::config(RequestId id, const admin::ConfigRequest& r, int& statu
         },
         kEngineTimeout, std::chrono::steady_clock::now());
   }
+  return false;
+}
+
+bool AdminRoutes::access(RequestId id, int& status, std::string& body) {
+  if (ctx_.engine != "redis") return error_answer(status, body, 409, "memcached has no users");
+  auto record = ctx_.registry.get(ctx_.options.cluster);
+  if (!record) return error_answer(status, body, 500, record.error().message);
+  auto node_access = core::read_node_access(ctx_.home, *record);
+  if (!node_access) return error_answer(status, body, 500, node_access.error().message);
+  // An engine that is not up reads its users from redis.conf, written at
+  // its next start from the same records.
+  if (parts_.shutting_down() || parts_.supervisor.node_status() != "available")
+    return error_answer(status, body, 409, "the node is " + parts_.status().status);
+  auto users = core::node_acl_users(*node_access, ctx_.command_key);
+  // ACL USERS, then SETUSER each wanted user (each a whole definition, from
+  // "reset": applied atomically by Redis), then DELUSER the others (their
+  // connections are closed by Redis at once). The answer follows the last.
+  AdminServer* server = server_;
+  const std::string acl = ctx_.command("ACL");
+  EngineClient& client = parts_.client;
+  auto failed = [server, id](const std::string& what, const EngineClient::Reply& reply) {
+    server->respond(
+        id, 500,
+        admin::to_json(admin::ErrorResponse{what + " failed: " + reply.value_or("no answer")}));
+  };
+  client.send(
+      {acl, "USERS"},
+      [server, id, acl, users, &client, failed](const EngineClient::Reply& reply) {
+        if (!reply || reply->empty() || (*reply)[0] != '*') return failed("ACL USERS", reply);
+        std::vector<std::vector<std::string>> commands;
+        for (const auto& u : users) {
+          std::vector<std::string> c = {acl, "SETUSER", u.name};
+          c.insert(c.end(), u.rules.begin(), u.rules.end());
+          commands.push_back(std::move(c));
+        }
+        for (const auto& name : resp_array_strings(*reply)) {
+          bool wanted = std::any_of(users.begin(), users.end(),
+                                    [&](const core::AclUser& u) { return u.name == name; });
+          if (!wanted) commands.push_back({acl, "DELUSER", name});
+        }
+        auto left = std::make_shared<std::size_t>(commands.size());
+        auto done = std::make_shared<bool>(false);
+        for (auto& c : commands) {
+          std::string what = c[1] + " " + c[2];
+          client.send(
+              std::move(c),
+              [server, id, left, done, what, failed](const EngineClient::Reply& r) {
+                if (*done) return;
+                if (!r || r->empty() || (*r)[0] == '-') {
+                  *done = true;
+                  return failed("ACL " + what, r);
+                }
+                if (--*left == 0) {
+                  *done = true;
+                  server->respond(id, 200, "{}");
+                }
+              },
+              kEngineTimeout, std::chrono::steady_clock::now());
+        }
+      },
+      kEngineTimeout, std::chrono::steady_clock::now());
   return false;
 }
 

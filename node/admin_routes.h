@@ -57,6 +57,7 @@ class AdminRoutes {
   bool snapshot(RequestId id, const core::admin::SnapshotRequest& r, int& status,
                 std::string& body);
   bool config(RequestId id, const core::admin::ConfigRequest& r, int& status, std::string& body);
+  bool access(RequestId id, int& status, std::string& body);
 
   const NodeContext& ctx_;
   NodeParts parts_;

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 namespace cachectl::node {
@@ -59,6 +60,23 @@ std::string resp_reply_text(const std::string& reply) {
     return reply.substr(eol + 2, reply.size() - eol - 4);
   }
   return reply.size() >= 2 ? reply.substr(0, reply.size() - 2) : reply;
+}
+
+std::vector<std::string> resp_array_strings(const std::string& reply) {
+  std::vector<std::string> out;
+  if (reply.empty() || reply[0] != '*') return out;
+  std::size_t pos = reply.find("\r\n");
+  while (pos != std::string::npos && pos + 2 < reply.size()) {
+    pos += 2;
+    if (reply[pos] != '$') break;
+    std::size_t eol = reply.find("\r\n", pos);
+    if (eol == std::string::npos) break;
+    long len = std::atol(reply.substr(pos + 1, eol - pos - 1).c_str());
+    if (len < 0 || eol + 2 + static_cast<std::size_t>(len) > reply.size()) break;
+    out.push_back(reply.substr(eol + 2, static_cast<std::size_t>(len)));
+    pos = eol + 2 + static_cast<std::size_t>(len);
+  }
+  return out;
 }
 
 int connect_engine(const EngineTarget& target, bool& connecting) {

@@ -37,6 +37,10 @@ int connect_engine(const EngineTarget& target, bool& connecting);
 // The AUTH command for `target` ("" when it needs none).
 std::string auth_command(const EngineTarget& target);
 
+// The bulk strings of a RESP array reply as EngineClient gives it ("*2\r\n$3
+// \r\nabc\r\n..."); empty when it is not one.
+std::vector<std::string> resp_array_strings(const std::string& reply);
+
 class EngineClient {
  public:
   // The reply's text as redis_command() gives it ("+OK", "-ERR ...", a bulk

@@ -92,23 +92,6 @@ std::string sentinel_conf(const std::string& group, const std::string& listen_ad
   return c;
 }
 
-std::vector<std::string> resp_array_strings(const std::string& reply) {
-  std::vector<std::string> out;
-  if (reply.empty() || reply[0] != '*') return out;
-  std::size_t pos = reply.find("\r\n");
-  while (pos != std::string::npos && pos + 2 < reply.size()) {
-    pos += 2;
-    if (reply[pos] != '$') break;
-    std::size_t eol = reply.find("\r\n", pos);
-    if (eol == std::string::npos) break;
-    long len = std::atol(reply.substr(pos + 1, eol - pos - 1).c_str());
-    if (len < 0 || eol + 2 + static_cast<std::size_t>(len) > reply.size()) break;
-    out.push_back(reply.substr(eol + 2, static_cast<std::size_t>(len)));
-    pos = eol + 2 + static_cast<std::size_t>(len);
-  }
-  return out;
-}
-
 int run_group_daemon(const DaemonOptions& o) {
   core::StateHome home{core::fs::path(o.state_dir)};
   core::Registry registry(home);

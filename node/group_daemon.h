@@ -30,8 +30,4 @@ std::string sentinel_conf(const std::string& group, const std::string& listen_ad
                           const std::string& command_key, const std::string& dir,
                           const std::optional<TlsFiles>& tls = std::nullopt);
 
-// The bulk strings of a RESP array reply as EngineClient gives it ("*2\r\n$3
-// \r\nabc\r\n..."); empty when it is not one.
-std::vector<std::string> resp_array_strings(const std::string& reply);
-
 }  // namespace cachectl::node

@@ -34,6 +34,15 @@ core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::js
 core::Result<nlohmann::json> modify_replication_group_shard_configuration(Context&,
                                                                           const nlohmann::json&);
 
+core::Result<nlohmann::json> create_user(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_users(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_user(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_user(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> create_user_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_user_groups(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_user_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_user_group(Context&, const nlohmann::json&);
+
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
       {"CreateCacheCluster", create_cache_cluster},
@@ -63,6 +72,14 @@ Handler find_handler(const std::string& api_operation) {
       {"IncreaseReplicaCount", increase_replica_count},
       {"DecreaseReplicaCount", decrease_replica_count},
       {"ModifyReplicationGroupShardConfiguration", modify_replication_group_shard_configuration},
+      {"CreateUser", create_user},
+      {"DescribeUsers", describe_users},
+      {"ModifyUser", modify_user},
+      {"DeleteUser", delete_user},
+      {"CreateUserGroup", create_user_group},
+      {"DescribeUserGroups", describe_user_groups},
+      {"ModifyUserGroup", modify_user_group},
+      {"DeleteUserGroup", delete_user_group},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;
