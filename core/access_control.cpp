@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/replication_group.h"
+#include "core/request_members.h"
 #include "core/restricted_commands.h"
 #include "core/secret_hash.h"
 
@@ -17,6 +18,40 @@ Status check_auth_token(std::string_view t) {
   return invalid_value(
       "Invalid AuthToken: it must be 16 to 128 printable ASCII characters, and the only "
       "characters other than letters and digits allowed are !, &, #, $, ^, <, > and -.");
+}
+
+Result<std::optional<std::vector<std::string>>> next_auth_token_hashes(
+    const std::vector<std::string>& current, const nlohmann::json& request, bool transit,
+    bool has_user_group) {
+  std::string token = get_string(request, "AuthToken");
+  bool has_token = request.contains("AuthToken");
+  std::string strategy = get_string(request, "AuthTokenUpdateStrategy");
+  if (!has_token && strategy.empty()) return std::optional<std::vector<std::string>>{};
+  if (strategy.empty()) strategy = "ROTATE";
+  if (strategy == "DELETE") {
+    if (has_token)
+      return invalid_combination("AuthToken cannot be given with AuthTokenUpdateStrategy DELETE.");
+    if (current.empty()) return invalid_combination("There is no AuthToken to delete.");
+    return std::optional<std::vector<std::string>>{std::vector<std::string>{}};
+  }
+  if (strategy != "SET" && strategy != "ROTATE")
+    return invalid_value("AuthTokenUpdateStrategy must be SET, ROTATE or DELETE.");
+  if (!has_token)
+    return invalid_combination("AuthTokenUpdateStrategy " + strategy + " needs an AuthToken.");
+  if (!transit)
+    return invalid_combination(
+        "AuthToken can only be specified when TransitEncryptionEnabled is true.");
+  if (has_user_group)
+    return invalid_combination("AuthToken and UserGroupIds cannot be used together.");
+  if (auto err = check_auth_token(token)) return *err;
+  std::string digest = sha256_hex(token);
+  if (strategy == "SET") return std::optional<std::vector<std::string>>{{digest}};
+  if (current.empty())
+    return invalid_combination(
+        "AuthTokenUpdateStrategy ROTATE needs a current AuthToken; use SET to add the first one.");
+  std::vector<std::string> next = {digest};
+  if (current.front() != digest) next.push_back(current.front());
+  return std::optional<std::vector<std::string>>{next};
 }
 
 const std::vector<std::string_view>& admin_cluster_subcommands() {

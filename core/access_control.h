@@ -20,6 +20,8 @@
 // changes (node/access_apply.h).
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,19 @@ struct NodeAccess {
 // ElastiCache's AuthToken rule: 16 to 128 printable ASCII characters, and
 // the only characters that are not letters or digits are ! & # $ ^ < > -.
 Status check_auth_token(std::string_view token);
+
+// A Modify request's AuthToken and AuthTokenUpdateStrategy applied to the
+// token digests a cluster or group has now (`current`, the current one
+// first): nullopt when the request changes nothing of them, else the new
+// digests. As ElastiCache: ROTATE (the default with an AuthToken) accepts
+// the new token and the current one until the next SET; SET accepts the
+// new one only; DELETE (no AuthToken) removes the token. A token needs
+// transit encryption and no user group; ROTATE needs a token to rotate
+// from (cachectl does not offer ElastiCache's open "no token or token"
+// phase: use SET to add a token to a cluster without one).
+Result<std::optional<std::vector<std::string>>> next_auth_token_hashes(
+    const std::vector<std::string>& current, const nlohmann::json& request, bool transit_encryption,
+    bool has_user_group);
 
 // The CLUSTER subcommands clients may not run (Redis 7.0's administrative
 // ones; the others are read-only, and cluster clients need them).

@@ -9,6 +9,7 @@
 // members listed in kNotYet are refused, and nothing changes.
 #include "cli/ops/modify_cache_cluster.h"
 
+#include "cli/access_apply.h"
 #include "cli/address_probe.h"
 #include "cli/context.h"
 #include "cli/engine_versions.h"
@@ -17,6 +18,7 @@
 #include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 #include "cli/parameter_apply.h"
+#include "core/access_control.h"
 #include "core/create_cluster.h"
 #include "core/identifiers.h"
 #include "core/modify_cluster.h"
@@ -25,9 +27,7 @@
 namespace cachectl::cli {
 namespace {
 
-const char* const kNotYet[] = {
-    "Engine",      "AuthToken",  "AuthTokenUpdateStrategy", "LogDeliveryConfigurations",
-    "IpDiscovery", "ScaleConfig"};
+const char* const kNotYet[] = {"Engine", "LogDeliveryConfigurations", "IpDiscovery", "ScaleConfig"};
 
 }  // namespace
 
@@ -40,7 +40,8 @@ core::Result<nlohmann::json> modify_cache_cluster(Context& ctx, const nlohmann::
     // group's: ElastiCache changes them with modify-replication-group.
     for (const char* field :
          {"NumCacheNodes", "CacheNodeIdsToRemove", "CacheNodeType", "EngineVersion",
-          "CacheParameterGroupName", "AZMode", "NewAvailabilityZones", "SnapshotRetentionLimit"}) {
+          "CacheParameterGroupName", "AZMode", "NewAvailabilityZones", "SnapshotRetentionLimit",
+          "AuthToken", "AuthTokenUpdateStrategy"}) {
       if (request.contains(field))
         return core::invalid_combination(
             std::string(field) + " cannot be modified for cache cluster " + id +
@@ -89,6 +90,9 @@ core::Result<nlohmann::json> modify_cluster_record(Context& ctx, const nlohmann:
                              }};
   auto changes = core::plan_modify(record, request, checks);
   if (!changes) return changes.error();
+  auto tokens = core::next_auth_token_hashes(record.auth_token_hashes, request,
+                                             record.transit_encryption_enabled, false);
+  if (!tokens) return tokens.error();
   auto plan = core::plan_node_count(changes->record, request, ctx.region);
   if (!plan) return plan.error();
   // A parameter group change applies at once, as on ElastiCache (immediate
@@ -123,10 +127,17 @@ core::Result<nlohmann::json> modify_cluster_record(Context& ctx, const nlohmann:
           next.intent.restart = again->restart;
         }
         change = *applied;
+        if (*tokens) {
+          next.auth_token_hashes = **tokens;
+          next.auth_token_modified = ctx.clock.now();
+        }
         r = std::move(next);
         return std::nullopt;
       }))
     return *err;
+  // The new token reaches the running engines at once (its `default`
+  // user's passwords); connections already made stay, as on ElastiCache.
+  if (*tokens) push_cluster_access(ctx, id);
   std::optional<nlohmann::json> response;
   if (!change.removed.empty()) {
     // Answered as the node list changed: "modifying" while they stop.

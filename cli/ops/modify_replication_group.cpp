@@ -10,13 +10,16 @@
 #include <algorithm>
 #include <thread>
 
+#include "cli/access_apply.h"
 #include "cli/context.h"
 #include "cli/group_members.h"
 #include "cli/ops/cluster_teardown.h"
 #include "cli/ops/group_operation.h"
 #include "cli/ops/modify_cache_cluster.h"
 #include "cli/ops/request_fields.h"
+#include "core/access_control.h"
 #include "core/identifiers.h"
+#include "core/users.h"
 
 namespace cachectl::cli {
 
@@ -30,15 +33,9 @@ constexpr const char* kMemberFields[] = {"CacheNodeType",           "EngineVersi
                                          "CacheSecurityGroupNames"};
 
 // Not acted on yet: refused, nothing changed.
-constexpr const char* kNotYet[] = {"AuthToken",
-                                   "AuthTokenUpdateStrategy",
-                                   "UserGroupIdsToAdd",
-                                   "UserGroupIdsToRemove",
-                                   "RemoveUserGroups",
-                                   "LogDeliveryConfigurations",
+constexpr const char* kNotYet[] = {"LogDeliveryConfigurations",
                                    "IpDiscovery",
                                    "TransitEncryptionEnabled",
-                                   "TransitEncryptionMode",
                                    "ClusterMode",
                                    "Engine",
                                    "NodeGroupId"};
@@ -132,6 +129,53 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
       next.snapshotting_cluster = next.members.size() > 1 ? next.members[1] : next.members[0];
   }
 
+  // Who may connect: the transit encryption mode, the user group, the
+  // AuthToken (the members hold its digests; the primary's are the group's).
+  if (auto mode = opt_string(request, "TransitEncryptionMode")) {
+    if (!g.transit_encryption_enabled)
+      return core::invalid_combination(
+          "TransitEncryptionMode can only be modified when transit encryption is enabled.");
+    if (*mode != "preferred" && *mode != "required")
+      return core::invalid_value("TransitEncryptionMode must be preferred or required.");
+    next.transit_encryption_mode = *mode;
+  }
+  if (opt_bool(request, "RemoveUserGroups", false)) next.user_group_ids.clear();
+  for (const auto& raw : opt_strings(request, "UserGroupIdsToRemove")) {
+    std::string id = core::ascii_lower(raw);
+    auto it = std::find(next.user_group_ids.begin(), next.user_group_ids.end(), id);
+    if (it == next.user_group_ids.end())
+      return core::ApiError{
+          "UserGroupNotFound",
+          "User group " + id + " is not associated with replication group " + g.id + "."};
+    next.user_group_ids.erase(it);
+  }
+  for (const auto& raw : opt_strings(request, "UserGroupIdsToAdd")) {
+    std::string id = core::ascii_lower(raw);
+    auto ug = core::UserGroupStore(ctx.home()).get(id);
+    if (!ug) return ug.error();
+    if (!g.transit_encryption_enabled)
+      return core::invalid_combination(
+          "User groups can only be used when transit encryption is enabled.");
+    if (!std::count(next.user_group_ids.begin(), next.user_group_ids.end(), id))
+      next.user_group_ids.push_back(id);
+  }
+  if (next.user_group_ids.size() > 1)
+    return core::invalid_value("A replication group can be associated with one user group only.");
+  std::vector<std::string> current_tokens;
+  if (auto primary = ctx.registry.get(g.primary)) current_tokens = primary->auth_token_hashes;
+  auto tokens = core::next_auth_token_hashes(current_tokens, request, g.transit_encryption_enabled,
+                                             !next.user_group_ids.empty());
+  if (!tokens) return tokens.error();
+  if (!next.user_group_ids.empty() && !(*tokens ? **tokens : current_tokens).empty())
+    return core::invalid_combination(
+        "AuthToken and UserGroupIds cannot be used together: delete the AuthToken "
+        "(--auth-token-update-strategy DELETE) to use a user group.");
+  if (*tokens) {
+    next.auth_token_enabled = !(*tokens)->empty();
+    next.auth_token_modified = ctx.clock.now();
+  }
+  bool access_changed = *tokens || next.user_group_ids != g.user_group_ids;
+
   // The promotion first: the step that can still fail for a live reason (a
   // replica not yet in sync), before anything else has changed.
   if (promote) {
@@ -171,6 +215,19 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
     next.notification_topic_arn = r->notification_topic_arn;
     next.auto_minor_version_upgrade = r->auto_minor_version_upgrade;
   }
+  if (*tokens || next.transit_encryption_mode != g.transit_encryption_mode) {
+    for (const auto& m : g.members) {
+      auto err = ctx.registry.update(m, [&](core::CacheClusterRecord& r) -> core::Status {
+        if (*tokens) {
+          r.auth_token_hashes = **tokens;
+          r.auth_token_modified = next.auth_token_modified;
+        }
+        r.transit_encryption_mode = next.transit_encryption_mode;
+        return std::nullopt;
+      });
+      if (err) return *err;
+    }
+  }
   bool restart_daemon = next.automatic_failover != g.automatic_failover;
   if (auto err = store.update(g.id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
         std::string primary = rec.primary;  // the group daemon's, kept
@@ -192,6 +249,8 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
                                      (next.automatic_failover ? "enabled" : "disabled") +
                                      " for replication group " + g.id);
   }
+  // New users or tokens reach the running engines at once.
+  if (access_changed) push_group_access(ctx, g.id);
   auto fresh = store.get(g.id);
   if (!fresh) return fresh.error();
   nlohmann::json doc = live_group_json(ctx, *fresh);
