@@ -47,9 +47,32 @@ int run_operation(cli::Context& ctx, const cli::Invocation& inv,
 
 // --debug: the request the operation receives, as parsed, on one JSON line
 // of its own (docs/scripting.md), as aws-cli logs the parameters it sends.
+// The request as --debug shows it: secrets (an AuthToken, a user's
+// passwords) masked, wherever they are in it.
+nlohmann::json masked(const nlohmann::json& v) {
+  if (v.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : v) out.push_back(masked(item));
+    return out;
+  }
+  if (!v.is_object()) return v;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : v.items()) {
+    if (key == "AuthToken") {
+      out[key] = "****";
+    } else if (key == "Passwords" && value.is_array()) {
+      out[key] = nlohmann::json::array();
+      for (std::size_t i = 0; i < value.size(); ++i) out[key].push_back("****");
+    } else {
+      out[key] = masked(value);
+    }
+  }
+  return out;
+}
+
 void print_request_line(const cli::Invocation& inv, std::ostream& err) {
   nlohmann::ordered_json line = {
-      {"debug", "request"}, {"operation", inv.operation}, {"parameters", inv.request}};
+      {"debug", "request"}, {"operation", inv.operation}, {"parameters", masked(inv.request)}};
   if (!inv.waiter.empty()) line["waiter"] = inv.waiter;
   if (inv.paging.any()) {
     nlohmann::ordered_json paging = nlohmann::ordered_json::object();

@@ -146,7 +146,8 @@ TEST_F(ServeRequests, BadRequestsGetTheQueryApiErrorsAndTheServerKeepsServing) {
   const std::vector<Case> cases = {
       {"Action=DescribeCacheClustrs&Version=2015-02-02", 400, "InvalidAction",
        "DescribeCacheClustrs"},
-      {"Action=CreateUser&Version=2015-02-02", 400, "InvalidAction", "does not implement"},
+      {"Action=CreateGlobalReplicationGroup&Version=2015-02-02", 400, "InvalidAction",
+       "does not implement"},
       {"Action=DescribeCacheClusters", 400, "MissingParameter", "Version"},
       {"Version=2015-02-02", 400, "MissingAction", "Action"},
       {"Action=DescribeCacheClusters&Version=2014-03-24", 400, "InvalidParameterValue",
