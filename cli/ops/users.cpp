@@ -143,6 +143,39 @@ core::Status check_members(Context& ctx, const std::vector<std::string>& ids) {
   return core::check_group_users(records);
 }
 
+// Describe's answer: the one record `id_member` names, else one page of
+// them all after Marker (ids ascending), MaxRecords at most, and the Marker
+// of the next page.
+template <typename Store, typename ToJson>
+core::Result<json> describe_page(const Store& store, const json& request, const char* id_member,
+                                 const char* list_member, ToJson to_json) {
+  std::vector<std::string> ids;
+  if (auto id = opt_string(request, id_member)) {
+    auto normal = core::normalize_user_id(*id, id_member);
+    if (!normal) return normal.error();
+    ids = {*normal};
+  } else {
+    ids = store.list();
+  }
+  auto limit = max_records(request);
+  if (!limit) return limit.error();
+  std::string marker = opt_string(request, "Marker").value_or("");
+  json items = json::array();
+  json response = json::object();
+  for (const auto& id : ids) {
+    if (!marker.empty() && id <= marker) continue;
+    auto record = store.get(id);
+    if (!record) return record.error();
+    if (static_cast<int>(items.size()) == *limit) {
+      response["Marker"] = items.back()[id_member];
+      break;
+    }
+    items.push_back(to_json(*record));
+  }
+  response[list_member] = items;
+  return response;
+}
+
 }  // namespace
 
 core::Result<json> create_user(Context& ctx, const json& request) {
@@ -167,34 +200,8 @@ core::Result<json> create_user(Context& ctx, const json& request) {
 core::Result<json> describe_users(Context& ctx, const json& request) {
   if (request.contains("Filters"))
     return core::invalid_value("Filters are not supported by cachectl's DescribeUsers.");
-  core::UserStore store(ctx.home());
-  std::vector<std::string> ids;
-  if (auto id = opt_string(request, "UserId")) {
-    auto normal = core::normalize_user_id(*id, "UserId");
-    if (!normal) return normal.error();
-    auto u = store.get(*normal);
-    if (!u) return u.error();
-    ids = {*normal};
-  } else {
-    ids = store.list();
-  }
-  auto limit = max_records(request);
-  if (!limit) return limit.error();
-  std::string marker = opt_string(request, "Marker").value_or("");
-  json users = json::array();
-  json response = json::object();
-  for (const auto& id : ids) {
-    if (!marker.empty() && id <= marker) continue;
-    auto u = store.get(id);
-    if (!u) return u.error();
-    if (static_cast<int>(users.size()) == *limit) {
-      response["Marker"] = users.back()["UserId"];
-      break;
-    }
-    users.push_back(user_json(ctx, *u));
-  }
-  response["Users"] = users;
-  return response;
+  return describe_page(core::UserStore(ctx.home()), request, "UserId", "Users",
+                       [&](const core::UserRecord& u) { return user_json(ctx, u); });
 }
 
 core::Result<json> modify_user(Context& ctx, const json& request) {
@@ -270,34 +277,8 @@ core::Result<json> create_user_group(Context& ctx, const json& request) {
 }
 
 core::Result<json> describe_user_groups(Context& ctx, const json& request) {
-  core::UserGroupStore store(ctx.home());
-  std::vector<std::string> ids;
-  if (auto id = opt_string(request, "UserGroupId")) {
-    auto normal = core::normalize_user_id(*id, "UserGroupId");
-    if (!normal) return normal.error();
-    auto g = store.get(*normal);
-    if (!g) return g.error();
-    ids = {*normal};
-  } else {
-    ids = store.list();
-  }
-  auto limit = max_records(request);
-  if (!limit) return limit.error();
-  std::string marker = opt_string(request, "Marker").value_or("");
-  json groups = json::array();
-  json response = json::object();
-  for (const auto& id : ids) {
-    if (!marker.empty() && id <= marker) continue;
-    auto g = store.get(id);
-    if (!g) return g.error();
-    if (static_cast<int>(groups.size()) == *limit) {
-      response["Marker"] = groups.back()["UserGroupId"];
-      break;
-    }
-    groups.push_back(user_group_json(ctx, *g));
-  }
-  response["UserGroups"] = groups;
-  return response;
+  return describe_page(core::UserGroupStore(ctx.home()), request, "UserGroupId", "UserGroups",
+                       [&](const core::UserGroupRecord& g) { return user_group_json(ctx, g); });
 }
 
 core::Result<json> modify_user_group(Context& ctx, const json& request) {
