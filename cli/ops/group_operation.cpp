@@ -247,12 +247,21 @@ core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationG
   auto service = make_service_context(ctx, nlohmann::json::object());
   if (!service) return service.error();
   service->cluster_member = group.cluster_enabled;
+  // Who may connect is the group's, as its members have it: TLS and the
+  // AuthToken (kept only as digests, so copied from a member).
+  auto model = ctx.registry.get(group.primary);
+  if (!model && !group.members.empty()) model = ctx.registry.get(group.members.front());
+  if (!model) return model.error();
   PlannedMembers out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto record = core::plan_new_cluster(
         core::member_request(group, ids[i], i < zones.size() ? zones[i] : ""), *service);
     if (!record) return record.error();
     record->replication_group_id = group.id;
+    record->transit_encryption_enabled = model->transit_encryption_enabled;
+    record->transit_encryption_mode = model->transit_encryption_mode;
+    record->auth_token_hashes = model->auth_token_hashes;
+    record->auth_token_modified = model->auth_token_modified;
     auto lock = core::OperationLock::try_take(ctx.home(), record->id);
     if (!lock || ctx.registry.get(record->id).ok())
       return core::ApiError{"CacheClusterAlreadyExists",

@@ -104,6 +104,28 @@ print("set", existing.get("k").decode(), bool(connect(old)), bool(connect(new)))
   EXPECT_EQ(tls_cli(address, port, {}, {"PING"}).out, "PONG\n");
 }
 
+// A replica added later is the group's: TLS, the token, and a copy of the
+// data over TLS.
+TEST_F(AccessControl, AReplicaAddedToATlsGroupSpeaksTlsAndAsksForTheToken) {
+  json g = create_group(
+      "sec", {"--num-cache-clusters", "1", "--transit-encryption-enabled", "--auth-token", kToken});
+  const json& primary = g["NodeGroups"][0]["PrimaryEndpoint"];
+  EXPECT_EQ(tls_cli(primary["Address"], primary["Port"], {"-a", kToken}, {"SET", "k", "v"}).out,
+            "OK\n");
+  ok("increase-replica-count",
+     {"--replication-group-id", "sec", "--new-replica-count", "1", "--apply-immediately"});
+  wait_group_available("sec");
+  json added = describe_group("sec")["NodeGroups"][0]["NodeGroupMembers"][1]["ReadEndpoint"];
+  std::string address = added["Address"];
+  int port = added["Port"];
+  EXPECT_NE(tls_cli(address, port, {}, {"PING"}).out.find("NOAUTH"), std::string::npos);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return tls_cli(address, port, {"-a", kToken}, {"GET", "k"}).out == "v\n";
+      },
+      std::chrono::seconds(10)));
+}
+
 TEST_F(AccessControl, UsersOfAUserGroupAreTheNodesAclUsers) {
   make_users_and_group();
   // The rules ElastiCache has for groups, with nothing changed.
