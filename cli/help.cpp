@@ -396,7 +396,7 @@ HelpDocument man_document() {
        1,
        {definitions(
            {{"STATE/clusters/ID.toml", "One file per cluster (the registry)."},
-            {"STATE/events.toml", "The event log."},
+            {"STATE/events/", "The events, one file per hour, kept 14 days."},
             {"STATE/nodes/ID/NODE/", "A node's engine config, data, engine.log and node.log."},
             {"STATE/run/ADDRESS.sock", "A node daemon's admin socket (HTTP + JSON)."},
             {"STATE/run/ADDRESS.up",

@@ -130,6 +130,10 @@ struct CacheClusterRecord {
   std::string replication_group_id;
 
   bool has_config_endpoint() const { return engine == "memcached"; }
+  // The topic the cluster's events are delivered to ("" when none or inactive).
+  std::string active_topic() const {
+    return notification_topic_status == "active" ? notification_topic_arn : "";
+  }
 
   const CacheNodeRecord* find_node(std::string_view node_id) const;
 };

@@ -116,7 +116,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
       if (!(intent.retain_primary && m == g.primary))
         if (auto err = delete_member(ctx, m)) return *err;
     if (auto err = remove_group(ctx, g)) return *err;
-    ctx.record_group_event(id, "Replication group creation undone: " + why);
+    ctx.record_group_event(g, "Replication group creation undone: " + why);
     out.failed.push_back(why);
     out.deleted = true;
     return out;
@@ -130,7 +130,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     if (intent.retain_primary && g.has_member(g.primary))
       if (auto err = release_member(ctx, g.primary)) return *err;
     if (auto err = remove_group(ctx, g)) return *err;
-    ctx.record_group_event(id, "Replication group deleted");
+    ctx.record_group_event(g, "Replication group deleted");
     out.done.push_back("finished deleting replication group " + id);
     out.deleted = true;
     return out;
