@@ -42,7 +42,9 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
   nlohmann::json j = {{"SnapshotName", s.name},
                       {"CacheClusterId", c.id},
                       {"SnapshotStatus", status},
-                      {"SnapshotSource", s.source},
+                      // As ElastiCache reports them: backups it took are
+                      // "automated", the user's "manual".
+                      {"SnapshotSource", s.source == "system" ? "automated" : "manual"},
                       {"CacheNodeType", c.node_type},
                       {"Engine", c.engine},
                       {"EngineVersion", c.engine_version},

@@ -81,9 +81,12 @@ core::Result<nlohmann::json> export_snapshot(const core::SnapshotStore& store,
 core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::json& request) {
   auto limit = opt_int(request, "MaxRecords").value_or(50);
   if (limit < 20 || limit > 50) return core::invalid_value("MaxRecords must be between 20 and 50.");
+  // The API's filter: "system" for automatic backups (stored as source
+  // "system"), "user" for manual ones.
   auto source = opt_string(request, "SnapshotSource");
-  if (source && *source != "manual" && *source != "system") {
-    return core::invalid_value("SnapshotSource must be manual or system.");
+  if (source && *source != "user" && *source != "system") {
+    return core::invalid_value("Invalid value for SnapshotSource: '" + *source +
+                               "'. Valid values are system and user.");
   }
   auto cluster = opt_string(request, "CacheClusterId");
   auto name = opt_string(request, "SnapshotName");
@@ -105,7 +108,7 @@ core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::js
       return s.error();
     }
     if (cluster && s->cluster.id != *cluster) continue;
-    if (source && s->source != *source) continue;
+    if (source && (s->source == "system") != (*source == "system")) continue;
     if (static_cast<long long>(list.size()) == limit) {
       response["Marker"] = list.back()["SnapshotName"];
       break;
