@@ -21,6 +21,10 @@ struct ServiceContext {
   // The family of a parameter group (CacheParameterGroupNotFound when there
   // is none of that name). Unset: only default groups exist.
   std::function<Result<std::string>(const std::string&)> parameter_group_family;
+  // The availability zones of a cache subnet group's subnets, in their order
+  // (CacheSubnetGroupNotFoundFault when there is none). Unset: only the
+  // default group exists.
+  std::function<Result<std::vector<std::string>>(const std::string&)> subnet_group_zones;
 };
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).

@@ -28,6 +28,7 @@ std::string to_toml(const ParameterGroupRecord& g) {
   toml::table values;
   for (const auto& [k, v] : g.values) values.insert(k, v);
   t.insert("parameters", std::move(values));
+  t.insert("tags", tags_to_toml(g.tags));
   std::ostringstream os;
   os << "# cachectl cache parameter group; edit with care: every value is checked when read.\n"
      << t << "\n";
@@ -46,6 +47,7 @@ Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
   if (f.ok() && !family_parameters(g.family))
     f.fail("cache_parameter_group_family", "'" + g.family + "' is not a family cachectl knows");
   g.description = f.str("description", "");
+  if (auto err = read_tags(f, origin, g.tags)) return *err;
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   if (auto node = t["parameters"]; node) {
     const toml::table* values = node.as_table();

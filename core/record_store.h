@@ -123,6 +123,20 @@ class RecordStore {
     return folder_.replace(*key, codec_.encode(*record), durability);
   }
 
+  // Removes the record under its lock unless `check`, given the record,
+  // refuses (its error is returned and nothing changes).
+  [[nodiscard]] Status remove_checked(std::string_view name,
+                                      const std::function<Status(const T&)>& check) const {
+    auto key = folder_.key(name);
+    if (!key) return folder_.kind().not_found(name);
+    auto lock = folder_.lock(*key);
+    if (!lock) return lock.error();
+    auto record = get_key(*key);
+    if (!record) return record.error();
+    if (auto err = check(*record)) return err;
+    return folder_.erase(*key);
+  }
+
   // Removes the record under its lock. `removed` (if any) runs after with
   // the record as it was. With `even_if_unreadable`, a record that cannot
   // be read is removed too (without calling `removed`).

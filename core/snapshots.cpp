@@ -61,7 +61,7 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
                       {"ARN", "arn:aws:elasticache:" + region + ":" + std::string(kAccountId) +
                                   ":snapshot:" + s.name}};
   if (!c.notification_topic_arn.empty()) j["TopicArn"] = c.notification_topic_arn;
-  if (!c.subnet_group.empty()) j["CacheSubnetGroupName"] = c.subnet_group;
+  j["CacheSubnetGroupName"] = c.subnet_group.empty() ? "default" : c.subnet_group;
   if (!c.replication_group_id.empty()) j["ReplicationGroupId"] = c.replication_group_id;
   return j;
 }
@@ -75,6 +75,7 @@ std::string to_toml(const SnapshotRecord& s) {
                                 {"cache_node_create_time", to_toml_time(n.cache_node_create_time)},
                                 {"snapshot_create_time", to_toml_time(n.snapshot_create_time)}});
   t.insert("node_snapshots", std::move(nodes));
+  t.insert("tags", tags_to_toml(s.tags));
   std::ostringstream os;
   os << "# cachectl snapshot\n" << t << "\n\n# the cluster it was taken from\n[cluster]\n";
   std::string cluster_text = to_toml(s.cluster);
@@ -112,6 +113,7 @@ Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_vie
       nf.fail("cache_node_id", "expected a node id such as \"0001\"");
     if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
   }
+  if (auto err = read_tags(f, origin, s.tags)) return *err;
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   return s;
 }
@@ -221,6 +223,11 @@ Status SnapshotStore::publish(const fs::path& work, const SnapshotRecord& s) con
 Result<SnapshotRecord> SnapshotStore::get(std::string_view name) const { return store_.get(name); }
 
 std::vector<std::string> SnapshotStore::list_names() const { return store_.list(); }
+
+Status SnapshotStore::update(std::string_view name,
+                             const std::function<Status(SnapshotRecord&)>& change) const {
+  return store_.update(name, change);
+}
 
 Status SnapshotStore::remove(std::string_view name) const {
   return store_.remove(name, {}, /*even_if_unreadable=*/true);

@@ -229,9 +229,13 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
   if (!service) return service.error();
   std::vector<core::CacheClusterRecord> planned;
   std::vector<core::OperationLock> locks;
+  // New members go in the subnet group of the group's members.
+  auto primary = ctx.registry.get(group.primary);
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto record = core::plan_new_cluster(
-        core::member_request(group, ids[i], i < zones.size() ? zones[i] : ""), *service);
+    nlohmann::json request = core::member_request(group, ids[i], i < zones.size() ? zones[i] : "");
+    if (primary && !primary->subnet_group.empty())
+      request["CacheSubnetGroupName"] = primary->subnet_group;
+    auto record = core::plan_new_cluster(request, *service);
     if (!record) return record.error();
     record->replication_group_id = group.id;
     auto lock = core::OperationLock::try_take(ctx.home(), record->id);

@@ -31,6 +31,14 @@ core::Result<nlohmann::json> test_failover(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_replication_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> increase_replica_count(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> create_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_subnet_groups(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> add_tags_to_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> list_tags_for_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> remove_tags_from_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> cache_security_group_operation(Context&, const nlohmann::json&);
 
 Handler find_handler(const std::string& api_operation) {
   static const std::map<std::string, Handler> handlers = {
@@ -60,6 +68,19 @@ Handler find_handler(const std::string& api_operation) {
       {"ModifyReplicationGroup", modify_replication_group},
       {"IncreaseReplicaCount", increase_replica_count},
       {"DecreaseReplicaCount", decrease_replica_count},
+      {"CreateCacheSubnetGroup", create_cache_subnet_group},
+      {"DescribeCacheSubnetGroups", describe_cache_subnet_groups},
+      {"ModifyCacheSubnetGroup", modify_cache_subnet_group},
+      {"DeleteCacheSubnetGroup", delete_cache_subnet_group},
+      {"AddTagsToResource", add_tags_to_resource},
+      {"ListTagsForResource", list_tags_for_resource},
+      {"RemoveTagsFromResource", remove_tags_from_resource},
+      // EC2-Classic: refused as ElastiCache refuses accounts without it.
+      {"CreateCacheSecurityGroup", cache_security_group_operation},
+      {"DescribeCacheSecurityGroups", cache_security_group_operation},
+      {"AuthorizeCacheSecurityGroupIngress", cache_security_group_operation},
+      {"RevokeCacheSecurityGroupIngress", cache_security_group_operation},
+      {"DeleteCacheSecurityGroup", cache_security_group_operation},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

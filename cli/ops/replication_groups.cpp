@@ -97,14 +97,24 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
   }
 
   // The endpoints' addresses: the primary's engine binds the one, the group
-  // daemon the other (with Sentinel on its port 26379).
-  auto primary_address =
-      ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port, can_listen);
-  if (!primary_address) return primary_address.error();
-  auto reader_address = ctx.registry.claim_address(
-      g.id, core::kReaderEndpointId, g.port, [](const std::string& a, int port) {
-        return can_listen(a, port) && can_listen(a, core::kSentinelPort);
-      });
+  // daemon the other (with Sentinel on its port 26379); both from the
+  // members' subnet group (its lock released before the members are made).
+  core::Result<std::string> primary_address = core::ApiError{};
+  core::Result<std::string> reader_address = core::ApiError{};
+  {
+    const auto& model = existing ? *existing : plan->members.front();
+    auto space = ctx.registry.address_space(model.subnet_group);
+    if (!space) return space.error();
+    primary_address = ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port, can_listen,
+                                                 {}, space->subnets);
+    if (!primary_address) return primary_address.error();
+    reader_address = ctx.registry.claim_address(
+        g.id, core::kReaderEndpointId, g.port,
+        [](const std::string& a, int port) {
+          return can_listen(a, port) && can_listen(a, core::kSentinelPort);
+        },
+        {}, space->subnets);
+  }
   if (!reader_address) {
     ctx.registry.release_address(*primary_address);
     return reader_address.error();

@@ -4,6 +4,7 @@
 #include "cli/ops/request_fields.h"
 #include "core/parameter_groups.h"
 #include "core/snapshots.h"
+#include "core/subnet_groups.h"
 
 namespace cachectl::cli {
 
@@ -17,12 +18,22 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
   }
   core::StateHome home = ctx.home();
   return core::ServiceContext{
-      *installed, ctx.clock.now(), ctx.region,
+      *installed,
+      ctx.clock.now(),
+      ctx.region,
       [home](const std::string& name) { return core::SnapshotStore(home).get(name).ok(); },
       [home](const std::string& name) -> core::Result<std::string> {
         auto group = core::ParameterGroupStore(home).get(name);
         if (!group) return group.error();
         return group->family;
+      },
+      [home,
+       region = ctx.region](const std::string& name) -> core::Result<std::vector<std::string>> {
+        auto group = core::SubnetGroupStore(home).get(name);
+        if (!group) return group.error();
+        std::vector<std::string> zones;
+        for (const auto& s : group->parsed_subnets()) zones.push_back(core::subnet_zone(s, region));
+        return zones;
       }};
 }
 

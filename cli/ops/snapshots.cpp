@@ -11,6 +11,7 @@
 #include "cli/ops/request_fields.h"
 #include "core/files.h"
 #include "core/identifiers.h"
+#include "core/tags.h"
 
 namespace cachectl::cli {
 
@@ -152,6 +153,11 @@ core::Result<nlohmann::json> copy_snapshot(Context& ctx, const nlohmann::json& r
   auto target = core::normalize_name(opt_string(request, "TargetSnapshotName").value_or(""),
                                      "TargetSnapshotName", 255);
   if (!target) return target.error();
+  // The copy keeps the source's tags, with the request's added.
+  auto tags = core::tags_of_request(request);
+  if (!tags) return tags.error();
+  core::SnapshotRecord copy = *source;
+  if (auto err = core::add_tags(copy.tags, *tags)) return *err;
   auto work = store.begin(*target);
   if (!work) return work.error();
   for (const auto& n : source->nodes) {
@@ -165,7 +171,6 @@ core::Result<nlohmann::json> copy_snapshot(Context& ctx, const nlohmann::json& r
                             "cannot copy " + source_name + ": " + ec.message()};
     }
   }
-  core::SnapshotRecord copy = *source;
   copy.name = *target;
   copy.source = "manual";
   if (auto err = store.publish(*work, copy)) return *err;

@@ -8,7 +8,8 @@ namespace cachectl::cli {
 
 core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::CacheClusterRecord& c,
                                                  const std::string& raw_name,
-                                                 const std::string& source) {
+                                                 const std::string& source,
+                                                 const std::vector<core::Tag>& tags) {
   auto name = core::normalize_name(raw_name, "SnapshotName", 255);
   if (!name) return name.error();
   const core::NodeType* type = core::find_node_type(c.node_type);
@@ -33,6 +34,7 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::Cache
   s.name = *name;
   s.source = source;
   s.cluster = c;
+  s.tags = tags;
   for (const auto& node : c.nodes) {
     std::string target = (*work / (node.id + ".rdb")).string();
     AdminReply reply = ctx.admin().call(ctx.home().admin_socket(node.address),

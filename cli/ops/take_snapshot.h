@@ -12,6 +12,7 @@ namespace cachectl::cli {
 core::Result<core::SnapshotRecord> take_snapshot(Context& ctx,
                                                  const core::CacheClusterRecord& cluster,
                                                  const std::string& name,
-                                                 const std::string& source);
+                                                 const std::string& source,
+                                                 const std::vector<core::Tag>& tags = {});
 
 }  // namespace cachectl::cli

@@ -19,8 +19,12 @@ using namespace std::chrono;
 class PlanNewGroup : public ::testing::Test {
  protected:
   const TimePoint now_ = TimePoint(sys_days{2026y / December / 2} + hours{6});
-  const ServiceContext context_{
-      {{"redis", "7.0.15"}}, now_, "us-east-1", [](const std::string&) { return false; }, nullptr};
+  const ServiceContext context_{{{"redis", "7.0.15"}},
+                                now_,
+                                "us-east-1",
+                                [](const std::string&) { return false; },
+                                nullptr,
+                                nullptr};
 
   static json Request(int members) {
     return {{"ReplicationGroupId", "MyGroup"},
