@@ -53,17 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { python3 -c "print(round($1/$2, 3))"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listens on $1:$2" >&2
-  return 1
-}
+. bench/lib.sh  # median, ratio, free_port, wait_port
 
 # The tools: the baseline relay and the new-connection client.
 CXXFLAGS=(-O2 -std=c++20 -Wall -Wextra -Wpedantic)

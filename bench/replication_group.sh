@@ -12,17 +12,8 @@ RUNS=${RUNS:-5}
 FAILOVERS=${FAILOVERS:-5}
 ROUNDS=${ROUNDS:-5}
 REQUESTS=${REQUESTS:-200000}
-C=${CACHECTL:-$PWD/build/bin/cachectl}
-HOME_DIR=$(mktemp -d /tmp/ccbench-rg-XXXXXX)
-cc() { "$C" --state-dir "$HOME_DIR" "$@"; }
-cleanup() {
-  cc delete-replication-group --replication-group-id bench >/dev/null 2>&1 || true
-  rm -rf "$HOME_DIR"
-}
-trap cleanup EXIT
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-field() { python3 -c "import json,sys; g=json.load(sys.stdin)['ReplicationGroups'][0]; print(eval(sys.argv[1]))" "$1"; }
+. bench/group_helpers.sh
+trap bench_cleanup EXIT
 
 create() {
   cc create-replication-group --replication-group-id bench --replication-group-description bench \
@@ -31,15 +22,7 @@ create() {
 }
 
 # 1. create -> available
-times=()
-for _ in $(seq "$RUNS"); do
-  t0=$(now_ms)
-  create
-  t1=$(now_ms)
-  times+=($((t1 - t0)))
-  cc delete-replication-group --replication-group-id bench >/dev/null
-done
-echo "create-replication-group (3 members) -> available: median $(printf '%s\n' "${times[@]}" | median) ms over $RUNS runs (${times[*]})"
+time_creates "3 members"
 
 # 2. failover
 create --automatic-failover-enabled

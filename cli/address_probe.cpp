@@ -27,6 +27,10 @@ bool can_listen(const std::string& address, int port) {
   return ok;
 }
 
+bool can_listen_cluster(const std::string& address, int port) {
+  return can_listen(address, port) && can_listen(address, port + kClusterBusOffset);
+}
+
 bool wait_until_unbound(const std::string& address, std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (core::is_listening_on(address)) {

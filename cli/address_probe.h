@@ -8,6 +8,10 @@
 namespace cachectl::cli {
 
 bool can_listen(const std::string& address, int port);
+// A cluster-mode member's address: its port and Redis Cluster's bus port
+// (port + 10000) are both free.
+bool can_listen_cluster(const std::string& address, int port);
+inline constexpr int kClusterBusOffset = 10000;
 
 // Waits (at most `limit`) until no TCP socket listens on `address`, any port
 // (/proc/net/tcp): an address is released only once its engine is gone. A

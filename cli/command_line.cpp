@@ -289,6 +289,18 @@ CommandLineParser::Table::Table(const std::string& operation, bool paging) {
 CommandLineParser::CommandLineParser() = default;
 CommandLineParser::~CommandLineParser() = default;
 
+std::optional<std::size_t> command_index(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) == 0) {
+      if (kGlobalWithValue.count(a)) ++i;  // and its value
+      continue;
+    }
+    if (a != "-h") return i;
+  }
+  return std::nullopt;
+}
+
 Invocation parse_command_line(const std::vector<std::string>& args) {
   return CommandLineParser().parse(args);
 }
@@ -297,22 +309,10 @@ Invocation CommandLineParser::parse(const std::vector<std::string>& args) {
   Invocation inv;
   // Find the command: the first word that is not a global option or its value.
   std::vector<std::string> rest;
+  const std::optional<std::size_t> at = command_index(args);
   std::size_t i = 0;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) == 0) {
-      rest.push_back(a);
-      if (kGlobalWithValue.count(a) && i + 1 < args.size()) rest.push_back(args[++i]);
-      continue;
-    }
-    if (a == "-h") {
-      rest.push_back("--help");
-      continue;
-    }
-    inv.command = a;
-    ++i;
-    break;
-  }
+  for (; i < at.value_or(args.size()); ++i) rest.push_back(args[i] == "-h" ? "--help" : args[i]);
+  if (at) inv.command = args[i++];
   const std::size_t first_after_command = rest.size();
   for (; i < args.size(); ++i) rest.push_back(args[i]);
 

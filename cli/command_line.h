@@ -50,6 +50,10 @@ struct Invocation {
 
 Invocation parse_command_line(const std::vector<std::string>& args);
 
+// Where the command is in `args`: the first word that is neither a global
+// option nor its value ("serve" in `--state-dir D serve --listen ...`).
+std::optional<std::size_t> command_index(const std::vector<std::string>& args);
+
 // Parses lines as parse_command_line does, keeping the option table it builds
 // for an operation (a CLI11 parser of the global options and of every member
 // of the operation's input, the costly part) for the next line of that

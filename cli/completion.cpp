@@ -13,6 +13,7 @@
 #include "cli/cli_config.h"
 #include "cli/context.h"
 #include "cli/paging.h"
+#include "cli/serve_command.h"
 #include "core/engines.h"
 #include "core/files.h"
 #include "core/identifiers.h"
@@ -79,6 +80,11 @@ struct Line {
 
 std::vector<CommandOption> command_options(const Line& line) {
   std::vector<CommandOption> out;
+  if (line.command == "serve") {
+    for (const auto& o : serve_options())
+      if (std::string(o.name) != "--region") out.push_back({o.name, "", o.value, nullptr});
+    return out;
+  }
   if (line.operation.empty()) return out;
   const ApiModel& model = ApiModel::get();
   const ModelJson& op = model.operation(line.operation);
@@ -328,6 +334,11 @@ std::vector<Completion> option_values(const Line& line, const std::string& optio
   if (option == "--state-dir") return {{kDirs, ""}};
   if (option == "--profile") return profiles();
   if (option == "--generate-cli-skeleton") return plain({"input", "output"});
+  if (line.command == "serve") {
+    if (option == "--credentials") return {{kFiles, ""}};
+    if (option == "--listen") return plain({kDefaultListen});
+    return {};
+  }
   if (option == "--cli-input-json") return {{"file://", "a file holding the JSON"}};
   for (const auto& o : command_options(line))
     if (o.name == option && !o.member.empty()) return member_values(line, o);
@@ -373,6 +384,7 @@ std::vector<Completion> complete(const std::vector<std::string>& words) {
     }
     out.push_back({"wait", "wait until a condition holds"});
     out.push_back({"resume", "start every cluster again after a machine restart"});
+    out.push_back({"serve", "the ElastiCache API on a local endpoint"});
     out.push_back({"help", "the commands and global options"});
   } else if (line.command == "wait" && line.waiter.empty() && current.rfind("-", 0) != 0) {
     for (auto it = model.waiters().begin(); it != model.waiters().end(); ++it) {
@@ -386,8 +398,13 @@ std::vector<Completion> complete(const std::vector<std::string>& words) {
     for (const auto& o : command_options(line))
       if (!line.given.count(o.name) || o.type == "list")
         out.push_back({o.name, option_description(o)});
-    for (const auto& g : kGlobalOptions)
-      if (!line.given.count(g.name)) out.push_back({g.name, g.description});
+    for (const auto& g : kGlobalOptions) {
+      // serve takes only the global options that place its state and ARNs.
+      bool serve_takes = std::string(g.name) == "--state-dir" ||
+                         std::string(g.name) == "--region" || std::string(g.name) == "--profile";
+      if (!line.given.count(g.name) && (line.command != "serve" || serve_takes))
+        out.push_back({g.name, g.description});
+    }
     if (!line.command.empty() && current.empty()) out.push_back({"help", ""});
   }
   if (out.size() == 1 && (out[0].value == kFiles || out[0].value == kDirs)) return out;

@@ -50,14 +50,27 @@ std::string live_primary(Context& ctx, const core::ReplicationGroupRecord& group
   return live_primary(group, live_member_states(ctx, group));
 }
 
+std::optional<core::admin::ClusterReport> cluster_report(
+    Context& ctx, const core::ReplicationGroupRecord& group) {
+  if (!group.cluster_enabled) return std::nullopt;
+  AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
+                                      core::admin::Route::kStatus);
+  if (!reply.ok()) return std::nullopt;
+  auto s = core::admin::parse_status_response(reply.body);
+  if (!s) return std::nullopt;
+  return s->cluster_report;
+}
+
 nlohmann::json live_group_json(Context& ctx, const core::ReplicationGroupRecord& group) {
   auto members = live_member_states(ctx, group);
-  return core::replication_group_json(group, members,
-                                      core::replication_group_status(group, members), ctx.region);
+  auto report = cluster_report(ctx, group);
+  return core::replication_group_json(
+      group, members, core::replication_group_status(group, members, report), ctx.region, report);
 }
 
 std::string live_group_status(Context& ctx, const core::ReplicationGroupRecord& group) {
-  return core::replication_group_status(group, live_member_states(ctx, group));
+  return core::replication_group_status(group, live_member_states(ctx, group),
+                                        cluster_report(ctx, group));
 }
 
 }  // namespace cachectl::cli

@@ -18,6 +18,12 @@ std::string live_primary(const core::ReplicationGroupRecord& group,
                          const std::vector<core::MemberState>& members);
 std::string live_primary(Context& ctx, const core::ReplicationGroupRecord& group);
 
+// A cluster-mode group's cluster as its daemon's cluster manager last
+// reported it (none when the daemon does not answer or has no report yet;
+// always none for a group with cluster mode disabled).
+std::optional<core::admin::ClusterReport> cluster_report(Context& ctx,
+                                                         const core::ReplicationGroupRecord& group);
+
 // The ReplicationGroup JSON of a group with its live state.
 nlohmann::json live_group_json(Context& ctx, const core::ReplicationGroupRecord& group);
 

@@ -7,6 +7,7 @@
 #include "cli/context.h"
 #include "cli/ops/resume.h"
 #include "cli/paging.h"
+#include "cli/serve_command.h"
 
 namespace cachectl::cli {
 namespace {
@@ -308,6 +309,7 @@ std::vector<HelpItem> command_list() {
   }
   items.push_back({"wait", ""});
   items.push_back({"resume", ""});
+  items.push_back({"serve", ""});
   items.push_back({"help", ""});
   return items;
 }
@@ -335,6 +337,7 @@ HelpDocument overview_document() {
        {example("cachectl [global options] <command> [parameters]\n"
                 "cachectl wait <waiter> [parameters]\n"
                 "cachectl resume\n"
+                "cachectl serve [--listen ADDRESS:PORT] [--credentials FILE]\n"
                 "cachectl help | cachectl <command> help | cachectl wait help")}});
   doc.sections.push_back(
       {"DESCRIPTION",
@@ -387,6 +390,13 @@ HelpDocument man_document() {
   }
   doc.sections.push_back(
       {"resume", 2, {paragraph(std::string("cachectl resume: ") + resume_summary())}});
+  std::vector<HelpItem> serve_items;
+  for (const auto& o : serve_options())
+    serve_items.push_back({std::string(o.name) + " " + o.value, o.description});
+  doc.sections.push_back(
+      {"serve",
+       2,
+       {paragraph(std::string("cachectl serve: ") + serve_summary()), definitions(serve_items)}});
   doc.sections.push_back(
       {"WAITERS",
        1,

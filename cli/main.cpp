@@ -15,6 +15,7 @@
 #include "cli/ops/resume.h"
 #include "cli/output.h"
 #include "cli/paging.h"
+#include "cli/serve_command.h"
 #include "cli/skeleton.h"
 #include "cli/waiter.h"
 
@@ -71,6 +72,10 @@ int run(const std::vector<std::string>& args) {
     cli::print_completions(std::vector<std::string>(args.begin() + 1, args.end()), std::cout);
     return 0;
   }
+  // cachectl serve has a command line of its own (cli/serve_command.h).
+  if (!args.empty() && args[0] == "__serve-worker") return cli::run_serve_worker_command(args);
+  if (auto at = cli::command_index(args); at && args[*at] == "serve")
+    return cli::run_serve_command(args);
   cli::Invocation inv;
   try {
     inv = cli::parse_command_line(args);

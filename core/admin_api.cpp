@@ -142,6 +142,25 @@ std::string to_json(const PromoteRequest& request) {
   return dump(json{{"cluster", request.cluster}});
 }
 
+Result<FailoverRequest> parse_failover_request(std::string_view body) {
+  if (body.empty()) return FailoverRequest{};
+  constexpr std::string_view kUsage = "no body, or {\"node_group\": \"0001\"}";
+  auto j = parse_object(body, {"node_group"}, kUsage);
+  if (!j) return j.error();
+  FailoverRequest r;
+  auto it = j->find("node_group");
+  if (it == j->end()) return r;
+  if (!it->is_string()) return bad("\"node_group\" must be a string; send " + std::string(kUsage));
+  r.node_group = it->get<std::string>();
+  if (r.node_group.size() != 4 || r.node_group.find_first_not_of("0123456789") != std::string::npos)
+    return bad("\"node_group\" must be 4 digits; send " + std::string(kUsage));
+  return r;
+}
+
+std::string to_json(const FailoverRequest& request) {
+  return dump(json{{"node_group", request.node_group}});
+}
+
 Result<ConfigRequest> parse_config_request(std::string_view body) {
   constexpr std::string_view kUsage = "{\"parameters\": {\"name\": \"value\", ...}}";
   auto j = parse_object(body, {"parameters"}, kUsage);
@@ -216,10 +235,63 @@ Status check_request_body(Route route, std::string_view body) {
     case Route::kPromote:
       if (auto r = parse_promote_request(body); !r) return r.error();
       return std::nullopt;
+    case Route::kFailover:
+      if (auto r = parse_failover_request(body); !r) return r.error();
+      return std::nullopt;
     default:
       if (auto r = parse_no_body(body); !r) return r.error();
       return std::nullopt;
   }
+}
+
+namespace {
+
+json report_json(const ClusterReport& r) {
+  json shards = json::array();
+  for (const auto& s : r.shards)
+    shards.push_back({{"node_group", s.node_group},
+                      {"slots", s.slots},
+                      {"primary", s.primary},
+                      {"replicas", s.replicas}});
+  return {{"layout_version", r.layout_version},
+          {"converged", r.converged},
+          {"healthy", r.healthy},
+          {"progress", r.progress},
+          {"activity", r.activity},
+          {"shards", shards}};
+}
+
+Result<ClusterReport> report_from(const json& j) {
+  ClusterReport r;
+  if (!get(j, "layout_version", r.layout_version)) return missing("layout_version");
+  if (!get(j, "converged", r.converged)) return missing("converged");
+  if (!get(j, "healthy", r.healthy)) return missing("healthy");
+  if (auto p = j.find("progress"); p != j.end() && p->is_number()) r.progress = p->get<double>();
+  get(j, "activity", r.activity);
+  if (auto s = j.find("shards"); s != j.end() && s->is_array()) {
+    for (const auto& item : *s) {
+      if (!item.is_object()) return missing("shards");
+      ClusterShardStatus shard;
+      if (!get(item, "node_group", shard.node_group)) return missing("shards");
+      get(item, "slots", shard.slots);
+      get(item, "primary", shard.primary);
+      if (auto rep = item.find("replicas"); rep != item.end() && rep->is_array())
+        for (const auto& x : *rep)
+          if (x.is_string()) shard.replicas.push_back(x.get<std::string>());
+      r.shards.push_back(std::move(shard));
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string to_json(const ClusterReport& report) { return dump(report_json(report)); }
+
+Result<ClusterReport> parse_cluster_report(std::string_view body) {
+  auto j = parse_response(body);
+  if (!j) return j.error();
+  return report_from(*j);
 }
 
 std::string to_json(const StatusResponse& r) {
@@ -244,6 +316,7 @@ std::string to_json(const StatusResponse& r) {
                         {"holds_primary_endpoint", r.replication->holds_primary_endpoint},
                         {"offset", r.replication->offset}};
   }
+  if (r.cluster_report) j["cluster_report"] = report_json(*r.cluster_report);
   return dump(j);
 }
 
@@ -275,6 +348,11 @@ Result<StatusResponse> parse_status_response(std::string_view body) {
     get(*p, "holds_primary_endpoint", rs.holds_primary_endpoint);
     get(*p, "offset", rs.offset);
     r.replication = rs;
+  }
+  if (auto c = j->find("cluster_report"); c != j->end() && c->is_object()) {
+    auto report = report_from(*c);
+    if (!report) return report.error();
+    r.cluster_report = *report;
   }
   return r;
 }

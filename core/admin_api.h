@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -22,8 +23,9 @@ namespace cachectl::core::admin {
 inline constexpr const char* kBadAdminRequest = "BadAdminRequest";
 
 // kFailover and kPromote are the replication group daemon's (test-failover:
-// Sentinel promotes a replica; modify-replication-group --primary-cluster-id:
-// the daemon promotes the one named); a node daemon answers them 404.
+// Sentinel, or in cluster mode Redis Cluster, promotes a replica;
+// modify-replication-group --primary-cluster-id: the daemon promotes the one
+// named); a node daemon answers them 404.
 enum class Route {
   kStatus,
   kMemory,
@@ -83,6 +85,13 @@ struct PromoteRequest {
 Result<PromoteRequest> parse_promote_request(std::string_view body);
 std::string to_json(const PromoteRequest& request);
 
+// POST /v1/failover: the node group to fail over (cluster mode; "" or no
+// body: the group's one node group, cluster mode disabled).
+struct FailoverRequest {
+  std::string node_group;
+};
+Result<FailoverRequest> parse_failover_request(std::string_view body);
+std::string to_json(const FailoverRequest& request);
 // POST /v1/status/change: the node's status once it is no longer `from`,
 // or after `wait_ms` (a waiter's long poll: it hears of a change at once,
 // without asking again and again).
@@ -125,6 +134,25 @@ struct ReplicationStatus {
   bool holds_primary_endpoint = false;  // the group's PrimaryEndpoint is bound here
   std::int64_t offset = 0;              // master_repl_offset / slave_repl_offset
 };
+// A cluster-mode group's Redis Cluster as its cluster manager last saw it
+// (node/cluster_manager.h), in the group daemon's status.
+struct ClusterShardStatus {
+  std::string node_group;  // "0001"
+  std::string slots;       // the slots it serves now ("0-5461,...")
+  std::string primary;     // the member cluster that is its primary ("" = none)
+  std::vector<std::string> replicas;
+};
+struct ClusterReport {
+  std::int64_t layout_version = 0;  // the record's layout the report is about
+  bool converged = false;           // the engines' cluster is that layout
+  bool healthy = false;             // every member answers and says cluster_state:ok
+  double progress = 100;            // slot migration towards the layout, in percent
+  std::string activity;             // what is being done, or why not converged
+  std::vector<ClusterShardStatus> shards;
+};
+std::string to_json(const ClusterReport& report);
+Result<ClusterReport> parse_cluster_report(std::string_view body);
+
 // GET /v1/status, and the answer of reboot, modify and shutdown.
 struct StatusResponse {
   std::string cluster;
@@ -133,6 +161,9 @@ struct StatusResponse {
   EngineStatus engine;
   DaemonStatus daemon;
   std::optional<ReplicationStatus> replication;
+  // A cluster-mode group daemon's: its cluster manager's last report
+  // (none while the manager has not reported).
+  std::optional<ClusterReport> cluster_report;
 };
 std::string to_json(const StatusResponse& response);
 Result<StatusResponse> parse_status_response(std::string_view body);

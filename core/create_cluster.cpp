@@ -210,6 +210,12 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
     return ApiError{"CacheParameterGroupNotFound",
                     "CacheParameterGroup " + r.parameter_group + " not found."};
   }
+  if (!ctx.cluster_member && ctx.cluster_parameter_group &&
+      ctx.cluster_parameter_group(r.parameter_group)) {
+    return invalid_combination("Cache parameter group " + r.parameter_group +
+                               " has cluster-enabled yes: a cluster-mode (sharded) Redis is a "
+                               "replication group; use create-replication-group.");
+  }
 
   if (!get_strings(req, "CacheSecurityGroupNames").empty())
     return cache_security_groups_not_permitted();
@@ -246,6 +252,12 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
     if (auto err = check_snapshot_source(s)) return *err;
   if (!r.snapshot_name.empty() && !(ctx.snapshot_exists && ctx.snapshot_exists(r.snapshot_name))) {
     return ApiError{"SnapshotNotFoundFault", "Snapshot " + r.snapshot_name + " not found."};
+  }
+  if (!r.snapshot_name.empty() && !ctx.cluster_member && ctx.cluster_mode_snapshot &&
+      ctx.cluster_mode_snapshot(r.snapshot_name)) {
+    return invalid_combination("Snapshot " + r.snapshot_name +
+                               " is of a cluster-mode replication group: restore it with "
+                               "create-replication-group in cluster mode.");
   }
   r.snapshot_retention_limit =
       has(req, "SnapshotRetentionLimit") ? req["SnapshotRetentionLimit"].get<int>() : 0;

@@ -21,6 +21,15 @@ struct ServiceContext {
   // The family of a parameter group (CacheParameterGroupNotFound when there
   // is none of that name). Unset: only default groups exist.
   std::function<Result<std::string>(const std::string&)> parameter_group_family;
+  // Whether a parameter group turns cluster mode on (cluster-enabled yes).
+  // Unset: none does.
+  std::function<bool(const std::string&)> cluster_parameter_group;
+  // Whether a snapshot is a cluster-mode group's (one RDB per node group):
+  // only a cluster-mode group can be restored from it. Unset: none is.
+  std::function<bool(const std::string&)> cluster_mode_snapshot;
+  // Planning a member of a cluster-mode replication group: a parameter
+  // group with cluster-enabled yes is then expected, not refused.
+  bool cluster_member = false;
   // The availability zones of a cache subnet group's subnets, in their order
   // (CacheSubnetGroupNotFoundFault when there is none). Unset: only the
   // default group exists.

@@ -35,6 +35,31 @@ constexpr const char* kMemberFields[] = {"CacheNodeType",
 
 }  // namespace
 
+json member_fields(const json& req) {
+  json base = json::object();
+  for (const char* field : kMemberFields)
+    if (has(req, field)) base[field] = req[field];
+  return base;
+}
+
+void fill_group_from_member(ReplicationGroupRecord& g, const CacheClusterRecord& model,
+                            const json& req) {
+  g.engine = "redis";
+  g.engine_version = model.engine_version;
+  g.node_type = model.node_type;
+  g.parameter_group = model.parameter_group;
+  g.port = model.port;
+  g.maintenance_window = model.maintenance_window;
+  g.snapshot_window = model.snapshot_window;
+  g.notification_topic_arn = model.notification_topic_arn;
+  g.auto_minor_version_upgrade = model.auto_minor_version_upgrade;
+  g.auth_token_enabled = !model.auth_token.empty();
+  g.transit_encryption_enabled = model.transit_encryption_enabled;
+  g.at_rest_encryption_enabled =
+      has(req, "AtRestEncryptionEnabled") && req["AtRestEncryptionEnabled"].get<bool>();
+  g.tags = model.tags;
+}
+
 json member_request(const ReplicationGroupRecord& g, const std::string& cluster_id,
                     const std::string& zone) {
   json r{{"CacheClusterId", cluster_id},
@@ -63,16 +88,6 @@ Result<NewReplicationGroup> plan_new_replication_group(
     return invalid_value("The parameter ReplicationGroupDescription must be provided.");
   g.description = get_string(req, "ReplicationGroupDescription");
 
-  // Cluster mode (sharding) is a later issue: say so rather than build a
-  // single shard that was not asked for.
-  std::string mode = get_string(req, "ClusterMode");
-  int shards = has(req, "NumNodeGroups") ? req["NumNodeGroups"].get<int>() : 1;
-  if (shards != 1 || mode == "enabled" || mode == "compatible" ||
-      (has(req, "NodeGroupConfiguration") && req["NodeGroupConfiguration"].size() > 1)) {
-    return invalid_value(
-        "Cluster mode (NumNodeGroups greater than 1, ClusterMode enabled or compatible) is not "
-        "supported by cachectl yet; create a replication group with cluster mode disabled.");
-  }
   if (has(req, "GlobalReplicationGroupId"))
     return invalid_value("Global datastores are not supported by cachectl.");
   if (has(req, "ServerlessCacheSnapshotName"))
@@ -84,6 +99,10 @@ Result<NewReplicationGroup> plan_new_replication_group(
     return invalid_value("Replication groups are only supported for the redis engine.");
   if (engine == "valkey")
     return invalid_value("Cannot find the valkey engine on this machine; install redis.");
+  std::string mode_error;
+  if (wants_cluster_mode(req, ctx, mode_error))
+    return plan_cluster_mode_group(req, ctx, std::move(out));
+  if (!mode_error.empty()) return invalid_combination(mode_error);
 
   // How many members: NumCacheClusters, or ReplicasPerNodeGroup + 1, or
   // the NodeGroupConfiguration's ReplicaCount + 1, or just the primary.
@@ -158,9 +177,7 @@ Result<NewReplicationGroup> plan_new_replication_group(
                                : region_zones[0]);
 
   // Each member as a CreateCacheCluster would make it.
-  json base = json::object();
-  for (const char* field : kMemberFields)
-    if (has(req, field)) base[field] = req[field];
+  json base = member_fields(req);
   if (existing) {
     // New replicas take after the cluster the group is built around.
     base["Engine"] = existing->engine;
@@ -183,21 +200,7 @@ Result<NewReplicationGroup> plan_new_replication_group(
     planned->replication_group_id = g.id;
     out.members.push_back(std::move(*planned));
   }
-  const CacheClusterRecord& model = existing ? *existing : out.members.front();
-  g.engine = "redis";
-  g.engine_version = model.engine_version;
-  g.node_type = model.node_type;
-  g.parameter_group = model.parameter_group;
-  g.port = model.port;
-  g.maintenance_window = model.maintenance_window;
-  g.snapshot_window = model.snapshot_window;
-  g.notification_topic_arn = model.notification_topic_arn;
-  g.auto_minor_version_upgrade = model.auto_minor_version_upgrade;
-  g.auth_token_enabled = !model.auth_token.empty();
-  g.transit_encryption_enabled = model.transit_encryption_enabled;
-  g.at_rest_encryption_enabled =
-      has(req, "AtRestEncryptionEnabled") && req["AtRestEncryptionEnabled"].get<bool>();
-  g.tags = model.tags;
+  fill_group_from_member(g, existing ? *existing : out.members.front(), req);
   g.members.push_back(existing ? existing->id : out.members.front().id);
   for (std::size_t i = existing ? 0 : 1; i < out.members.size(); ++i)
     g.members.push_back(out.members[i].id);

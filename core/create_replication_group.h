@@ -19,6 +19,10 @@ struct NewReplicationGroup {
   // New member clusters to create, primary first (none of them when the
   // group is built around an existing cluster that stays the only member).
   std::vector<CacheClusterRecord> members;
+  // Cluster mode: what the group's keys are loaded from once its cluster is
+  // up (SnapshotName, or SnapshotArns as local paths / file:// URLs).
+  std::string seed_snapshot;
+  std::vector<std::string> seed_sources;
 };
 
 inline constexpr int kMaxGroupMembers = 6;  // a primary and five replicas
@@ -28,6 +32,27 @@ inline constexpr int kMaxGroupMembers = 6;  // a primary and five replicas
 Result<NewReplicationGroup> plan_new_replication_group(
     const nlohmann::json& request, const ServiceContext& context,
     const std::optional<CacheClusterRecord>& existing_primary);
+
+// Whether the request asks for cluster mode (several node groups,
+// ClusterMode enabled or compatible, or a parameter group with
+// cluster-enabled yes); false with `error` set when it contradicts itself.
+bool wants_cluster_mode(const nlohmann::json& request, const ServiceContext& context,
+                        std::string& error);
+
+// The cluster-mode part of plan_new_replication_group: `out` has the
+// group's id, description and create time.
+Result<NewReplicationGroup> plan_cluster_mode_group(const nlohmann::json& request,
+                                                    const ServiceContext& context,
+                                                    NewReplicationGroup out);
+
+// The members of a CreateReplicationGroup request that each member cluster
+// takes as CreateCacheCluster's.
+nlohmann::json member_fields(const nlohmann::json& request);
+
+// The group's copy of what its members share (engine, version, node type,
+// parameter group, port, windows, auth), from one planned member.
+void fill_group_from_member(ReplicationGroupRecord& group, const CacheClusterRecord& model,
+                            const nlohmann::json& request);
 
 // The CreateCacheCluster request for one more member of `group` (a replica
 // added by increase-replica-count or create-cache-cluster

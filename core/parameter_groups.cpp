@@ -16,6 +16,11 @@ namespace cachectl::core {
 
 std::string default_group_name(std::string_view family) { return "default." + std::string(family); }
 
+bool turns_cluster_mode_on(const ParameterGroupRecord& group) {
+  auto it = group.values.find("cluster-enabled");
+  return it != group.values.end() && it->second == "yes";
+}
+
 Result<std::string> normalize_parameter_group_name(std::string_view name) {
   return normalize_name(name, "CacheParameterGroupName", 255);
 }
@@ -109,13 +114,21 @@ fs::path ParameterGroupStore::file(std::string_view name) const {
 Result<ParameterGroupRecord> ParameterGroupStore::get(std::string_view name) const {
   std::string lower = ascii_lower(name);
   if (lower.rfind("default.", 0) == 0) {
+    // default.FAMILY, and default.FAMILY.cluster.on (ElastiCache's default
+    // for cluster mode: the same values with cluster-enabled yes).
     std::string family(lower.substr(8));
+    bool cluster_on = family.size() > kClusterOnSuffix.size() &&
+                      family.ends_with(kClusterOnSuffix) &&
+                      find_parameter(family.substr(0, family.size() - kClusterOnSuffix.size()),
+                                     "cluster-enabled");
+    if (cluster_on) family.resize(family.size() - kClusterOnSuffix.size());
     if (!family_parameters(family)) return group_not_found(name);
     ParameterGroupRecord g;
     g.name = lower;
     g.family = family;
-    g.description = "Default parameter group for " + family;
+    g.description = "Default parameter group for " + family + (cluster_on ? " cluster mode" : "");
     g.is_default = true;
+    if (cluster_on) g.values["cluster-enabled"] = "yes";
     return g;
   }
   return store_.get(name);

@@ -27,6 +27,12 @@ struct ParameterGroupRecord {
 
 // "default.redis7" for "redis7".
 std::string default_group_name(std::string_view family);
+// A default group's name ends with this for cluster mode
+// ("default.redis7.cluster.on": the family's defaults, cluster-enabled yes).
+inline constexpr std::string_view kClusterOnSuffix = ".cluster.on";
+// Whether the group sets cluster-enabled yes (replication groups made with
+// it are in cluster mode).
+bool turns_cluster_mode_on(const ParameterGroupRecord& group);
 
 // CacheParameterGroupName's rules (1-255 letters, digits, hyphens; a letter
 // first; no trailing or double hyphen); lower-cased.

@@ -48,7 +48,8 @@ RecordCodec<CacheClusterRecord> cluster_codec() {
 
 bool is_node_id(std::string_view s) {
   return (s.size() == 4 && s.find_first_not_of("0123456789") == std::string_view::npos) ||
-         s == kConfigEndpointId || s == kPrimaryEndpointId || s == kReaderEndpointId;
+         s == kConfigEndpointId || s == kPrimaryEndpointId || s == kReaderEndpointId ||
+         s == kConfigurationEndpointId;
 }
 
 // Whether a record's text mentions the address as a TOML string, quoted

@@ -37,6 +37,30 @@ bool used_by_sentinel(std::string_view command) {
   return command == "REPLICAOF" || command == "SLAVEOF" || command == "CONFIG";
 }
 
+bool used_by_cluster_manager(std::string_view command) { return command == "MIGRATE"; }
+
+const std::vector<std::string_view>& client_cluster_subcommands() {
+  static const std::vector<std::string_view> kList = {
+      "slots",         "shards", "nodes", "info",     "keyslot", "countkeysinslot",
+      "getkeysinslot", "myid",   "links", "replicas", "slaves",  "count-failure-reports",
+      "help"};
+  return kList;
+}
+
+std::vector<std::vector<std::string>> cluster_acl_users(const std::string& auth_token,
+                                                        const std::string& key) {
+  std::vector<std::string> client = {"user", "default", "on"};
+  client.push_back(auth_token.empty() ? "nopass" : ">" + auth_token);
+  for (const char* rule : {"~*", "&*", "+@all", "-cluster"}) client.push_back(rule);
+  for (auto sub : client_cluster_subcommands()) client.push_back("+cluster|" + std::string(sub));
+  // A replica's copy of the data is the admin user's (masteruser).
+  client.push_back("-sync");
+  client.push_back("-psync");
+  std::vector<std::string> admin = {"user", std::string(kAdminUser), "on", ">" + key, "~*", "&*",
+                                    "+@all"};
+  return {client, admin};
+}
+
 fs::path command_key_file(const fs::path& node_dir) { return node_dir / "admin-commands.key"; }
 
 std::string renamed_command(std::string_view command, const std::string& key) {

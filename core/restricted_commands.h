@@ -39,6 +39,31 @@ const std::vector<RestrictedCommand>& restricted_commands();
 bool needed_by_replication(std::string_view command);
 bool used_by_sentinel(std::string_view command);
 
+// Cluster mode: the cluster manager (node/cluster_manager.h) moves slots
+// with MIGRATE, so a cluster-mode member renames it to its secret name
+// instead of "" (and leaves REPLICAOF/SLAVEOF gone: Redis Cluster
+// replicates through CLUSTER REPLICATE).
+bool used_by_cluster_manager(std::string_view command);
+
+// Cluster mode's access rules, the one place cachectl uses Redis ACLs.
+// CLUSTER cannot be renamed per subcommand, and clients of a cluster need
+// some of it (CLUSTER SLOTS, SHARDS, NODES, ...) while its administration
+// (MEET, ADDSLOTS, SETSLOT, FORGET, FAILOVER, REPLICATE, RESET, ...) is the
+// service's. So a cluster-mode member has two users:
+// - `default` (every client): every command that is not renamed away, of
+//   CLUSTER only `client_cluster_subcommands()`, and not SYNC/PSYNC;
+// - kAdminUser, whose password is the group's secret (the same key as the
+//   renamed commands'): everything. The cluster manager, MIGRATE's AUTH2
+//   and the replicas (masteruser) use it.
+inline constexpr std::string_view kAdminUser = "cachectl-admin";
+// The CLUSTER subcommands a client may run (Redis 7.0's read-only ones).
+const std::vector<std::string_view>& client_cluster_subcommands();
+// The two `user` directives, each as its arguments (the first is "user");
+// the default user's password is `auth_token` ("" = none). redis.conf
+// quotes each argument.
+std::vector<std::vector<std::string>> cluster_acl_users(const std::string& auth_token,
+                                                        const std::string& key);
+
 // The file holding a node's secret: NODE_DIR/admin-commands.key.
 fs::path command_key_file(const fs::path& node_dir);
 // Reads the node's secret, creating it (32 random hex digits, mode 0600,

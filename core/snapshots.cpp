@@ -28,7 +28,18 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
                            {"CacheSize", std::to_string(mb) + " MB"},
                            {"CacheNodeCreateTime", to_iso8601(n.cache_node_create_time)},
                            {"SnapshotCreateTime", to_iso8601(n.snapshot_create_time)}};
-    if (node_group_config) {
+    if (s.cluster_mode()) {
+      node["CacheClusterId"] = n.cache_cluster_id;
+      node["NodeGroupId"] = n.node_group_id;
+      if (node_group_config) {
+        nlohmann::json group = {{"NodeGroupId", n.node_group_id},
+                                {"Slots", n.slots},
+                                {"ReplicaCount", n.replica_count}};
+        if (!n.primary_zone.empty()) group["PrimaryAvailabilityZone"] = n.primary_zone;
+        if (!n.replica_zones.empty()) group["ReplicaAvailabilityZones"] = n.replica_zones;
+        node["NodeGroupConfiguration"] = group;
+      }
+    } else if (node_group_config) {
       node["NodeGroupId"] = "0001";
       nlohmann::json group = {{"NodeGroupId", "0001"}, {"ReplicaCount", 0}};
       const CacheNodeRecord* source = c.find_node(n.cache_node_id);
@@ -63,19 +74,44 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
   if (!c.notification_topic_arn.empty()) j["TopicArn"] = c.notification_topic_arn;
   j["CacheSubnetGroupName"] = c.subnet_group.empty() ? "default" : c.subnet_group;
   if (!c.replication_group_id.empty()) j["ReplicationGroupId"] = c.replication_group_id;
+  if (s.cluster_mode()) {
+    // A group's snapshot, not one cluster's.
+    j.erase("CacheClusterId");
+    j.erase("NumCacheNodes");
+    j.erase("PreferredAvailabilityZone");
+    j.erase("CacheClusterCreateTime");
+    j["ReplicationGroupId"] = s.replication_group_id;
+    j["ReplicationGroupDescription"] = s.replication_group_description;
+    j["NumNodeGroups"] = static_cast<int>(s.nodes.size());
+    j["AutomaticFailover"] = "enabled";
+  }
   return j;
 }
 
 std::string to_toml(const SnapshotRecord& s) {
   toml::table t{{"snapshot_name", s.name}, {"source", s.source}};
   toml::array nodes;
-  for (const auto& n : s.nodes)
-    nodes.push_back(toml::table{{"cache_node_id", n.cache_node_id},
-                                {"size_bytes", n.size_bytes},
-                                {"cache_node_create_time", to_toml_time(n.cache_node_create_time)},
-                                {"snapshot_create_time", to_toml_time(n.snapshot_create_time)}});
+  for (const auto& n : s.nodes) {
+    toml::table node{{"cache_node_id", n.cache_node_id},
+                     {"size_bytes", n.size_bytes},
+                     {"cache_node_create_time", to_toml_time(n.cache_node_create_time)},
+                     {"snapshot_create_time", to_toml_time(n.snapshot_create_time)}};
+    if (s.cluster_mode()) {
+      node.insert("cache_cluster_id", n.cache_cluster_id);
+      node.insert("node_group_id", n.node_group_id);
+      node.insert("slots", n.slots);
+      node.insert("replica_count", n.replica_count);
+      node.insert("primary_availability_zone", n.primary_zone);
+      node.insert("replica_availability_zones", to_toml_array(n.replica_zones));
+    }
+    nodes.push_back(std::move(node));
+  }
   t.insert("node_snapshots", std::move(nodes));
   t.insert("tags", tags_to_toml(s.tags));
+  if (s.cluster_mode()) {
+    t.insert("replication_group_id", s.replication_group_id);
+    t.insert("replication_group_description", s.replication_group_description);
+  }
   std::ostringstream os;
   os << "# cachectl snapshot\n" << t << "\n\n# the cluster it was taken from\n[cluster]\n";
   std::string cluster_text = to_toml(s.cluster);
@@ -99,14 +135,32 @@ Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_vie
   TomlFields f(t, where);
   s.name = f.str("snapshot_name");
   s.source = f.str("source");
+  s.replication_group_id = f.str("replication_group_id", "");
+  s.replication_group_description = f.str("replication_group_description", "");
   if (f.ok() && s.source != "manual" && s.source != "system")
     f.fail("source", "expected \"manual\" or \"system\"");
   if (f.ok() && !t["node_snapshots"])
     f.fail("node_snapshots", "missing (expected [[node_snapshots]])");
   for (const toml::table* n : f.tables("node_snapshots")) {
     TomlFields nf(*n, where + " [[node_snapshots]]");
-    s.nodes.push_back({nf.str("cache_node_id"), nf.integer("size_bytes", 0, 1LL << 50),
-                       nf.time("cache_node_create_time"), nf.time("snapshot_create_time")});
+    NodeSnapshotRecord node;
+    node.cache_node_id = nf.str("cache_node_id");
+    node.size_bytes = nf.integer("size_bytes", 0, 1LL << 50);
+    node.cache_node_create_time = nf.time("cache_node_create_time");
+    node.snapshot_create_time = nf.time("snapshot_create_time");
+    if (s.cluster_mode()) {
+      node.cache_cluster_id = nf.str("cache_cluster_id");
+      node.node_group_id = nf.str("node_group_id");
+      if (nf.ok() && (node.node_group_id.size() != 4 ||
+                      node.node_group_id.find_first_not_of("0123456789") != std::string::npos))
+        nf.fail("node_group_id", "expected a node group id such as \"0001\"");
+      node.slots = nf.str("slots", "");
+      node.replica_count = static_cast<int>(nf.integer("replica_count", 0, 5, 0));
+      node.primary_zone = nf.str("primary_availability_zone", "");
+      if (n->contains("replica_availability_zones"))
+        node.replica_zones = nf.strings("replica_availability_zones");
+    }
+    s.nodes.push_back(std::move(node));
     if (nf.ok() &&
         (s.nodes.back().cache_node_id.size() != 4 ||
          s.nodes.back().cache_node_id.find_first_not_of("0123456789") != std::string::npos))

@@ -19,10 +19,31 @@
 namespace cachectl::core {
 
 struct NodeSnapshotRecord {
+  NodeSnapshotRecord() = default;
+  NodeSnapshotRecord(std::string node, std::int64_t size, TimePoint node_created, TimePoint taken)
+      : cache_node_id(std::move(node)),
+        size_bytes(size),
+        cache_node_create_time(node_created),
+        snapshot_create_time(taken) {}
+
   std::string cache_node_id;
   std::int64_t size_bytes = 0;
   TimePoint cache_node_create_time;
   TimePoint snapshot_create_time;
+  // A cluster-mode group's snapshot has one node snapshot per node group
+  // (shard): the member it was taken from and its node group's
+  // configuration then.
+  std::string cache_cluster_id;
+  std::string node_group_id;
+  std::string slots;
+  int replica_count = 0;
+  std::string primary_zone;
+  std::vector<std::string> replica_zones;
+  // The RDB's name in the snapshot's directory (without ".rdb"): the node
+  // group id for a cluster-mode snapshot, else the node id.
+  const std::string& file_key() const {
+    return node_group_id.empty() ? cache_node_id : node_group_id;
+  }
 };
 
 struct SnapshotRecord {
@@ -31,12 +52,17 @@ struct SnapshotRecord {
   CacheClusterRecord cluster;     // the cluster as it was (nodes unused)
   std::vector<NodeSnapshotRecord> nodes;
   std::vector<Tag> tags;  // the snapshot's own (the cluster's are in `cluster`)
+  // A cluster-mode replication group's snapshot ("" = a cluster's).
+  std::string replication_group_id;
+  std::string replication_group_description;
+  bool cluster_mode() const { return !replication_group_id.empty(); }
 };
 
 // The API's Snapshot shape. With `node_group_config` (DescribeSnapshots'
 // ShowNodeGroupConfig), each NodeSnapshot also names its node group (shard)
 // and carries its NodeGroupConfiguration: a single-node cluster is one
-// shard, "0001", with no replicas.
+// shard, "0001", with no replicas. A cluster-mode group's snapshot names its
+// group, its node groups and the member each RDB comes from.
 nlohmann::json snapshot_json(const SnapshotRecord& snapshot, const std::string& status,
                              const std::string& region, bool node_group_config = false);
 

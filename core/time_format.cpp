@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 
 namespace cachectl::core {
 
@@ -37,6 +38,15 @@ bool take_char(std::string_view& s, char c) {
   return true;
 }
 
+// A TimePoint counts nanoseconds in 64 bits: about the years 1678 to 2262.
+// A time outside that is refused, never wrapped (converting it would overflow).
+std::optional<TimePoint> from_milliseconds(long long ms) {
+  using namespace std::chrono;
+  constexpr long long kMax = duration_cast<milliseconds>(TimePoint::duration::max()).count();
+  if (ms > kMax || ms < -kMax) return std::nullopt;
+  return TimePoint(duration_cast<TimePoint::duration>(milliseconds(ms)));
+}
+
 }  // namespace
 
 std::optional<TimePoint> parse_iso8601(std::string_view s) {
@@ -44,8 +54,9 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
   if (!s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos) {
     long long epoch = 0;
     auto r = std::from_chars(s.data(), s.data() + s.size(), epoch);
-    if (r.ec != std::errc()) return std::nullopt;
-    return TimePoint(seconds(epoch));
+    if (r.ec != std::errc() || epoch > std::numeric_limits<long long>::max() / 1000)
+      return std::nullopt;
+    return from_milliseconds(epoch * 1000);
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!take_int(s, 4, y) || !take_char(s, '-') || !take_int(s, 2, mo) || !take_char(s, '-') ||
@@ -85,7 +96,7 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
   if (!ymd.ok()) return std::nullopt;
   auto tp = sys_days(ymd) + hours(h) + minutes(mi) + seconds(sec) + milliseconds(frac_ms) -
             minutes(offset_min);
-  return TimePoint(duration_cast<TimePoint::duration>(tp.time_since_epoch()));
+  return from_milliseconds(tp.time_since_epoch().count());
 }
 
 }  // namespace cachectl::core

@@ -63,7 +63,16 @@ int main(int argc, char** argv) {
     out << "    {\"" << it.key() << "\",\n" << literal(slice.dump()) << "},\n";
     ++count;
   }
-  out << "};\n\nstd::span<const OperationSlice> operation_slices() { return kSlices; }\n"
+  out << "};\n\nstd::span<const OperationSlice> operation_slices() { return kSlices; }\n";
+  // Every error the model declares: what the Query protocol answers with it.
+  out << "\nstatic const ErrorShape kErrors[] = {\n";
+  for (auto s = shapes.begin(); s != shapes.end(); ++s) {
+    if (!s.value().contains("error")) continue;
+    const ordered& e = s.value()["error"];
+    out << "    {\"" << e.value("code", s.key()) << "\", " << e.value("httpStatusCode", 400) << ", "
+        << (e.value("senderFault", false) ? "true" : "false") << "},\n";
+  }
+  out << "};\n\nstd::span<const ErrorShape> error_shapes() { return kErrors; }\n"
       << "std::string_view waiters_json() {\n  return " << literal(waiters.dump()) << ";\n}\n"
       << "std::string_view paginators_json() {\n  return " << literal(paginators.dump())
       << ";\n}\n\n}  // namespace cachectl::model\n";

@@ -15,13 +15,31 @@ using namespace std::chrono_literals;
 
 constexpr auto kEngineTimeout = 5s;
 
-bool answer(int& status, std::string& body, int code, const std::string& message) {
+}  // namespace
+
+bool error_answer(int& status, std::string& body, int code, const std::string& message) {
   status = code;
   body = admin::to_json(admin::ErrorResponse{message});
   return true;
 }
 
-}  // namespace
+const admin::RouteSpec* group_daemon_route(const HttpRequest& req, std::string_view served,
+                                           const std::function<admin::StatusResponse()>& status_now,
+                                           int& status, std::string& body) {
+  const admin::RouteSpec* route = admin::find_route(req.path);
+  if (!route) {
+    error_answer(status, body, 404, "no such resource (routes: " + std::string(served) + ")");
+  } else if (req.method != route->method) {
+    error_answer(status, body, 405, "use " + std::string(route->method));
+  } else if (auto r = admin::check_request_body(route->route, req.body); r) {
+    error_answer(status, body, 400, r->message);
+  } else if (route->route == admin::Route::kStatus) {
+    body = admin::to_json(status_now());
+  } else {
+    return route;
+  }
+  return nullptr;
+}
 
 AdminRoutes::AdminRoutes(const NodeContext& ctx, NodeParts parts)
     : ctx_(ctx), parts_(std::move(parts)) {}
@@ -29,32 +47,32 @@ AdminRoutes::AdminRoutes(const NodeContext& ctx, NodeParts parts)
 bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std::string& body) {
   const admin::RouteSpec* route = admin::find_route(req.path);
   if (!route)
-    return answer(
+    return error_answer(
         status, body, 404,
         "no such resource: " + req.path.substr(0, 256) + " (routes: " + admin::route_list() + ")");
   if (req.method != route->method)
-    return answer(status, body, 405,
-                  "use " + std::string(route->method) + " for " + std::string(route->path));
+    return error_answer(status, body, 405,
+                        "use " + std::string(route->method) + " for " + std::string(route->path));
   auto now = std::chrono::steady_clock::now();
   auto busy = [&](int code) {
-    return answer(status, body, code,
-                  "the node is " + (parts_.shutting_down() ? std::string("shutting down")
-                                                           : parts_.status().status));
+    return error_answer(status, body, code,
+                        "the node is " + (parts_.shutting_down() ? std::string("shutting down")
+                                                                 : parts_.status().status));
   };
   switch (route->route) {
     case admin::Route::kSnapshot: {
       auto r = admin::parse_snapshot_request(req.body);
-      if (!r) return answer(status, body, 400, r.error().message);
+      if (!r) return error_answer(status, body, 400, r.error().message);
       return snapshot(id, *r, status, body);
     }
     case admin::Route::kConfig: {
       auto r = admin::parse_config_request(req.body);
-      if (!r) return answer(status, body, 400, r.error().message);
+      if (!r) return error_answer(status, body, 400, r.error().message);
       return config(id, *r, status, body);
     }
     case admin::Route::kStatusChange: {
       auto r = admin::parse_status_change_request(req.body);
-      if (!r) return answer(status, body, 400, r.error().message);
+      if (!r) return error_answer(status, body, 400, r.error().message);
       auto now_status = parts_.status();
       if (now_status.status != r->from || r->wait_ms == 0 || !parts_.watch_status) {
         body = admin::to_json(now_status);
@@ -65,7 +83,7 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
     }
     default:
       if (auto r = admin::parse_no_body(req.body); !r)
-        return answer(status, body, 400, r.error().message);
+        return error_answer(status, body, 400, r.error().message);
       break;
   }
   switch (route->route) {
@@ -95,10 +113,10 @@ bool AdminRoutes::handle(RequestId id, const HttpRequest& req, int& status, std:
       return false;
     case admin::Route::kFailover:
     case admin::Route::kPromote:
-      return answer(status, body, 404,
-                    "failover and promotion are asked of the replication group's daemon");
+      return error_answer(status, body, 404,
+                          "failover and promotion are asked of the replication group's daemon");
     default:
-      return answer(status, body, 500, "unrouted " + std::string(route->path));
+      return error_answer(status, body, 500, "unrouted " + std::string(route->path));
   }
 }
 
@@ -129,10 +147,10 @@ bool AdminRoutes::memory(RequestId id, int& status, std::string& body) {
 bool AdminRoutes::snapshot(RequestId id, const admin::SnapshotRequest& r, int& status,
                            std::string& body) {
   if (ctx_.engine != "redis")
-    return answer(status, body, 409, "only Redis nodes can be snapshotted");
+    return error_answer(status, body, 409, "only Redis nodes can be snapshotted");
   if (parts_.shutting_down() || parts_.snapshot.running() || parts_.modify.running() ||
       parts_.supervisor.node_status() != "available")
-    return answer(status, body, 409, "the node is " + parts_.status().status);
+    return error_answer(status, body, 409, "the node is " + parts_.status().status);
   AdminServer* server = server_;
   parts_.snapshot.start_requested(
       std::chrono::steady_clock::now(), r.path,
@@ -143,7 +161,7 @@ bool AdminRoutes::snapshot(RequestId id, const admin::SnapshotRequest& r, int& s
 bool AdminRoutes::config(RequestId id, const admin::ConfigRequest& r, int& status,
                          std::string& body) {
   if (ctx_.engine != "redis")
-    return answer(status, body, 409, "memcached reads its parameters when it starts");
+    return error_answer(status, body, 409, "memcached reads its parameters when it starts");
   // Only the parameters a parameter group may change at run time reach the
   // engine through here: not `dir`, not `requirepass`.
   auto fresh = ctx_.registry.get(ctx_.options.cluster);
@@ -158,11 +176,12 @@ bool AdminRoutes::config(RequestId id, const admin::ConfigRequest& r, int& statu
             allowed || (p.engine_name == name && p.change_type == core::ChangeType::kImmediate);
     }
     if (!allowed)
-      return answer(status, body, 400,
-                    "parameter " + name + " cannot be changed on a running " + family + " node");
+      return error_answer(
+          status, body, 400,
+          "parameter " + name + " cannot be changed on a running " + family + " node");
   }
   if (parts_.shutting_down() || parts_.supervisor.node_status() != "available")
-    return answer(status, body, 409, "the node is " + parts_.status().status);
+    return error_answer(status, body, 409, "the node is " + parts_.status().status);
   // CONFIG SET each, in order; the answer goes out after the last reply, or
   // at the first failure.
   struct Progress {

@@ -18,6 +18,18 @@
 
 namespace cachectl::node {
 
+// An error answer: `status` = code, `body` = {"error": message}; true (the
+// request is answered), for AdminServer::Handler.
+bool error_answer(int& status, std::string& body, int code, const std::string& message);
+
+// A replication group daemon's first look at a request: the route it
+// names, or nullptr when it is answered already (`status` and `body`): GET
+// /v1/status with `status_now()`, and the errors (404 listing `served`, 405
+// for the wrong method, 400 for a bad body).
+const core::admin::RouteSpec* group_daemon_route(
+    const HttpRequest& request, std::string_view served,
+    const std::function<core::admin::StatusResponse()>& status_now, int& status, std::string& body);
+
 // The parts the routes act on, owned by the daemon.
 struct NodeParts {
   Supervisor& supervisor;

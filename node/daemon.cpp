@@ -140,6 +140,16 @@ int run_daemon(const DaemonOptions& o) {
     if (!group) return fail(group.error().message);
     ReplicationSetup setup;
     setup.member = true;
+    if (group->cluster_enabled) {
+      // Redis Cluster: roles and slots are the cluster manager's, kept in
+      // the engine's nodes.conf.
+      setup.cluster = true;
+      setup.configuration_endpoint = group->configuration_address;
+      setup.cluster_config_file = dir / "nodes.conf";
+      setup.node_timeout_ms = cluster_node_timeout_ms();
+      group_error_seen.clear();
+      return setup;
+    }
     setup.primary_endpoint = group->primary_address;
     setup.reader_endpoint = group->reader_address;
     setup.primary = group->primary == o.cluster || group->primary.empty();
@@ -197,18 +207,19 @@ int run_daemon(const DaemonOptions& o) {
                             auto setup = replication_setup();
                             if (!setup)
                               return EngineLaunch{{"(unreadable replication group)"}, {}, {}, {}};
-                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint);
+                            role.engine_started(setup->primary_endpoint, setup->reader_endpoint,
+                                                setup->configuration_endpoint);
                             return engine_launch(use, *n, dir, *values, ctx.command_key, *setup,
                                                  notice ? notice->socket_path() : std::string());
                           },
                           {}};
-  // A group's primary that died waits for Sentinel to promote a replica,
-  // then comes back as a replica of it (kPrimaryReplaceWait at most).
+  // A group's primary that died waits for Sentinel (or Redis Cluster) to
+  // promote a replica, then comes back as a replica of it (30 s at most).
   std::optional<SteadyTime> held_since;
   config.hold = [&]() {
     if (group_id.empty()) return false;
     auto g = core::ReplicationGroupStore(home).get(group_id);
-    if (!g || !g->automatic_failover || g->primary != o.cluster || g->members.size() < 2) {
+    if (!g || !core::restart_waits_for_failover(*g, o.cluster)) {
       held_since.reset();
       return false;
     }

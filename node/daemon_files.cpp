@@ -32,6 +32,21 @@ int signal_descriptor(bool children) {
   return ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+bool read_stop_signals(int signal_fd) {
+  bool stop = false;
+  signalfd_siginfo si;
+  while (::read(signal_fd, &si, sizeof si) == sizeof si)
+    if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP) stop = true;
+  return stop;
+}
+
+int poll_timeout(std::chrono::steady_clock::time_point deadline,
+                 std::chrono::steady_clock::time_point now, std::chrono::milliseconds cap) {
+  if (deadline <= now) return 0;
+  return static_cast<int>(
+      std::min(cap, std::chrono::ceil<std::chrono::milliseconds>(deadline - now)).count());
+}
+
 void tell_launcher(int fd, const std::string& message) {
   if (fd < 0) return;
   std::string line = message + "\n";

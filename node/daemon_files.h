@@ -4,6 +4,7 @@
 // its launcher how the start went, and leave its pid file.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -16,6 +17,17 @@ bool take_daemon_lock(const std::filesystem::path& dir);
 // Blocks SIGTERM, SIGINT, SIGHUP (and SIGCHLD with `children`), ignores
 // SIGPIPE, and returns a non-blocking signalfd for them.
 int signal_descriptor(bool children);
+
+// Reads every pending signal from signal_descriptor()'s descriptor: whether
+// one of them asks the daemon to stop (SIGTERM, SIGINT, SIGHUP). SIGCHLD
+// only wakes the loop, which then reaps its children.
+bool read_stop_signals(int signal_fd);
+
+// poll(2)'s timeout until `deadline`: 0 when due, else rounded up (waking
+// before a deadline only to wait again would spin), at most `cap`.
+int poll_timeout(std::chrono::steady_clock::time_point deadline,
+                 std::chrono::steady_clock::time_point now,
+                 std::chrono::milliseconds cap = std::chrono::milliseconds(1000));
 
 // One line ("ok" or "error: ...") on the launcher's descriptor, if any.
 void tell_launcher(int fd, const std::string& message);

@@ -9,13 +9,14 @@
 #include <charconv>
 
 namespace cachectl::node {
-namespace {
 
-std::string resp_array(const std::vector<std::string>& args) {
+std::string resp_command(const std::vector<std::string>& args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
   for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   return out;
 }
+
+namespace {
 
 constexpr std::size_t kNotResp = std::string::npos;
 
@@ -84,11 +85,11 @@ void EngineClient::send(std::vector<std::string> args, Callback done,
     if (!connect_now()) {
       broken_ = true;  // reported at the next tick, not from inside send()
     } else if (!auth_token_.empty()) {
-      out_ += resp_array({"AUTH", auth_token_});
+      out_ += resp_command({"AUTH", auth_token_});
       pending_.push_back({nullptr, now + timeout});
     }
   }
-  out_ += resp_array(args);
+  out_ += resp_command(args);
   pending_.push_back({std::move(done), now + timeout});
   if (!broken_ && !connecting_) flush();
 }

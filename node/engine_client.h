@@ -70,6 +70,8 @@ class EngineClient {
   std::uint64_t generation_ = 0;
 };
 
+// The RESP encoding of a command (an array of bulk strings).
+std::string resp_command(const std::vector<std::string>& args);
 // The length of the first complete RESP reply in `data`, 0 while it is
 // incomplete, or npos when it is not RESP.
 std::size_t resp_reply_length(const std::string& data);

@@ -81,7 +81,30 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     }
   }
   conf += "logfile \"\"\n";
-  if (!c.auth_token.empty()) conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
+  if (!c.auth_token.empty() && !replication.cluster)
+    conf += "requirepass " + redis_conf_quote(c.auth_token) + "\n";
+  if (replication.cluster) {
+    conf += "cluster-enabled yes\n";
+    conf +=
+        "cluster-config-file " + redis_conf_quote(replication.cluster_config_file.string()) + "\n";
+    conf += "cluster-node-timeout " + std::to_string(replication.node_timeout_ms) + "\n";
+    // CLUSTER SLOTS/SHARDS/NODES and redirections name each node by its own
+    // address, whichever address the client came in by.
+    conf += "cluster-announce-ip " + n.address + "\n";
+    // Node groups are the record's: a primary emptied of its slots stays
+    // its node group's primary (until the node group is removed), and
+    // replicas never move to another node group by themselves.
+    conf += "cluster-allow-replica-migration no\n";
+    // The users (core/restricted_commands.h): clients are `default`, the
+    // cluster manager and the replicas the admin user.
+    for (const auto& user : core::cluster_acl_users(c.auth_token, command_key)) {
+      for (std::size_t i = 0; i < user.size(); ++i)
+        conf += (i == 0 ? user[i] : " " + redis_conf_quote(user[i]));
+      conf += "\n";
+    }
+    conf += "masteruser " + std::string(core::kAdminUser) + "\n";
+    conf += "masterauth " + redis_conf_quote(command_key) + "\n";
+  }
   if (replication.member) {
     conf += "# group " + c.replication_group_id + "\n";
     // Replicas connect from, and are announced as, their own address (not
@@ -92,8 +115,9 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     // for more replicas to share the transfer.
     conf += "repl-diskless-sync-delay 0\n";
     conf += "replica-read-only yes\n";
-    if (!c.auth_token.empty()) conf += "masterauth " + redis_conf_quote(c.auth_token) + "\n";
-    if (!replication.primary)
+    if (!c.auth_token.empty() && !replication.cluster)
+      conf += "masterauth " + redis_conf_quote(c.auth_token) + "\n";
+    if (!replication.primary && !replication.cluster)
       conf += "replicaof " + replication.upstream_address + " " +
               std::to_string(replication.upstream_port) + "\n";
   }
@@ -104,19 +128,34 @@ EngineLaunch redis_launch(const core::CacheClusterRecord& c, const core::CacheNo
     // Replication needs SYNC/PSYNC between members, and Sentinel reaches
     // REPLICAOF/SLAVEOF under the group's secret names.
     if (replication.member && core::needed_by_replication(r.name)) continue;
-    bool used = r.used_by_daemon || (replication.member && core::used_by_sentinel(r.name));
+    bool used = r.used_by_daemon ||
+                (replication.member && !replication.cluster && core::used_by_sentinel(r.name)) ||
+                (replication.cluster && core::used_by_cluster_manager(r.name));
     std::string to =
         used && !command_key.empty() ? core::renamed_command(r.name, command_key) : std::string();
     conf += "rename-command " + std::string(r.name) + " " + redis_conf_quote(to) + "\n";
   }
   l.config_text = conf;
   l.argv = {core::engine_binary("redis", c.engine_version), l.config_file.string()};
-  if (replication.member && !replication.reader_endpoint.empty()) {
-    l.env = {"LD_PRELOAD=" + reuseport_library(),
-             "CACHECTL_REUSEPORT_ADDRESSES=" + replication.reader_endpoint};
+  // The address whose port members share: the ConfigurationEndpoint (bound
+  // once the node has joined its cluster, node/replication_role.h) or the
+  // ReaderEndpoint.
+  const std::string& shared =
+      replication.cluster ? replication.configuration_endpoint : replication.reader_endpoint;
+  if (replication.member && !shared.empty()) {
+    l.env = {"LD_PRELOAD=" + reuseport_library(), "CACHECTL_REUSEPORT_ADDRESSES=" + shared};
   }
   if (!notify_socket.empty()) l.env.push_back("NOTIFY_SOCKET=" + notify_socket);
   return l;
+}
+
+int cluster_node_timeout_ms() {
+  if (const char* env = std::getenv("CACHECTL_CLUSTER_NODE_TIMEOUT_MS"); env && *env) {
+    char* end = nullptr;
+    long ms = std::strtol(env, &end, 10);
+    if (end && *end == '\0' && ms >= 100 && ms <= 600000) return static_cast<int>(ms);
+  }
+  return 15000;
 }
 
 std::string reuseport_library() {

@@ -36,6 +36,14 @@ struct ReplicationSetup {
   bool serves_reader = false;
   std::string upstream_address;  // a replica: the primary's node address
   int upstream_port = 0;
+  // Cluster mode: the engine is a Redis Cluster node. Who replicates whom
+  // and which slots it serves are the cluster manager's (CLUSTER REPLICATE,
+  // ADDSLOTSRANGE), kept by the engine in `cluster_config_file` across
+  // restarts; the ConfigurationEndpoint address is bound beside its own.
+  bool cluster = false;
+  std::string configuration_endpoint;
+  std::filesystem::path cluster_config_file;
+  int node_timeout_ms = 15000;
 };
 // `command_key`: the node's secret for the restricted commands the daemon
 // uses (core/restricted_commands.h); every restricted command is renamed,
@@ -55,6 +63,11 @@ EngineLaunch engine_launch(const core::CacheClusterRecord& cluster,
                            const std::string& command_key = {},
                            const ReplicationSetup& replication = {},
                            const std::string& notify_socket = {});
+
+// Redis Cluster's cluster-node-timeout for cluster-mode members: Redis's
+// own default (15 s), or $CACHECTL_CLUSTER_NODE_TIMEOUT_MS (tests shorten
+// how long a failover takes with it).
+int cluster_node_timeout_ms();
 
 // `value` as one argument of a redis.conf line: double-quoted, `\` and `"`
 // escaped, every other byte outside printable ASCII as \xHH, so Redis's

@@ -20,15 +20,17 @@
 #include "core/replication_group.h"
 #include "core/restricted_commands.h"
 #include "core/time_format.h"
+#include "node/admin_routes.h"
 #include "node/admin_server.h"
+#include "node/cluster_group_daemon.h"
 #include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/engine_config.h"
 #include "node/engine_host.h"
 #include "node/engine_probe.h"
+#include "node/member_watch.h"
 #include "node/node_context.h"
 #include "node/supervisor.h"
-#include "os/spawn.h"
 
 namespace cachectl::node {
 
@@ -42,9 +44,6 @@ namespace admin = core::admin;
 constexpr auto kPrimaryPoll = 100ms;
 // How often the members' daemons are looked at.
 constexpr auto kMemberWatch = 250ms;
-// A dead primary that Sentinel has not replaced after this long is
-// restarted in place all the same (no replica could be promoted).
-constexpr auto kPrimaryReplaceWait = 30s;
 // Sentinel's failure detector: a primary that does not answer for this
 // long is down (ElastiCache detects in seconds too).
 constexpr int kDownAfterMs = 1000;
@@ -113,6 +112,7 @@ int run_group_daemon(const DaemonOptions& o) {
   };
   auto group = groups.get(o.cluster);
   if (!group) return fail(group.error().message);
+  if (group->cluster_enabled) return run_cluster_group_daemon(o, *group);
   const std::string id = group->id;
   const core::fs::path dir = core::group_dir(home, id);
   std::error_code ec;
@@ -322,23 +322,11 @@ int run_group_daemon(const DaemonOptions& o) {
   };
 
   AdminServer server([&](RequestId rid, const HttpRequest& req, int& code, std::string& body) {
-    const admin::RouteSpec* route = admin::find_route(req.path);
-    auto answer = [&](int c, const std::string& message) {
-      code = c;
-      body = admin::to_json(admin::ErrorResponse{message});
-      return true;
-    };
-    if (!route)
-      return answer(404,
-                    "no such resource (routes: GET /v1/status, POST /v1/failover, POST "
-                    "/v1/promote, POST /v1/shutdown)");
-    if (req.method != route->method) return answer(405, "use " + std::string(route->method));
-    if (auto r = admin::check_request_body(route->route, req.body); r)
-      return answer(400, r->message);
+    const admin::RouteSpec* route = group_daemon_route(
+        req, "GET /v1/status, POST /v1/failover, POST /v1/promote, POST /v1/shutdown", status, code,
+        body);
+    if (!route) return true;
     switch (route->route) {
-      case admin::Route::kStatus:
-        body = admin::to_json(status());
-        return true;
       case admin::Route::kShutdown:
         shutting_down = true;
         supervisor.stop(std::chrono::steady_clock::now());
@@ -346,19 +334,21 @@ int run_group_daemon(const DaemonOptions& o) {
         return false;
       case admin::Route::kFailover: {
         if (!failover || supervisor.node_status() != "available")
-          return answer(409, "automatic failover is not running for this group");
+          return error_answer(code, body, 409, "automatic failover is not running for this group");
         ask_failover(rid, std::chrono::steady_clock::now() + kFailoverBusyWait);
         return false;
       }
       case admin::Route::kPromote: {
         if (failover)
-          return answer(409, "automatic failover is enabled: Sentinel chooses the primary");
-        if (promoting) return answer(409, "a promotion is already in progress");
+          return error_answer(code, body, 409,
+                              "automatic failover is enabled: Sentinel chooses the primary");
+        if (promoting) return error_answer(code, body, 409, "a promotion is already in progress");
         auto asked = admin::parse_promote_request(req.body);
         auto g = groups.get(id);
-        if (!g) return answer(409, g.error().message);
+        if (!g) return error_answer(code, body, 409, g.error().message);
         if (std::find(g->members.begin(), g->members.end(), asked->cluster) == g->members.end())
-          return answer(404, asked->cluster + " is not a member of replication group " + id);
+          return error_answer(code, body, 404,
+                              asked->cluster + " is not a member of replication group " + id);
         if (asked->cluster == g->primary) {
           body = admin::to_json(status());
           return true;
@@ -367,8 +357,9 @@ int run_group_daemon(const DaemonOptions& o) {
         return false;
       }
       default:
-        return answer(404,
-                      "a replication group's daemon serves status, failover, promote and shutdown");
+        return error_answer(
+            code, body, 404,
+            "a replication group's daemon serves status, failover, promote and shutdown");
     }
   });
   server_ptr = &server;
@@ -378,9 +369,6 @@ int run_group_daemon(const DaemonOptions& o) {
   tell_launcher(o.ready_fd, "ok");
   if (o.ready_fd >= 0) ::close(o.ready_fd);
 
-  // When each member's daemon was first seen gone, and when it was last
-  // restarted (at most one restart a second per member).
-  std::map<std::string, SteadyTime> gone_since, restarted_at;
   bool asking = false;
   auto next_poll = std::chrono::steady_clock::now();
   auto next_watch = next_poll;
@@ -421,47 +409,7 @@ int run_group_daemon(const DaemonOptions& o) {
     waiting_for_failover.clear();
   };
 
-  auto watch_members = [&](SteadyTime now) {
-    auto g = groups.get(id);
-    if (!g || g->lifecycle != core::Lifecycle::kActive || !g->intent.empty()) return;
-    for (const auto& m : g->members) {
-      auto record = registry.get(m);
-      if (!record || record->lifecycle != core::Lifecycle::kActive || !record->intent.empty() ||
-          record->nodes.empty())
-        continue;
-      core::fs::path node_dir = home.node_dir(m, record->nodes.front().id);
-      if (core::is_locked(node_dir / "daemon.lock")) {
-        gone_since.erase(m);
-        continue;
-      }
-      auto first = gone_since.emplace(m, now).first->second;
-      // A dead primary waits for Sentinel to promote a replica; it then
-      // comes back as a replica (its daemon reads the new primary).
-      bool waits =
-          failover && m == g->primary && g->members.size() > 1 && now - first < kPrimaryReplaceWait;
-      if (waits) continue;
-      if (auto it = restarted_at.find(m); it != restarted_at.end() && now - it->second < 1s)
-        continue;
-      restarted_at[m] = now;
-      os::SpawnOptions so;
-      so.argv = {core::companion_program("cachectl-node", "CACHECTL_NODE_BIN"),
-                 "--state-dir",
-                 home.root().string(),
-                 "--cluster",
-                 m,
-                 "--node",
-                 record->nodes.front().id};
-      so.log = node_dir / "node.log";
-      so.detach = true;
-      os::Spawned s = os::spawn(so);
-      if (s) {
-        cluster_event(m, "Cache node " + record->nodes.front().id +
-                             " restarted after its node daemon was found stopped");
-      } else {
-        std::fprintf(stderr, "cannot restart %s: %s\n", m.c_str(), s.what.c_str());
-      }
-    }
-  };
+  MemberWatch member_watch(home, cluster_event);
 
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -488,21 +436,14 @@ int run_group_daemon(const DaemonOptions& o) {
         std::min({supervisor.next_deadline(now), server.next_deadline(), sentinel.next_deadline(),
                   probe.next_deadline(), next_poll, next_watch});
     for (const auto& [at, what] : later) deadline = std::min(deadline, at);
-    int timeout =
-        deadline <= now
-            ? 0
-            : static_cast<int>(std::min<long>(
-                  1000, std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count()));
+    int timeout = poll_timeout(deadline, now);
     if (shutting_down) timeout = std::min(timeout, 10);
     ::poll(fds.data(), fds.size(), timeout);
     now = std::chrono::steady_clock::now();
     if (fds[0].revents & POLLIN) {
-      signalfd_siginfo si;
-      while (::read(sig_fd, &si, sizeof si) == sizeof si) {
-        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP) {
-          shutting_down = true;
-          supervisor.stop(now);
-        }
+      if (read_stop_signals(sig_fd)) {
+        shutting_down = true;
+        supervisor.stop(now);
       }
       int ws = 0;
       pid_t pid;
@@ -549,7 +490,7 @@ int run_group_daemon(const DaemonOptions& o) {
     }
     if (now >= next_watch) {
       next_watch = now + kMemberWatch;
-      watch_members(now);
+      if (auto g = groups.get(id)) member_watch.tick(now, *g);
       // The state home was removed under us: nothing can reach the group.
       if (!core::fs::exists(dir)) {
         shutting_down = true;

@@ -7,9 +7,6 @@
 namespace cachectl::node {
 namespace {
 
-constexpr std::size_t kMaxHeader = 16 * 1024;
-constexpr std::size_t kMaxBody = 1024 * 1024;
-
 ParseResult bad(int status, std::string reason) {
   ParseResult r;
   r.state = ParseState::kBad;
@@ -25,15 +22,25 @@ bool is_token(std::string_view s) {
   return true;
 }
 
+bool same_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
 }  // namespace
 
-ParseResult parse_http_request(std::string_view data) {
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (same_name(n, name)) return std::string_view(v);
+  return std::nullopt;
+}
+
+ParseResult parse_http_request(std::string_view data, const HttpLimits& limits) {
   std::size_t end = data.find("\r\n\r\n");
   if (end == std::string_view::npos) {
-    if (data.size() > kMaxHeader) return bad(431, "request header too large");
+    if (data.size() > limits.max_header) return bad(431, "request header too large");
     return {};
   }
-  if (end > kMaxHeader) return bad(431, "request header too large");
+  if (end > limits.max_header) return bad(431, "request header too large");
   std::string_view head = data.substr(0, end);
   std::size_t line_end = head.find("\r\n");
   std::string_view line = head.substr(0, line_end);
@@ -47,6 +54,7 @@ ParseResult parse_http_request(std::string_view data) {
     return bad(400, "malformed request line");
   if (version != "HTTP/1.1" && version != "HTTP/1.0") return bad(505, "HTTP version not supported");
 
+  ParseResult r;
   std::size_t content_length = 0;
   std::string_view rest =
       line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
@@ -61,67 +69,67 @@ ParseResult parse_http_request(std::string_view data) {
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (name.size() == 14 && strncasecmp(name.data(), "Content-Length", 14) == 0) {
-      auto r = std::from_chars(value.data(), value.data() + value.size(), content_length);
-      if (r.ec != std::errc() || r.ptr != value.data() + value.size())
+    if (same_name(name, "Content-Length")) {
+      auto c = std::from_chars(value.data(), value.data() + value.size(), content_length);
+      if (c.ec != std::errc() || c.ptr != value.data() + value.size())
         return bad(400, "bad Content-Length");
-      if (content_length > kMaxBody) return bad(413, "request body too large");
-    } else if (name.size() == 17 && strncasecmp(name.data(), "Transfer-Encoding", 17) == 0) {
+      if (content_length > limits.max_body) return bad(413, "request body too large");
+    } else if (same_name(name, "Transfer-Encoding")) {
       return bad(400, "chunked bodies are not accepted; send Content-Length");
     }
+    r.request.headers.emplace_back(name, value);
   }
   std::size_t body_start = end + 4;
   if (data.size() < body_start + content_length) return {};
-  ParseResult r;
   r.state = ParseState::kComplete;
   r.request.method = std::string(method);
+  r.request.version = std::string(version);
   std::size_t q = target.find('?');
   r.request.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) r.request.query = std::string(target.substr(q + 1));
   r.request.body = std::string(data.substr(body_start, content_length));
+  r.request.length = body_start + content_length;
   return r;
 }
 
-std::string http_response(int status, std::string_view body) {
-  const char* reason = "OK";
+const char* http_reason(int status) {
   switch (status) {
+    case 100:
+      return "Continue";
     case 200:
-      reason = "OK";
-      break;
+      return "OK";
     case 202:
-      reason = "Accepted";
-      break;
+      return "Accepted";
     case 400:
-      reason = "Bad Request";
-      break;
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
     case 404:
-      reason = "Not Found";
-      break;
+      return "Not Found";
     case 405:
-      reason = "Method Not Allowed";
-      break;
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
     case 409:
-      reason = "Conflict";
-      break;
+      return "Conflict";
     case 413:
-      reason = "Payload Too Large";
-      break;
+      return "Payload Too Large";
     case 431:
-      reason = "Request Header Fields Too Large";
-      break;
+      return "Request Header Fields Too Large";
     case 500:
-      reason = "Internal Server Error";
-      break;
+      return "Internal Server Error";
     case 503:
-      reason = "Service Unavailable";
-      break;
+      return "Service Unavailable";
     case 505:
-      reason = "HTTP Version Not Supported";
-      break;
+      return "HTTP Version Not Supported";
     default:
-      break;
+      return "OK";
   }
+}
+
+std::string http_response(int status, std::string_view body) {
   std::string out =
-      "HTTP/1.1 " + std::to_string(status) + " " + reason +
+      "HTTP/1.1 " + std::to_string(status) + " " + http_reason(status) +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\nConnection: close\r\n\r\n";
   out.append(body);

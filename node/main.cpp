@@ -1,4 +1,5 @@
 // cachectl-node --state-dir DIR --cluster ID --node 0001 [--ready-fd N]
+//               --state-dir DIR --group ID [--cluster-manager] [--ready-fd N]
 // Started by cachectl (detached); not meant to be run by hand, though it
 // can be, in the foreground, for debugging.
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <filesystem>
 
 #include "core/cluster.h"
+#include "node/cluster_manager.h"
 #include "node/config_endpoint.h"
 #include "node/daemon.h"
 #include "node/group_daemon.h"
@@ -30,6 +32,10 @@ int main(int argc, char** argv) {
       app.add_option("--group", group, "replication group id: run the group's daemon");
   group_option->excludes(cluster)->excludes(node);
   cluster->needs(node);
+  bool cluster_manager = false;
+  app.add_flag("--cluster-manager", cluster_manager,
+               "with --group: run the group's cluster manager (the group daemon starts it)")
+      ->needs(group_option);
   app.add_option("--ready-fd", o.ready_fd, "descriptor to report readiness on");
   CLI11_PARSE(app, argc, argv);
   if (group.empty() && (o.cluster.empty() || o.node.empty())) {
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
   }
   if (!group.empty()) {
     o.cluster = group;
+    if (cluster_manager) return cachectl::node::run_cluster_manager(o);
     return cachectl::node::run_group_daemon(o);
   }
   if (o.node == cachectl::core::kConfigEndpointId) return cachectl::node::run_config_endpoint(o);

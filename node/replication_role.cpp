@@ -53,9 +53,12 @@ ReplicationRole::ReplicationRole(const NodeContext& ctx, EngineClient& client,
                                  std::function<int()> replicas)
     : ctx_(ctx), client_(client), replicas_(std::move(replicas)) {}
 
-void ReplicationRole::engine_started(std::string primary_endpoint, std::string reader_endpoint) {
+void ReplicationRole::engine_started(std::string primary_endpoint, std::string reader_endpoint,
+                                     std::string configuration_endpoint) {
   primary_endpoint_ = std::move(primary_endpoint);
   reader_endpoint_ = std::move(reader_endpoint);
+  configuration_endpoint_ = std::move(configuration_endpoint);
+  joined_ = false;
   status_ = {};
   bound_.clear();
   asking_ = false;
@@ -74,10 +77,32 @@ void ReplicationRole::tick(SteadyTime now, bool available) {
       {"INFO", "replication"},
       [this](const EngineClient::Reply& r) { on_info(r, std::chrono::steady_clock::now()); },
       kTimeout, now);
+  if (!configuration_endpoint_.empty() && !joined_) {
+    asking_ = true;
+    client_.send(
+        {"CLUSTER", "INFO"}, [this](const EngineClient::Reply& r) { on_cluster_info(r); }, kTimeout,
+        now);
+  }
+}
+
+void ReplicationRole::on_cluster_info(const EngineClient::Reply& reply) {
+  asking_ = false;
+  if (!reply || reply->find("cluster_state:ok") == std::string::npos || changing_) return;
+  // Joined: from now on a client at the ConfigurationEndpoint may land here.
+  std::string want = ctx_.node.address + " " + configuration_endpoint_;
+  changing_ = true;
+  client_.send(
+      {ctx_.command("CONFIG"), "SET", "bind", want},
+      [this](const EngineClient::Reply& r) {
+        changing_ = false;
+        if (r && *r == "+OK") joined_ = true;
+      },
+      kTimeout, std::chrono::steady_clock::now());
 }
 
 void ReplicationRole::on_info(const EngineClient::Reply& reply, SteadyTime now) {
-  asking_ = false;
+  // In cluster mode a CLUSTER INFO follows this on the connection.
+  asking_ = !configuration_endpoint_.empty() && !joined_;
   if (!reply || reply->rfind("-", 0) == 0) return;
   parse_replication_info(*reply, status_);
   if (primary_endpoint_.empty() || changing_ || status_.role.empty()) return;

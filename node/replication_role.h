@@ -10,8 +10,10 @@
 //   primary while the group has no replica; the members' sockets share it
 //   (SO_REUSEPORT, node/reuseport_shim.cpp), so the kernel spreads new
 //   connections over them.
-// Who is primary is decided elsewhere (Sentinel, or at start the group's
-// record); this only follows.
+// - in cluster mode, the ConfigurationEndpoint address is bound by every
+//   member that has joined the cluster (SO_REUSEPORT again).
+// Who is primary is decided elsewhere (Sentinel, Redis Cluster, or at start
+// the group's record); this only follows.
 #pragma once
 
 #include <chrono>
@@ -31,8 +33,12 @@ class ReplicationRole {
   ReplicationRole(const NodeContext& ctx, EngineClient& client, std::function<int()> replicas);
 
   // A new engine process, in a group with these endpoints ("" = in no
-  // group): nothing is known of it yet.
-  void engine_started(std::string primary_endpoint, std::string reader_endpoint);
+  // group): nothing is known of it yet. In cluster mode, the
+  // ConfigurationEndpoint is bound once the engine has joined its cluster
+  // (CLUSTER INFO says cluster_state:ok once), so that a client arriving
+  // there never meets a node that does not know the slots yet.
+  void engine_started(std::string primary_endpoint, std::string reader_endpoint,
+                      std::string configuration_endpoint = {});
   // `available`: the engine answers (the supervisor says so).
   void tick(SteadyTime now, bool available);
   SteadyTime next_deadline(SteadyTime now) const;
@@ -40,6 +46,7 @@ class ReplicationRole {
 
  private:
   void on_info(const EngineClient::Reply& reply, SteadyTime now);
+  void on_cluster_info(const EngineClient::Reply& reply);
   void bind(const std::string& addresses, bool with_reader, bool dropping_primary);
 
   const NodeContext& ctx_;
@@ -47,6 +54,8 @@ class ReplicationRole {
   std::function<int()> replicas_;
   std::string primary_endpoint_;
   std::string reader_endpoint_;
+  std::string configuration_endpoint_;
+  bool joined_ = false;  // cluster mode: the engine has said cluster_state:ok
   core::admin::ReplicationStatus status_;
   std::string bound_;  // the bind list last set ("" = not known)
   bool asking_ = false;

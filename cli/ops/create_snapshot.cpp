@@ -3,9 +3,11 @@
 // once the snapshot is complete, so it shows "available". A "snapshot"
 // intent covers the work: killed, its work directory is removed by the next
 // command on the cluster (and work directories of dead processes by the
-// next create-snapshot and by `cachectl resume`).
+// next create-snapshot and by `cachectl resume`). A cluster-mode group's
+// snapshot has one RDB per node group.
 #include "cli/context.h"
 #include "cli/group_members.h"
+#include "cli/ops/group_operation.h"
 #include "cli/ops/recovery.h"
 #include "cli/ops/request_fields.h"
 #include "cli/ops/take_snapshot.h"
@@ -29,6 +31,18 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
     // slowed down), else from the primary.
     auto group = core::ReplicationGroupStore(ctx.home()).get(*group_id);
     if (!group) return group.error();
+    if (group->cluster_enabled) {
+      // One RDB per node group (cli/ops/take_snapshot.h), under the group's
+      // lock; a killed command leaves only a work directory that the next
+      // snapshot sweeps.
+      sweep_temporary_files(ctx);
+      auto op = begin_group_operation(ctx, group->id);
+      if (!op) return op.error();
+      auto snapshot = take_group_snapshot(
+          ctx, op->group, opt_string(request, "SnapshotName").value_or(""), "manual");
+      if (!snapshot) return snapshot.error();
+      return nlohmann::json{{"Snapshot", core::snapshot_json(*snapshot, "available", ctx.region)}};
+    }
     std::string source = group->snapshotting_cluster;
     if (source.empty()) {
       for (const auto& m : live_member_states(ctx, *group)) {

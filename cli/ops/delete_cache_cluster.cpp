@@ -25,6 +25,14 @@ core::Result<nlohmann::json> delete_member_cluster(Context& ctx,
   auto op = begin_group_operation(ctx, member.replication_group_id);
   if (!op) return op.error();
   const core::ReplicationGroupRecord& g = op->group;
+  if (g.cluster_enabled)
+    return core::ApiError{"InvalidCacheClusterState",
+                          "Cache cluster " + member.id +
+                              " is a member of cluster-mode replication "
+                              "group " +
+                              g.id +
+                              "; remove replicas with decrease-replica-count and node "
+                              "groups with modify-replication-group-shard-configuration."};
   if (opt_string(request, "FinalSnapshotIdentifier"))
     return core::invalid_combination(
         "FinalSnapshotIdentifier is not allowed for a member of a replication group; use "

@@ -45,7 +45,27 @@ core::Status release_member(Context& ctx, const std::string& cluster) {
   return std::nullopt;
 }
 
+// Takes members out of the record (and out of their node groups).
+void drop_members(core::ReplicationGroupRecord& rec, const std::vector<std::string>& gone) {
+  auto in_gone = [&](const std::string& m) {
+    return std::find(gone.begin(), gone.end(), m) != gone.end();
+  };
+  std::erase_if(rec.members, in_gone);
+  // The cluster manager must forget them before the group is available.
+  if (rec.cluster_enabled) ++rec.layout_version;
+  for (auto& ng : rec.node_groups) {
+    std::erase_if(ng.members, in_gone);
+    if (in_gone(ng.primary)) ng.primary = ng.members.empty() ? "" : ng.members.front();
+  }
+  if (in_gone(rec.primary)) rec.primary = rec.members.empty() ? "" : rec.members.front();
+}
+
 }  // namespace
+
+void poke_group_daemon(Context& ctx, const core::ReplicationGroupRecord& group) {
+  (void)ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
+                         core::admin::Route::kModify, std::chrono::seconds(2));
+}
 
 core::Result<core::OperationLock> lock_group(Context& ctx, const std::string& id) {
   auto lock = core::OperationLock::try_take(ctx.home(), "rg." + id);
@@ -83,17 +103,17 @@ core::Status ensure_group_daemon(Context& ctx, const core::ReplicationGroupRecor
 core::Status remove_group(Context& ctx, const core::ReplicationGroupRecord& group) {
   core::fs::path dir = core::group_dir(ctx.home(), group.id);
   if (group_daemon_alive(ctx, group.id)) {
-    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.reader_address),
+    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(group.daemon_address()),
                                         core::admin::Route::kShutdown, std::chrono::seconds(15));
     if (!reply.reached || reply.status != 200) kill_unresponsive(dir);
   }
   // Its Sentinel (and members' engines) listen on the endpoints until gone.
   for (int i = 0; i < 2000 && group_daemon_alive(ctx, group.id); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  (void)wait_until_unbound(group.primary_address, std::chrono::seconds(5));
-  (void)wait_until_unbound(group.reader_address, std::chrono::seconds(5));
-  ctx.registry.release_address(group.primary_address);
-  ctx.registry.release_address(group.reader_address);
+  for (const auto& address : group.endpoint_addresses()) {
+    (void)wait_until_unbound(address, std::chrono::seconds(5));
+    ctx.registry.release_address(address);
+  }
   std::error_code ec;
   core::fs::remove_all(dir, ec);
   return core::ReplicationGroupStore(ctx.home()).remove(group.id);
@@ -156,9 +176,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
                              : out.failed.front());
     if (!missing.empty()) {
       auto err = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
-        std::erase_if(rec.members, [&](const std::string& m) {
-          return std::find(missing.begin(), missing.end(), m) != missing.end();
-        });
+        drop_members(rec, missing);
         return std::nullopt;
       });
       if (err) return *err;
@@ -176,13 +194,15 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     for (const auto& m : intent.members)
       if (auto err = delete_member(ctx, m)) return *err;
     auto err = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
-      std::erase_if(rec.members, [&](const std::string& m) {
-        return std::find(intent.members.begin(), intent.members.end(), m) != intent.members.end();
-      });
+      drop_members(rec, intent.members);
       return std::nullopt;
     });
     if (err) return *err;
     for (const auto& m : intent.members) out.done.push_back("removed member cluster " + m);
+  } else if (intent.operation == "reshard") {
+    auto done = settle_resharding(ctx, g, out);
+    if (!done) return done.error();
+    if (!*done) return out;  // slots still moving: the intent stays
   }
   if (!intent.empty())
     if (auto err = clear_group_intent(ctx, id)) return *err;
@@ -190,6 +210,8 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     // Nothing left half-done; the group daemon must run all the same.
     if (auto err = ensure_group_daemon(ctx, g)) out.failed.push_back(err->message);
   }
+  // A cluster-mode group's manager looks at the changed record at once.
+  if (g.cluster_enabled && !intent.empty()) poke_group_daemon(ctx, g);
   return out;
 }
 
@@ -219,22 +241,20 @@ core::Result<core::ReplicationGroupRecord> settle_group_if_abandoned(
   return core::ReplicationGroupStore(ctx.home()).get(group.id);
 }
 
-core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
-                         const std::vector<std::string>& ids,
-                         const std::vector<std::string>& zones) {
-  if (group.members.size() + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
-    return core::ApiError{"NodeQuotaForClusterExceeded",
-                          "A replication group has at most 5 replicas (6 member clusters)."};
+core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                                          const std::vector<std::string>& ids,
+                                          const std::vector<std::string>& zones) {
   auto service = make_service_context(ctx, nlohmann::json::object());
   if (!service) return service.error();
-  std::vector<core::CacheClusterRecord> planned;
-  std::vector<core::OperationLock> locks;
+  service->cluster_member = group.cluster_enabled;
+  PlannedMembers out;
   // New members go in the subnet group of the group's members.
-  auto primary = ctx.registry.get(group.primary);
+  std::string subnet_group;
+  if (!group.members.empty())
+    if (auto member = ctx.registry.get(group.members.front())) subnet_group = member->subnet_group;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     nlohmann::json request = core::member_request(group, ids[i], i < zones.size() ? zones[i] : "");
-    if (primary && !primary->subnet_group.empty())
-      request["CacheSubnetGroupName"] = primary->subnet_group;
+    if (!subnet_group.empty()) request["CacheSubnetGroupName"] = subnet_group;
     auto record = core::plan_new_cluster(request, *service);
     if (!record) return record.error();
     record->replication_group_id = group.id;
@@ -242,25 +262,50 @@ core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group
     if (!lock || ctx.registry.get(record->id).ok())
       return core::ApiError{"CacheClusterAlreadyExists",
                             "Cache cluster " + record->id + " already exists."};
-    locks.push_back(std::move(*lock));
+    out.locks.push_back(std::move(*lock));
     if (auto swept = sweep_cluster_leftovers(ctx, record->id); !swept) return swept.error();
-    planned.push_back(std::move(*record));
+    out.records.push_back(std::move(*record));
   }
+  return out;
+}
+
+core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                         const std::vector<std::string>& ids, const std::vector<std::string>& zones,
+                         const std::string& node_group) {
+  const core::NodeGroupRecord* ng = group.find_node_group(node_group);
+  if (group.cluster_enabled && !ng)
+    return core::ApiError{"InvalidReplicationGroupState",
+                          "Replication group " + group.id +
+                              " is in cluster mode: its replicas are added per node group "
+                              "(increase-replica-count --replica-configuration)."};
+  std::size_t count = ng ? ng->members.size() : group.members.size();
+  if (count + ids.size() > static_cast<std::size_t>(core::kMaxGroupMembers))
+    return core::ApiError{"NodeQuotaForClusterExceeded",
+                          "A replication group has at most 5 replicas (6 member clusters) " +
+                              std::string(ng ? "per node group." : ".")};
+  auto members = plan_members(ctx, group, ids, zones);
+  if (!members) return members.error();
+  auto& planned = members->records;
   core::ReplicationGroupStore store(ctx.home());
   auto marked = store.update(group.id, [&](core::ReplicationGroupRecord& g) -> core::Status {
     for (const auto& id : ids) g.members.push_back(id);
+    if (auto* target = g.find_node_group(node_group)) {
+      for (const auto& id : ids) target->members.push_back(id);
+      ++g.layout_version;  // available once the manager has made them replicas
+    }
     g.intent = core::new_group_intent("add", ctx.clock.now(), ids);
     return std::nullopt;
   });
   if (marked) return marked;
   for (auto& r : planned) {
     r.intent = core::new_intent("create", ctx.clock.now());
-    if (auto err = ctx.registry.create(r, can_listen)) {
+    if (auto err =
+            ctx.registry.create(r, group.cluster_enabled ? can_listen_cluster : can_listen)) {
       (void)settle_group(ctx, group.id);  // takes the unwritten ones out again
       return err;
     }
   }
-  locks.clear();
+  members->locks.clear();
   auto settled = settle_group(ctx, group.id);
   if (!settled) return settled.error();
   if (!settled->failed.empty()) return core::ApiError{"InternalFailure", settled->failed.front()};

@@ -49,9 +49,34 @@ core::Status ensure_group_daemon(Context& ctx, const core::ReplicationGroupRecor
 // settings (core::member_request), written with the group's "add" intent
 // and started. `ids` are the new members' cluster ids, `zones` one each
 // ("" = the first zone). With the group's lock held.
+// New members `ids` planned from the group's settings (core::member_request;
+// `zones` one each, "" = the first zone), each cluster's operation lock
+// taken and its leftovers swept; CacheClusterAlreadyExists when an id is
+// taken.
+struct PlannedMembers {
+  std::vector<core::CacheClusterRecord> records;
+  std::vector<core::OperationLock> locks;
+};
+core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationGroupRecord& group,
+                                          const std::vector<std::string>& ids,
+                                          const std::vector<std::string>& zones);
+
+// In cluster mode the replicas join `node_group` (required there).
 core::Status add_members(Context& ctx, const core::ReplicationGroupRecord& group,
-                         const std::vector<std::string>& ids,
-                         const std::vector<std::string>& zones);
+                         const std::vector<std::string>& ids, const std::vector<std::string>& zones,
+                         const std::string& node_group = "");
+
+// Tells a cluster-mode group's daemon that its record changed (its cluster
+// manager looks at once rather than within a second).
+void poke_group_daemon(Context& ctx, const core::ReplicationGroupRecord& group);
+
+// The "reshard" intent (cluster mode): the added members started, and once
+// the cluster manager reports the record's layout reached, the node groups
+// being removed (drained of their slots by then) deleted. Returns whether
+// the resharding is finished (the intent may then be cleared); false while
+// slots still move.
+core::Result<bool> settle_resharding(Context& ctx, const core::ReplicationGroupRecord& group,
+                                     Settled& out);
 
 // Removes replicas (decrease-replica-count, delete-cache-cluster of a
 // replica) under the group's "remove" intent. With the group's lock held.

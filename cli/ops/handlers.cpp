@@ -31,6 +31,8 @@ core::Result<nlohmann::json> test_failover(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_replication_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> increase_replica_count(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_replication_group_shard_configuration(Context&,
+                                                                          const nlohmann::json&);
 core::Result<nlohmann::json> create_cache_subnet_group(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> describe_cache_subnet_groups(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_cache_subnet_group(Context&, const nlohmann::json&);
@@ -68,6 +70,7 @@ Handler find_handler(const std::string& api_operation) {
       {"ModifyReplicationGroup", modify_replication_group},
       {"IncreaseReplicaCount", increase_replica_count},
       {"DecreaseReplicaCount", decrease_replica_count},
+      {"ModifyReplicationGroupShardConfiguration", modify_replication_group_shard_configuration},
       {"CreateCacheSubnetGroup", create_cache_subnet_group},
       {"DescribeCacheSubnetGroups", describe_cache_subnet_groups},
       {"ModifyCacheSubnetGroup", modify_cache_subnet_group},

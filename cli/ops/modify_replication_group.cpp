@@ -63,6 +63,22 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
   if (!op) return op.error();
   core::ReplicationGroupRecord& g = op->group;
   core::ReplicationGroupStore store(ctx.home());
+  if (g.cluster_enabled) {
+    // Redis Cluster chooses the primaries and always fails over; backups
+    // of cluster-mode groups are taken with create-snapshot.
+    for (const char* member : {"PrimaryClusterId", "SnapshottingClusterId"})
+      if (request.contains(member))
+        return core::invalid_combination(std::string(member) +
+                                         " is for cluster mode disabled; nothing was changed.");
+    if (request.contains("AutomaticFailoverEnabled") &&
+        !opt_bool(request, "AutomaticFailoverEnabled", true))
+      return core::invalid_combination(
+          "Automatic failover cannot be disabled on a cluster-mode replication group.");
+    if (opt_int(request, "SnapshotRetentionLimit").value_or(0) > 0)
+      return core::invalid_value(
+          "Automatic backups of a cluster-mode replication group are not supported by cachectl "
+          "yet; nothing was changed.");
+  }
   std::string status = live_group_status(ctx, g);
   if (status != "available")
     return core::ApiError{
@@ -82,7 +98,7 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
   if (next.multi_az && !next.automatic_failover)
     return core::invalid_combination(
         "Multi-AZ can only be enabled when automatic failover is enabled.");
-  if (next.automatic_failover && next.members.size() < 2)
+  if (next.automatic_failover && !next.cluster_enabled && next.members.size() < 2)
     return core::invalid_combination(
         "Automatic failover needs at least one replica; add one first (increase-replica-count).");
   // A replica promoted to primary: only with automatic failover off, as on
@@ -120,7 +136,7 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
   // replica not yet in sync), before anything else has changed.
   if (promote) {
     AdminReply reply = ctx.admin().call(
-        ctx.home().admin_socket(g.reader_address), core::admin::Route::kPromote,
+        ctx.home().admin_socket(g.daemon_address()), core::admin::Route::kPromote,
         std::chrono::seconds(20), core::admin::to_json(core::admin::PromoteRequest{*promote}));
     if (!reply.reached || reply.status != 200) {
       std::string why = reply.reached ? reply.body : "the group daemon does not answer";
@@ -165,7 +181,7 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
     return *err;
   if (restart_daemon) {
     // The group daemon starts Sentinel only with automatic failover on.
-    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(g.reader_address),
+    AdminReply reply = ctx.admin().call(ctx.home().admin_socket(g.daemon_address()),
                                         core::admin::Route::kShutdown, std::chrono::seconds(15));
     if (!reply.reached || reply.status != 200) kill_unresponsive(core::group_dir(ctx.home(), g.id));
     for (int i = 0; i < 200 && core::is_locked(core::group_dir(ctx.home(), g.id) / "daemon.lock");

@@ -155,7 +155,10 @@ core::Result<json> describe_cache_parameter_groups(Context& ctx, const json& req
     if (!installed) return installed.error();
     for (const auto& e : *installed) {
       std::string family = core::parameter_group_family(e.engine, e.version);
-      if (core::family_parameters(family)) names.push_back(core::default_group_name(family));
+      if (!core::family_parameters(family)) continue;
+      names.push_back(core::default_group_name(family));
+      if (core::find_parameter(family, "cluster-enabled"))
+        names.push_back(core::default_group_name(family) + std::string(core::kClusterOnSuffix));
     }
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());

@@ -21,6 +21,8 @@
 #include "core/files.h"
 #include "core/identifiers.h"
 #include "core/restricted_commands.h"
+#include "core/seed_source.h"
+#include "core/snapshots.h"
 
 namespace cachectl::cli {
 
@@ -40,6 +42,85 @@ core::Status adopt_command_key(Context& ctx, const core::ReplicationGroupRecord&
   core::fs::remove(file, rm);  // a leftover of a create of this id that was undone
   if (core::create_file_exclusive(file, *key + "\n") != core::CreateResult::kCreated)
     return core::ApiError{core::kInvalidConfiguration, "cannot write " + file.string()};
+  return std::nullopt;
+}
+
+// The endpoints' addresses. Cluster mode disabled: the primary's engine
+// binds the PrimaryEndpoint, the replicas the ReaderEndpoint, where the
+// group daemon runs Sentinel on port 26379. Cluster mode: every member
+// binds the ConfigurationEndpoint (and Redis its cluster bus port there).
+// All from the members' subnet group, whose lock is held while claiming
+// (and released before the members are made).
+core::Status claim_group_addresses(Context& ctx, core::ReplicationGroupRecord& g,
+                                   const std::string& subnet_group) {
+  auto space = ctx.registry.address_space(subnet_group);
+  if (!space) return space.error();
+  if (g.cluster_enabled) {
+    auto config = ctx.registry.claim_address(g.id, core::kConfigurationEndpointId, g.port,
+                                             can_listen_cluster, {}, space->subnets);
+    if (!config) return config.error();
+    g.configuration_address = *config;
+    return std::nullopt;
+  }
+  auto primary_address = ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port,
+                                                    can_listen, {}, space->subnets);
+  if (!primary_address) return primary_address.error();
+  auto reader_address = ctx.registry.claim_address(
+      g.id, core::kReaderEndpointId, g.port,
+      [](const std::string& a, int port) {
+        return can_listen(a, port) && can_listen(a, core::kSentinelPort);
+      },
+      {}, space->subnets);
+  if (!reader_address) {
+    ctx.registry.release_address(*primary_address);
+    return reader_address.error();
+  }
+  g.primary_address = *primary_address;
+  g.reader_address = *reader_address;
+  return std::nullopt;
+}
+
+// A cluster-mode group restored from a snapshot or RDB files: each file is
+// linked (else copied) into STATE/groups/ID/seed/, from where the cluster
+// manager loads its keys into whichever node group serves their slots
+// (node/cluster_seed.cpp). The group keeps its copy even if the snapshot
+// is deleted meanwhile.
+core::Status stage_cluster_seed(Context& ctx, const std::string& group,
+                                const std::string& snapshot_name,
+                                const std::vector<std::string>& sources) {
+  core::fs::path dir = core::group_dir(ctx.home(), group) / "seed";
+  std::error_code ec;
+  core::fs::remove_all(dir, ec);  // a leftover of a create of this id that was undone
+  core::fs::create_directories(dir, ec);
+  if (ec) return core::ApiError{core::kInvalidConfiguration, "cannot create " + dir.string()};
+  std::vector<core::fs::path> files;
+  if (!snapshot_name.empty()) {
+    core::SnapshotStore store(ctx.home());
+    auto snapshot = store.get(snapshot_name);
+    if (!snapshot) return snapshot.error();
+    for (const auto& n : snapshot->nodes) files.push_back(store.rdb(snapshot->name, n.file_key()));
+  }
+  for (const auto& source : sources) {
+    if (core::seed_kind(source) == core::SeedKind::kFileUrl) {
+      auto path = core::file_url_path(source, std::getenv("HOME"));
+      if (!path) return core::invalid_value(source + " is not a file URL");
+      files.emplace_back(*path);
+    } else {
+      files.emplace_back(source);
+    }
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    core::fs::path target = dir / (core::node_group_id(static_cast<int>(i) + 1) + ".rdb");
+    ec.clear();
+    core::fs::create_hard_link(files[i], target, ec);
+    if (ec) {
+      ec.clear();
+      core::fs::copy_file(files[i], target, ec);
+    }
+    if (ec)
+      return core::ApiError{"InvalidParameterValue",
+                            "cannot read " + files[i].string() + ": " + ec.message()};
+  }
   return std::nullopt;
 }
 
@@ -96,42 +177,22 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
     if (auto swept = sweep_cluster_leftovers(ctx, m.id); !swept) return swept.error();
   }
 
-  // The endpoints' addresses: the primary's engine binds the one, the group
-  // daemon the other (with Sentinel on its port 26379); both from the
-  // members' subnet group (its lock released before the members are made).
-  core::Result<std::string> primary_address = core::ApiError{};
-  core::Result<std::string> reader_address = core::ApiError{};
   {
     const auto& model = existing ? *existing : plan->members.front();
-    auto space = ctx.registry.address_space(model.subnet_group);
-    if (!space) return space.error();
-    primary_address = ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port, can_listen,
-                                                 {}, space->subnets);
-    if (!primary_address) return primary_address.error();
-    reader_address = ctx.registry.claim_address(
-        g.id, core::kReaderEndpointId, g.port,
-        [](const std::string& a, int port) {
-          return can_listen(a, port) && can_listen(a, core::kSentinelPort);
-        },
-        {}, space->subnets);
+    if (auto err = claim_group_addresses(ctx, g, model.subnet_group)) return *err;
   }
-  if (!reader_address) {
-    ctx.registry.release_address(*primary_address);
-    return reader_address.error();
-  }
-  g.primary_address = *primary_address;
-  g.reader_address = *reader_address;
+  auto release = [&]() {
+    for (const auto& a : g.endpoint_addresses()) ctx.registry.release_address(a);
+  };
   g.intent = core::new_group_intent("create", ctx.clock.now());
   if (existing) {
     if (auto err = adopt_command_key(ctx, g, *existing)) {
-      ctx.registry.release_address(g.primary_address);
-      ctx.registry.release_address(g.reader_address);
+      release();
       return *err;
     }
   }
   if (auto err = store.create(g)) {
-    ctx.registry.release_address(g.primary_address);
-    ctx.registry.release_address(g.reader_address);
+    release();
     return *err;
   }
   // From here on the group record's intent covers everything: a failure
@@ -145,6 +206,10 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
     (void)settle_group(ctx, g.id);
     return why;
   };
+  // A restore's RDBs, staged for the cluster manager (which starts after).
+  if (g.seeding)
+    if (auto err = stage_cluster_seed(ctx, g.id, plan->seed_snapshot, plan->seed_sources))
+      return undo(*err);
   if (existing) {
     auto err = ctx.registry.update(existing->id, [&](core::CacheClusterRecord& r) -> core::Status {
       r.replication_group_id = g.id;
@@ -157,7 +222,8 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
   }
   for (auto& m : plan->members) {
     m.intent = core::new_intent("create", ctx.clock.now());
-    if (auto err = ctx.registry.create(m, can_listen)) return undo(*err);
+    if (auto err = ctx.registry.create(m, g.cluster_enabled ? can_listen_cluster : can_listen))
+      return undo(*err);
     download_seeds(ctx.home(), m);
   }
   member_locks.clear();
@@ -229,6 +295,10 @@ core::Result<nlohmann::json> delete_replication_group(Context& ctx, const nlohma
   id = g.id;
   core::ReplicationGroupStore store(ctx.home());
   bool retain = opt_bool(request, "RetainPrimaryCluster", false);
+  if (retain && g.cluster_enabled)
+    return core::invalid_combination(
+        "RetainPrimaryCluster is for cluster mode disabled: a cluster-mode group's primaries "
+        "each hold only their node group's slots.");
   auto members = live_member_states(ctx, g);
   // The primary is whichever member is primary now (a failover moves it).
   std::string primary = live_primary(g, members);
@@ -238,13 +308,18 @@ core::Result<nlohmann::json> delete_replication_group(Context& ctx, const nlohma
           "FinalSnapshotIdentifier cannot be given with RetainPrimaryCluster.");
     auto name = core::normalize_name(*final_snapshot, "FinalSnapshotIdentifier", 255);
     if (!name) return name.error();
-    std::string source = !g.snapshotting_cluster.empty() ? g.snapshotting_cluster : primary;
-    auto record = ctx.registry.get(source);
-    if (!record) return record.error();
-    auto member_op = begin_cluster_operation(ctx, source);
-    if (!member_op) return member_op.error();
-    auto snapshot = take_snapshot(ctx, member_op->record, *name, "manual");
-    if (!snapshot) return snapshot.error();
+    if (g.cluster_enabled) {
+      auto snapshot = take_group_snapshot(ctx, g, *name, "manual");
+      if (!snapshot) return snapshot.error();
+    } else {
+      std::string source = !g.snapshotting_cluster.empty() ? g.snapshotting_cluster : primary;
+      auto record = ctx.registry.get(source);
+      if (!record) return record.error();
+      auto member_op = begin_cluster_operation(ctx, source);
+      if (!member_op) return member_op.error();
+      auto snapshot = take_snapshot(ctx, member_op->record, *name, "manual");
+      if (!snapshot) return snapshot.error();
+    }
   }
   auto marked = store.update(id, [&](core::ReplicationGroupRecord& rec) -> core::Status {
     rec.lifecycle = core::Lifecycle::kDeleting;
@@ -267,6 +342,45 @@ core::Result<nlohmann::json> delete_replication_group(Context& ctx, const nlohma
 
 namespace cachectl::cli {
 
+namespace {
+
+// test-failover in cluster mode: a replica of the node group takes over
+// with Redis Cluster's own CLUSTER FAILOVER (asked of the group daemon's
+// cluster manager), which then records the new primary as it does after a
+// real failure.
+core::Result<nlohmann::json> test_cluster_failover(Context& ctx,
+                                                   const core::ReplicationGroupRecord& g,
+                                                   std::string node_group) {
+  if (!node_group.empty() && node_group.size() < 4)
+    node_group.insert(0, 4 - node_group.size(), '0');
+  const core::NodeGroupRecord* ng = g.find_node_group(node_group);
+  if (!ng)
+    return core::ApiError{
+        "NodeGroupNotFoundFault",
+        "The node group " + node_group + " was not found in replication group " + g.id + "."};
+  if (ng->members.size() < 2)
+    return core::ApiError{
+        "TestFailoverNotAvailableFault",
+        "Node group " + node_group + " of " + g.id + " has no replica to fail over to."};
+  std::string status = live_group_status(ctx, g);
+  if (status != "available")
+    return core::ApiError{
+        "InvalidReplicationGroupState",
+        "Replication group " + g.id + " is " + status + "; test-failover needs it available."};
+  AdminReply reply = ctx.admin().call(
+      ctx.home().admin_socket(g.daemon_address()), core::admin::Route::kFailover,
+      std::chrono::seconds(40), core::admin::to_json(core::admin::FailoverRequest{node_group}));
+  if (!reply.reached || reply.status != 202) {
+    std::string why = reply.reached ? reply.body : "the group daemon does not answer";
+    if (auto e = core::admin::parse_error_response(reply.body)) why = e->error;
+    return core::ApiError{"TestFailoverNotAvailableFault", "Cannot fail over " + g.id + ": " + why};
+  }
+  ctx.record_group_event(g.id, "Test Failover API called for node group " + node_group);
+  return nlohmann::json{{"ReplicationGroup", live_group_json(ctx, g)}};
+}
+
+}  // namespace
+
 // test-failover: Sentinel promotes a replica exactly as it does when the
 // primary fails (SENTINEL FAILOVER, asked of the group daemon); the group
 // daemon then records the switch as it does for a real failure.
@@ -276,6 +390,7 @@ core::Result<nlohmann::json> test_failover(Context& ctx, const nlohmann::json& r
   auto op = begin_group_operation(ctx, id);
   if (!op) return op.error();
   core::ReplicationGroupRecord& g = op->group;
+  if (g.cluster_enabled) return test_cluster_failover(ctx, g, node_group);
   if (node_group != "0001")
     return core::ApiError{"NodeGroupNotFoundFault",
                           "The node group " + node_group + " was not found in replication group " +
@@ -289,7 +404,7 @@ core::Result<nlohmann::json> test_failover(Context& ctx, const nlohmann::json& r
     return core::ApiError{
         "InvalidReplicationGroupState",
         "Replication group " + g.id + " is " + status + "; test-failover needs it available."};
-  AdminReply reply = ctx.admin().call(ctx.home().admin_socket(g.reader_address),
+  AdminReply reply = ctx.admin().call(ctx.home().admin_socket(g.daemon_address()),
                                       core::admin::Route::kFailover, std::chrono::seconds(20));
   if (!reply.reached || reply.status != 202) {
     std::string why = reply.reached ? reply.body : "the group daemon does not answer";

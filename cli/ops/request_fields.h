@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -17,6 +18,13 @@ inline std::optional<std::string> opt_string(const nlohmann::json& r, const char
 inline std::optional<long long> opt_int(const nlohmann::json& r, const char* key) {
   if (r.contains(key) && r[key].is_number_integer()) return r[key].get<long long>();
   return std::nullopt;
+}
+inline std::vector<std::string> opt_strings(const nlohmann::json& r, const char* key) {
+  std::vector<std::string> out;
+  if (r.contains(key) && r[key].is_array())
+    for (const auto& v : r[key])
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
 }
 inline bool opt_bool(const nlohmann::json& r, const char* key, bool fallback) {
   if (r.contains(key) && r[key].is_boolean()) return r[key].get<bool>();

@@ -27,6 +27,15 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
         if (!group) return group.error();
         return group->family;
       },
+      [home](const std::string& name) {
+        auto group = core::ParameterGroupStore(home).get(name);
+        return group && core::turns_cluster_mode_on(*group);
+      },
+      [home](const std::string& name) {
+        auto snapshot = core::SnapshotStore(home).get(name);
+        return snapshot && snapshot->cluster_mode();
+      },
+      false,
       [home,
        region = ctx.region](const std::string& name) -> core::Result<std::vector<std::string>> {
         auto group = core::SubnetGroupStore(home).get(name);

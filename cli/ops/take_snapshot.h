@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cli/context.h"
+#include "core/replication_group.h"
 #include "core/snapshots.h"
 
 namespace cachectl::cli {
@@ -14,5 +15,14 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx,
                                                  const std::string& name,
                                                  const std::string& source,
                                                  const std::vector<core::Tag>& tags = {});
+
+// A cluster-mode group's snapshot: one RDB per node group, each from a
+// replica in sync where there is one (as ElastiCache prefers), else from
+// the node group's primary. The group must be available. With the group's
+// operation lock held.
+core::Result<core::SnapshotRecord> take_group_snapshot(Context& ctx,
+                                                       const core::ReplicationGroupRecord& group,
+                                                       const std::string& name,
+                                                       const std::string& source);
 
 }  // namespace cachectl::cli

@@ -71,17 +71,8 @@ class PtyShell {
   // Reads until `needle` has been seen (true) or the time is up (false).
   bool wait_for(const std::string& needle, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (output_.find(needle) == std::string::npos) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd p{master_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buf[4096];
-      ssize_t n = ::read(master_, buf, sizeof buf);
-      if (n <= 0) return output_.find(needle) != std::string::npos;
-      output_.append(buf, static_cast<std::size_t>(n));
-    }
+    while (output_.find(needle) == std::string::npos)
+      if (!read_some(master_, output_, deadline)) return false;
     return true;
   }
   void settle(std::chrono::milliseconds quiet) {

@@ -86,6 +86,21 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return condition();
 }
 
+bool read_some(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[65536];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return false;
+    buffer.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+}
+
 void CachectlTest::SetUp() {
   char tmpl[] = "/tmp/cct-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
@@ -146,6 +161,22 @@ RunResult CachectlTest::cachectl(std::vector<std::string> args) {
   return run_program(args);
 }
 
+RunResult CachectlTest::cachectl_env(const std::vector<std::string>& vars,
+                                     std::vector<std::string> args) {
+  std::vector<std::string> argv = {"env",
+                                   "-u",
+                                   "CACHECTL_DEFAULT_OUTPUT",
+                                   "-u",
+                                   "AWS_DEFAULT_OUTPUT",
+                                   "-u",
+                                   "CACHECTL_PROFILE",
+                                   "CACHECTL_CONFIG_FILE=" + home_ + "/no-config"};
+  argv.insert(argv.end(), vars.begin(), vars.end());
+  argv.insert(argv.end(), {bin_dir_ + "/cachectl", "--state-dir", home_});
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv);
+}
+
 void CachectlTest::expect_shape(const std::string& op, const std::string& json_text) {
   RunResult r = run_program({"python3", CACHECTL_SHAPECHECK, op}, json_text);
   EXPECT_EQ(r.exit_code, 0) << "shapecheck " << op << " failed:\n"
@@ -160,6 +191,33 @@ nlohmann::json CachectlTest::ok(const std::string& op, std::vector<std::string> 
   if (r.exit_code != 0) return {};
   expect_shape(op, r.out);
   return r.json();
+}
+
+nlohmann::json CachectlTest::describe_group(const std::string& id) {
+  nlohmann::json out = ok("describe-replication-groups", {"--replication-group-id", id});
+  if (out.is_null() || out["ReplicationGroups"].empty()) return {};
+  return out["ReplicationGroups"][0];
+}
+
+nlohmann::json CachectlTest::create_group(const std::string& id, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--replication-group-id",
+                                   id,
+                                   "--replication-group-description",
+                                   "test group",
+                                   "--cache-node-type",
+                                   "cache.t3.micro",
+                                   "--engine",
+                                   "redis"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  nlohmann::json out = ok("create-replication-group", args);
+  EXPECT_EQ(out["ReplicationGroup"]["Status"], "creating") << out.dump();
+  wait_group_available(id);
+  return describe_group(id);
+}
+
+void CachectlTest::wait_group_available(const std::string& id) {
+  RunResult w = cachectl({"wait", "replication-group-available", "--replication-group-id", id});
+  EXPECT_EQ(w.exit_code, 0) << w.err;
 }
 
 RunResult CachectlTest::redis_cli(const std::string& address, int port,

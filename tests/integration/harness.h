@@ -29,6 +29,9 @@ class CachectlTest : public ::testing::Test {
 
   // cachectl --state-dir HOME args...
   RunResult cachectl(std::vector<std::string> args);
+  // The same with a clean environment for its defaults (no user config, no
+  // CACHECTL_DEFAULT_OUTPUT...), plus `vars` (NAME=VALUE).
+  RunResult cachectl_env(const std::vector<std::string>& vars, std::vector<std::string> args);
   // Runs cachectl and checks exit 0 and that stdout passes shapecheck for `op`.
   nlohmann::json ok(const std::string& op, std::vector<std::string> args);
   // Fails the test when the document does not pass ../shared/tools/shapecheck.py.
@@ -54,6 +57,14 @@ class CachectlTest : public ::testing::Test {
   std::pair<std::string, int> create_redis(const std::string& id,
                                            std::vector<std::string> extra = {});
 
+  // describe-replication-groups of one group (null when there is none).
+  nlohmann::json describe_group(const std::string& id);
+  // create-replication-group of a cache.t3.micro Redis group with `extra`
+  // options (answered "creating"), then wait replication-group-available;
+  // the group as described then.
+  nlohmann::json create_group(const std::string& id, std::vector<std::string> extra);
+  void wait_group_available(const std::string& id);
+
   // Pids of every daemon/engine under this home (from their pid files and /proc).
   std::vector<int> running_pids() const;
   // Processes whose command line mentions this state home or one of its addresses.
@@ -64,5 +75,9 @@ class CachectlTest : public ::testing::Test {
 };
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// Appends to `buffer` what `fd` gives before `deadline`; false when the time
+// is up or `fd` is at its end (or failed).
+bool read_some(int fd, std::string& buffer, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace cachectl::testing

@@ -164,7 +164,8 @@ TEST_F(ParameterGroupTest, RefusedRequestsChangeNothing) {
   std::vector<std::string> names;
   for (const auto& x : groups["CacheParameterGroups"])
     names.push_back(x["CacheParameterGroupName"].get<std::string>());
-  EXPECT_EQ(names, (std::vector<std::string>{"default.memcached1.6", "default.redis7", "g", "mc"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"default.memcached1.6", "default.redis7",
+                                             "default.redis7.cluster.on", "g", "mc"}));
   EXPECT_EQ(cachectl({"describe-cache-clusters", "--cache-cluster-id", "wrong"}).exit_code, 254);
 
   // A hand-edited group file with a bad value is reported, not used.

@@ -17,26 +17,9 @@ using json = nlohmann::json;
 
 class ReplicationGroup : public CachectlTest {
  protected:
-  json describe(const std::string& id) {
-    json out = ok("describe-replication-groups", {"--replication-group-id", id});
-    if (out.is_null() || out["ReplicationGroups"].empty()) return {};
-    return out["ReplicationGroups"][0];
-  }
+  json describe(const std::string& id) { return describe_group(id); }
   json create(const std::string& id, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--replication-group-id",
-                                     id,
-                                     "--replication-group-description",
-                                     "test group",
-                                     "--cache-node-type",
-                                     "cache.t3.micro",
-                                     "--engine",
-                                     "redis"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    json out = ok("create-replication-group", args);
-    EXPECT_EQ(out["ReplicationGroup"]["Status"], "creating") << out.dump();
-    RunResult w = cachectl({"wait", "replication-group-available", "--replication-group-id", id});
-    EXPECT_EQ(w.exit_code, 0) << w.err;
-    return describe(id);
+    return create_group(id, std::move(extra));
   }
   std::pair<std::string, int> endpoint(const json& group, const char* which) {
     const json& e = group["NodeGroups"][0][which];

@@ -158,5 +158,42 @@ TEST(AdminApi, ResponsesRoundTripAndBadOnesAreErrors) {
   EXPECT_FALSE(parse_error_response("{}"));
 }
 
+TEST(AdminApi, FailoverNamesANodeGroupOrNothing) {
+  EXPECT_EQ(parse_failover_request("")->node_group, "");
+  EXPECT_EQ(parse_failover_request("{}")->node_group, "");
+  EXPECT_EQ(parse_failover_request(to_json(FailoverRequest{"0002"}))->node_group, "0002");
+  for (const char* bad : {R"({"node_group": 2})", R"({"node_group": "2"})",
+                          R"({"node_group": "0002", "x": 1})", R"({"node_group": "00a2"})"})
+    EXPECT_TRUE(check_request_body(Route::kFailover, bad).has_value()) << bad;
+}
+
+TEST(AdminApi, AClusterReportRidesInTheGroupDaemonsStatus) {
+  StatusResponse s;
+  s.status = "available";
+  ClusterReport r;
+  r.layout_version = 7;
+  r.converged = true;
+  r.healthy = false;
+  r.progress = 62.5;
+  r.activity = "12 slots to migrate";
+  r.shards = {{"0001", "0-8191", "g-0001-001", {"g-0001-002"}}, {"0002", "", "", {}}};
+  s.cluster_report = r;
+  auto back = parse_status_response(to_json(s));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_TRUE(back->cluster_report);
+  EXPECT_EQ(back->cluster_report->layout_version, 7);
+  EXPECT_TRUE(back->cluster_report->converged);
+  EXPECT_FALSE(back->cluster_report->healthy);
+  EXPECT_EQ(back->cluster_report->progress, 62.5);
+  EXPECT_EQ(back->cluster_report->activity, "12 slots to migrate");
+  ASSERT_EQ(back->cluster_report->shards.size(), 2u);
+  EXPECT_EQ(back->cluster_report->shards[0].replicas, std::vector<std::string>{"g-0001-002"});
+  EXPECT_FALSE(parse_status_response(R"({"status": "available"})")->cluster_report);
+  EXPECT_FALSE(parse_cluster_report(R"({"converged": true})").ok());
+  EXPECT_FALSE(parse_cluster_report(
+                   R"({"layout_version": 1, "converged": true, "healthy": true, "shards": [3]})")
+                   .ok());
+}
+
 }  // namespace
 }  // namespace cachectl::core::admin

@@ -93,6 +93,21 @@ TEST_F(Complete, CommandsWaitersAndOptions) {
       Has(Values({"describe-cache-clusters", "--max-items", "3", "--max"}), "--max-items"));
 }
 
+TEST_F(Complete, ServeItsOptionsAndTheirValues) {
+  EXPECT_TRUE(Has(Values({"ser"}), "serve"));
+  auto options = Values({"serve", "--"});
+  // (--state-dir is on every line here, so not offered again.)
+  for (const char* o : {"--listen", "--credentials", "--workers", "--request-timeout",
+                        "--idle-timeout", "--region", "--profile"})
+    EXPECT_TRUE(Has(options, o)) << o;
+  // The command line's output options are not serve's.
+  for (const char* o : {"--output", "--query", "--cli-input-json"})
+    EXPECT_FALSE(Has(options, o)) << o;
+  EXPECT_EQ(Values({"serve", "--credentials", ""}), std::vector<std::string>{":files"});
+  EXPECT_EQ(Values({"serve", "--listen", ""}), std::vector<std::string>{"127.0.0.1:9736"});
+  EXPECT_TRUE(Values({"serve", "--workers", ""}).empty());
+}
+
 TEST_F(Complete, EnumsEnginesNodeTypesAndFormats) {
   EXPECT_EQ(Values({"create-cache-cluster", "--engine", ""}),
             (std::vector<std::string>{"redis", "memcached"}));

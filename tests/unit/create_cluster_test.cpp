@@ -22,6 +22,9 @@ class PlanNewCluster : public ::testing::Test {
                                 "us-east-1",
                                 [](const std::string& name) { return name == "nightly"; },
                                 nullptr,
+                                nullptr,
+                                nullptr,
+                                false,
                                 nullptr};
 
   static json Redis() {
@@ -438,7 +441,7 @@ TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr};
+  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, nullptr, false, nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

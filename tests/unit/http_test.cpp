@@ -120,6 +120,34 @@ TEST(ParseHttpRequest, OtherHttpVersionsAre505) {
   ExpectBad("GET / FOO\r\n\r\n", 505);
 }
 
+TEST(ParseHttpRequest, KeepsHeadersQueryVersionAndItsLength) {
+  std::string first =
+      "POST /a/b?x=1&y=%20 HTTP/1.1\r\nHost: h:1\r\nX-Amz-Date:  20260101T000000Z \r\n"
+      "Content-Length: 3\r\n\r\nabc";
+  ParseResult r = parse_http_request(first + "GET / HTTP/1.1\r\n\r\n");
+  ASSERT_EQ(r.state, ParseState::kComplete);
+  EXPECT_EQ(r.request.path, "/a/b");
+  EXPECT_EQ(r.request.query, "x=1&y=%20");
+  EXPECT_EQ(r.request.version, "HTTP/1.1");
+  EXPECT_EQ(r.request.body, "abc");
+  EXPECT_EQ(r.request.length, first.size());  // the pipelined GET is left alone
+  ASSERT_EQ(r.request.headers.size(), 3u);
+  EXPECT_EQ(r.request.headers[1].first, "X-Amz-Date");
+  EXPECT_EQ(r.request.header("x-amz-date"), "20260101T000000Z");
+  EXPECT_EQ(r.request.header("HOST"), "h:1");
+  EXPECT_EQ(r.request.header("Authorization"), std::nullopt);
+}
+
+TEST(ParseHttpRequest, LimitsAreTheCallers) {
+  HttpLimits small{64, 10};
+  EXPECT_EQ(parse_http_request("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", small).status, 413);
+  EXPECT_EQ(parse_http_request("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n", small).state,
+            ParseState::kIncomplete);
+  EXPECT_EQ(
+      parse_http_request("GET / HTTP/1.1\r\nX: " + std::string(64, 'a') + "\r\n\r\n", small).status,
+      431);
+}
+
 TEST(HttpResponse, IsStatusLineJsonHeadersAndBody) {
   EXPECT_EQ(http_response(200, "{}"),
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"

@@ -5,12 +5,14 @@
 // test does not share the quoting function's assumptions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
 #include <random>
 
 #include "core/cluster.h"
+#include "core/restricted_commands.h"
 #include "node/engine_config.h"
 
 namespace cachectl::node {
@@ -156,38 +158,109 @@ TEST(RedisConfQuote, ManyRandomStringsRoundTrip) {
   }
 }
 
-TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
+// A Redis cluster record and its node 0001, as the daemon reads them.
+core::CacheClusterRecord redis_record(const std::string& id, const std::string& auth_token) {
   core::CacheClusterRecord c;
-  c.id = "r";
+  c.id = id;
   c.engine = "redis";
   c.engine_version = "7.0.15";
   c.node_type = "cache.t3.micro";
-  c.auth_token = "abcdefghijklmnop\\";
+  c.auth_token = auth_token;
+  return c;
+}
+
+core::CacheNodeRecord node_at(const std::string& address) {
   core::CacheNodeRecord n;
   n.id = "0001";
-  n.address = "127.0.0.1";
+  n.address = address;
   n.port = 6379;
+  return n;
+}
+
+// The arguments after `name` on every line of `lines` that sets it.
+std::vector<std::vector<std::string>> lines_setting(
+    const std::vector<std::vector<std::string>>& lines, const std::string& name) {
+  std::vector<std::vector<std::string>> found;
+  for (const auto& line : lines)
+    if (!line.empty() && line[0] == name) found.emplace_back(line.begin() + 1, line.end());
+  return found;
+}
+
+// The arguments after `name`, on the only line that sets it.
+std::vector<std::string> only_line_setting(const std::vector<std::vector<std::string>>& lines,
+                                           const std::string& name) {
+  auto found = lines_setting(lines, name);
+  EXPECT_EQ(found.size(), 1u) << name;
+  return found.empty() ? std::vector<std::string>{} : found.back();
+}
+
+TEST(RedisConfQuote, TheWholeRedisConfReadsBackTheRecordsValues) {
+  core::CacheClusterRecord c = redis_record("r", "abcdefghijklmnop\\");
+  core::CacheNodeRecord n = node_at("127.0.0.1");
   // A state home whose path has a space, a quote and a newline in it.
   const std::filesystem::path dir = "/tmp/my home/\"x\"\n/0001";
   EngineLaunch l = redis_launch(c, n, dir, {{"notify-keyspace-events", "KEg$"}});
   auto lines = read_conf(l.config_text);
-  // The arguments after `name`, on the only line that sets it.
-  auto args_of = [&](const std::string& name) {
-    std::vector<std::string> found;
-    int count = 0;
-    for (const auto& line : lines) {
-      if (line.empty() || line[0] != name) continue;
-      ++count;
-      found.assign(line.begin() + 1, line.end());
-    }
-    EXPECT_EQ(count, 1) << name;
-    return found;
-  };
+  auto args_of = [&](const std::string& name) { return only_line_setting(lines, name); };
   EXPECT_EQ(args_of("requirepass"), std::vector<std::string>{c.auth_token});
   EXPECT_EQ(args_of("dir"), std::vector<std::string>{(dir / "data").string()});
   EXPECT_EQ(args_of("notify-keyspace-events"), std::vector<std::string>{"KEg$"});
   EXPECT_EQ(args_of("save"), std::vector<std::string>{""});
   EXPECT_EQ(args_of("bind"), std::vector<std::string>{"127.0.0.1"});
+}
+
+TEST(RedisConfQuote, AClusterModeMemberIsAClusterNodeWithTwoUsers) {
+  core::CacheClusterRecord c = redis_record("g-0001-001", "abcdefghijklmnop");
+  c.replication_group_id = "g";
+  core::CacheNodeRecord n = node_at("127.0.0.5");
+  ReplicationSetup setup;
+  setup.member = true;
+  setup.cluster = true;
+  setup.configuration_endpoint = "127.0.0.9";
+  setup.cluster_config_file = "/s/nodes/g-0001-001/0001/nodes.conf";
+  setup.node_timeout_ms = 2000;
+  const std::string key(32, 'a');
+  EngineLaunch l = redis_launch(c, n, "/s/nodes/g-0001-001/0001", {}, key, setup);
+  auto lines = read_conf(l.config_text);
+  auto all_of = [&](const std::string& name) { return lines_setting(lines, name); };
+  auto one = [&](const std::string& name) { return only_line_setting(lines, name); };
+  EXPECT_EQ(one("cluster-enabled"), std::vector<std::string>{"yes"});
+  EXPECT_EQ(one("cluster-config-file"),
+            std::vector<std::string>{"/s/nodes/g-0001-001/0001/nodes.conf"});
+  EXPECT_EQ(one("cluster-node-timeout"), std::vector<std::string>{"2000"});
+  EXPECT_EQ(one("cluster-announce-ip"), std::vector<std::string>{"127.0.0.5"});
+  EXPECT_EQ(one("cluster-allow-replica-migration"), std::vector<std::string>{"no"});
+  // The ConfigurationEndpoint is bound once the node has joined, not at start.
+  EXPECT_EQ(one("bind"), std::vector<std::string>{"127.0.0.5"});
+  EXPECT_TRUE(all_of("replicaof").empty());
+  // The auth token is the default user's password, not requirepass.
+  EXPECT_TRUE(all_of("requirepass").empty());
+  auto users = all_of("user");
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0][0], "default");
+  EXPECT_EQ(users[0][2], ">abcdefghijklmnop");
+  auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  EXPECT_TRUE(has(users[0], "-cluster"));
+  EXPECT_TRUE(has(users[0], "+cluster|slots"));
+  EXPECT_FALSE(has(users[0], "+cluster|meet"));
+  EXPECT_TRUE(has(users[0], "-psync"));
+  EXPECT_EQ(users[1][0], std::string(core::kAdminUser));
+  EXPECT_EQ(users[1][2], ">" + key);
+  EXPECT_EQ(one("masteruser"), std::vector<std::string>{std::string(core::kAdminUser)});
+  EXPECT_EQ(one("masterauth"), std::vector<std::string>{key});
+  // MIGRATE under the secret name (slots move with it); REPLICAOF gone.
+  bool migrate = false, replicaof = false;
+  for (const auto& r : all_of("rename-command")) {
+    if (r[0] == "MIGRATE") migrate = r[1] == "MIGRATE-" + key;
+    if (r[0] == "REPLICAOF") replicaof = r[1].empty();
+  }
+  EXPECT_TRUE(migrate);
+  EXPECT_TRUE(replicaof);
+  // Members share the ConfigurationEndpoint's port.
+  ASSERT_EQ(l.env.size(), 2u);
+  EXPECT_EQ(l.env[1], "CACHECTL_REUSEPORT_ADDRESSES=127.0.0.9");
 }
 
 }  // namespace

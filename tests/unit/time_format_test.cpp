@@ -94,6 +94,18 @@ TEST(ParseIso8601, ImpossibleDatesAreRejected) {
   ExpectParses("2024-02-29", At(2024y / February / 29));
 }
 
+// A TimePoint holds nanoseconds in 64 bits (to 2262): later or far earlier
+// times are refused, not wrapped (found by fuzz_query_form).
+TEST(ParseIso8601, TimesATimePointCannotHoldAreRejected) {
+  ExpectRejected("2372-01-02T00:00:00.123Z");
+  ExpectRejected("9999-12-31");
+  ExpectRejected("1000-01-01");
+  ExpectRejected("99999999999999");
+  ExpectRejected("9223372036854775807");
+  ExpectParses("2262-01-01", At(2262y / January / 1));
+  ExpectParses("1700-01-01", At(1700y / January / 1));
+}
+
 TEST(ParseIso8601, ImpossibleTimesAreRejected) {
   ExpectRejected("2026-11-25T24:00:00Z");
   ExpectRejected("2026-11-25T06:60:00Z");
