@@ -78,6 +78,22 @@ std::string node_id(int n) {
   return buf;
 }
 
+Result<std::vector<std::string>> default_zones(const json& req, const ServiceContext& ctx) {
+  std::vector<std::string> zones = availability_zones(ctx.region);
+  if (!has(req, "CacheSubnetGroupName")) return zones;
+  auto name = normalize_name(get_string(req, "CacheSubnetGroupName"), "CacheSubnetGroupName", 255);
+  if (!name) return name.error();
+  if (*name == "default") return zones;
+  if (!ctx.subnet_group_zones)
+    return ApiError{"CacheSubnetGroupNotFoundFault", "Cache subnet group " + *name + " not found."};
+  auto group_zones = ctx.subnet_group_zones(*name);
+  if (!group_zones) return group_zones.error();
+  std::vector<std::string> distinct;
+  for (const auto& z : *group_zones)
+    if (std::find(distinct.begin(), distinct.end(), z) == distinct.end()) distinct.push_back(z);
+  return distinct.empty() ? zones : distinct;
+}
+
 Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContext& ctx) {
   CacheClusterRecord r;
   auto id = normalize_cluster_id(get_string(req, "CacheClusterId"));
@@ -131,23 +147,13 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
 
   // The subnet group: its subnets' zones are where nodes go by default.
   auto zones = availability_zones(ctx.region);
-  std::vector<std::string> placement = zones;
+  auto placed = default_zones(req, ctx);
+  if (!placed) return placed.error();
+  const std::vector<std::string>& placement = *placed;
   if (has(req, "CacheSubnetGroupName")) {
     auto name =
         normalize_name(get_string(req, "CacheSubnetGroupName"), "CacheSubnetGroupName", 255);
-    if (!name) return name.error();
-    if (*name != "default") {
-      if (!ctx.subnet_group_zones)
-        return ApiError{"CacheSubnetGroupNotFoundFault",
-                        "Cache subnet group " + *name + " not found."};
-      auto group_zones = ctx.subnet_group_zones(*name);
-      if (!group_zones) return group_zones.error();
-      std::vector<std::string> distinct;
-      for (const auto& z : *group_zones)
-        if (std::find(distinct.begin(), distinct.end(), z) == distinct.end()) distinct.push_back(z);
-      if (!distinct.empty()) placement = distinct;
-      r.subnet_group = *name;
-    }
+    if (name && *name != "default") r.subnet_group = *name;
   }
 
   // Zones: single-az puts every node in one zone, cross-az spreads them.

@@ -42,6 +42,12 @@ inline constexpr int kMaxMemcachedNodes = 40;
 // "0001" for 1.
 std::string node_id(int n);
 
+// The zones nodes go to when the request names none: those of the
+// subnets of its cache subnet group (each once, in the group's order), else
+// the region's. CacheSubnetGroupNotFoundFault for a group that is not there.
+Result<std::vector<std::string>> default_zones(const nlohmann::json& request,
+                                               const ServiceContext& context);
+
 Result<CacheClusterRecord> plan_new_cluster(const nlohmann::json& request,
                                             const ServiceContext& context);
 

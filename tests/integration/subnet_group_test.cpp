@@ -39,7 +39,7 @@ class SubnetGroups : public CachectlTest {
 };
 
 TEST_F(SubnetGroups, ClustersInAGroupGetAddressesFromItsSubnets) {
-  std::string a = subnet(201), b = subnet(202);  // zones b and c (third byte 201 % 3, 202 % 3)
+  std::string a = subnet(201), b = subnet(202);  // zones a and b (third byte 201 % 3, 202 % 3)
   json created = ok("create-cache-subnet-group",
                     {"--cache-subnet-group-name", "Apps", "--cache-subnet-group-description",
                      "the apps", "--subnet-ids", a, b});
@@ -59,9 +59,9 @@ TEST_F(SubnetGroups, ClustersInAGroupGetAddressesFromItsSubnets) {
   EXPECT_EQ(all["CacheSubnetGroups"][1]["Subnets"][0]["SubnetIdentifier"], prefix_ + ".0.0/16");
 
   // Memcached across the group's two zones: each node in its zone's subnet.
-  ok("create-cache-cluster", {"--cache-cluster-id", "mc", "--engine", "memcached",
-                              "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "2",
-                              "--az-mode", "cross-az", "--cache-subnet-group-name", "apps"});
+  ok("create-cache-cluster",
+     {"--cache-cluster-id", "mc", "--engine", "memcached", "--cache-node-type", "cache.t3.micro",
+      "--num-cache-nodes", "2", "--az-mode", "cross-az", "--cache-subnet-group-name", "apps"});
   ASSERT_EQ(cachectl({"wait", "cache-cluster-available", "--cache-cluster-id", "mc"}).exit_code, 0);
   json mc = ok("describe-cache-clusters", {"--cache-cluster-id", "mc", "--show-cache-node-info"});
   const json& c = mc["CacheClusters"][0];
@@ -72,11 +72,11 @@ TEST_F(SubnetGroups, ClustersInAGroupGetAddressesFromItsSubnets) {
   EXPECT_EQ(c["CacheNodes"][1]["Endpoint"]["Address"], prefix_ + ".202.1");
   // And they answer there.
   std::string address = c["CacheNodes"][1]["Endpoint"]["Address"];
-  RunResult version = run_program(
-      {"python3", "-c",
-       "import socket,sys; s=socket.create_connection((sys.argv[1],11211),5); "
-       "s.sendall(b'version\\r\\n'); print(s.recv(100).decode())",
-       address});
+  RunResult version =
+      run_program({"python3", "-c",
+                   "import socket,sys; s=socket.create_connection((sys.argv[1],11211),5); "
+                   "s.sendall(b'version\\r\\n'); print(s.recv(100).decode())",
+                   address});
   EXPECT_EQ(version.out.rfind("VERSION", 0), 0u) << version.out << version.err;
   // A grow claims from the group too.
   ok("modify-cache-cluster", {"--cache-cluster-id", "mc", "--num-cache-nodes", "3",
@@ -89,9 +89,9 @@ TEST_F(SubnetGroups, ClustersInAGroupGetAddressesFromItsSubnets) {
   EXPECT_EQ(error_of({"modify-cache-subnet-group", "--cache-subnet-group-name", "apps",
                       "--subnet-ids", a}),
             "SubnetInUse");
-  EXPECT_EQ(ok("describe-cache-subnet-groups", {"--cache-subnet-group-name", "apps"})
-                ["CacheSubnetGroups"][0]["Subnets"]
-                    .size(),
+  EXPECT_EQ(ok("describe-cache-subnet-groups",
+               {"--cache-subnet-group-name", "apps"})["CacheSubnetGroups"][0]["Subnets"]
+                .size(),
             2u);
   json modified = ok("modify-cache-subnet-group",
                      {"--cache-subnet-group-name", "apps", "--cache-subnet-group-description",
@@ -119,17 +119,19 @@ TEST_F(SubnetGroups, BadRequestsGetTheApiErrorsAndChangeNothing) {
   EXPECT_EQ(error_of({"create-cache-subnet-group", "--cache-subnet-group-name", "x",
                       "--cache-subnet-group-description", "d", "--subnet-ids", "10.0.0.0/24"}),
             "InvalidParameterValue");
-  EXPECT_EQ(error_of({"create-cache-subnet-group", "--cache-subnet-group-name", "x",
-                      "--cache-subnet-group-description", "d", "--subnet-ids", prefix_ + ".210.5/24"}),
-            "InvalidParameterValue");
+  EXPECT_EQ(
+      error_of({"create-cache-subnet-group", "--cache-subnet-group-name", "x",
+                "--cache-subnet-group-description", "d", "--subnet-ids", prefix_ + ".210.5/24"}),
+      "InvalidParameterValue");
   EXPECT_EQ(error_of({"create-cache-subnet-group", "--cache-subnet-group-name", "default",
                       "--cache-subnet-group-description", "d", "--subnet-ids", a}),
             "CacheSubnetGroupAlreadyExists");
   EXPECT_EQ(error_of({"delete-cache-subnet-group", "--cache-subnet-group-name", "default"}),
             "InvalidParameterValue");
-  EXPECT_EQ(error_of({"create-cache-cluster", "--cache-cluster-id", "c", "--engine", "redis",
-                      "--cache-node-type", "cache.t3.micro", "--cache-subnet-group-name", "nosuch"}),
-            "CacheSubnetGroupNotFoundFault");
+  EXPECT_EQ(
+      error_of({"create-cache-cluster", "--cache-cluster-id", "c", "--engine", "redis",
+                "--cache-node-type", "cache.t3.micro", "--cache-subnet-group-name", "nosuch"}),
+      "CacheSubnetGroupNotFoundFault");
   ok("create-cache-subnet-group", {"--cache-subnet-group-name", "x",
                                    "--cache-subnet-group-description", "d", "--subnet-ids", a});
   EXPECT_EQ(error_of({"create-cache-subnet-group", "--cache-subnet-group-name", "X",
@@ -137,6 +139,65 @@ TEST_F(SubnetGroups, BadRequestsGetTheApiErrorsAndChangeNothing) {
             "CacheSubnetGroupAlreadyExists");
   EXPECT_EQ(ok("describe-cache-subnet-groups", {})["CacheSubnetGroups"].size(), 2u);
   EXPECT_EQ(ok("describe-cache-clusters", {})["CacheClusters"].size(), 0u);
+}
+
+// Replication groups in a subnet group: their endpoints, their members (and
+// those added later) take addresses from its subnets, and the members go to
+// its zones; in cluster mode too.
+TEST_F(SubnetGroups, ReplicationGroupsTakeTheirAddressesAndZonesFromTheGroup) {
+  std::string b = subnet(205), c = subnet(206);  // zones b and c
+  ok("create-cache-subnet-group", {"--cache-subnet-group-name", "rgs",
+                                   "--cache-subnet-group-description", "d", "--subnet-ids", b, c});
+  auto in_group = [&](const std::string& address) {
+    return address.rfind(prefix_ + ".205.", 0) == 0 || address.rfind(prefix_ + ".206.", 0) == 0;
+  };
+  auto members_in_group = [&](const std::string& group) {
+    json d = ok("describe-cache-clusters", {"--show-cache-node-info"});
+    int count = 0;
+    for (const auto& m : d["CacheClusters"]) {
+      if (m["ReplicationGroupId"] != group) continue;
+      ++count;
+      EXPECT_EQ(m["CacheSubnetGroupName"], "rgs") << m.dump();
+      EXPECT_TRUE(in_group(m["CacheNodes"][0]["Endpoint"]["Address"])) << m.dump();
+      EXPECT_NE(m["PreferredAvailabilityZone"], "us-east-1a") << m.dump();
+    }
+    return count;
+  };
+
+  // Cluster mode disabled, Multi-AZ: one member in each of the group's zones.
+  json rg = ok(
+      "create-replication-group",
+      {"--replication-group-id", "web", "--replication-group-description", "d", "--engine", "redis",
+       "--cache-node-type", "cache.t3.micro", "--num-cache-clusters", "2",
+       "--automatic-failover-enabled", "--multi-az-enabled", "--cache-subnet-group-name", "rgs"});
+  ASSERT_EQ(
+      cachectl({"wait", "replication-group-available", "--replication-group-id", "web"}).exit_code,
+      0);
+  json g =
+      ok("describe-replication-groups", {"--replication-group-id", "web"})["ReplicationGroups"][0];
+  const json& endpoints = g["NodeGroups"][0];
+  EXPECT_TRUE(in_group(endpoints["PrimaryEndpoint"]["Address"])) << endpoints.dump();
+  EXPECT_TRUE(in_group(endpoints["ReaderEndpoint"]["Address"])) << endpoints.dump();
+  std::vector<std::string> zones;
+  for (const auto& m : endpoints["NodeGroupMembers"])
+    zones.push_back(m["PreferredAvailabilityZone"]);
+  EXPECT_EQ(zones, (std::vector<std::string>{"us-east-1b", "us-east-1c"}));
+  ok("increase-replica-count",
+     {"--replication-group-id", "web", "--new-replica-count", "2", "--apply-immediately"});
+  EXPECT_EQ(members_in_group("web"), 3);
+
+  // Cluster mode: the ConfigurationEndpoint and every member.
+  json sharded =
+      ok("create-replication-group",
+         {"--replication-group-id", "shop", "--replication-group-description", "d", "--engine",
+          "redis", "--cache-node-type", "cache.t3.micro", "--num-node-groups", "2",
+          "--replicas-per-node-group", "1", "--cache-parameter-group-name",
+          "default.redis7.cluster.on", "--cache-subnet-group-name", "rgs"});
+  EXPECT_TRUE(in_group(sharded["ReplicationGroup"]["ConfigurationEndpoint"]["Address"]))
+      << sharded.dump();
+  EXPECT_EQ(members_in_group("shop"), 4);
+  EXPECT_EQ(error_of({"delete-cache-subnet-group", "--cache-subnet-group-name", "rgs"}),
+            "CacheSubnetGroupInUse");
 }
 
 }  // namespace
