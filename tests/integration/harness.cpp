@@ -292,6 +292,14 @@ void CachectlTest::write_keys(const std::string& address, int port, int count) {
   ASSERT_NE(r.out.find("errors: 0, replies: " + std::to_string(count)), std::string::npos) << r.out;
 }
 
+std::string CachectlTest::home_prefix() {
+  if (!fs::exists(home_ + "/home.toml")) ok("describe-cache-subnet-groups", {});
+  std::ifstream in(home_ + "/home.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = text.find("127.", text.find("address_prefix"));
+  return text.substr(at, text.find_first_not_of("0123456789.", at) - at);
+}
+
 std::pair<std::string, int> CachectlTest::create_redis(const std::string& id,
                                                        std::vector<std::string> extra) {
   std::vector<std::string> args = {

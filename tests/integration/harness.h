@@ -57,6 +57,14 @@ class CachectlTest : public ::testing::Test {
   std::pair<std::string, int> create_redis(const std::string& id,
                                            std::vector<std::string> extra = {});
 
+  // This home's own /16 of the loopback network ("127.N"; no other test
+  // home uses it), read from home.toml once a command has prepared it.
+  std::string home_prefix();
+  // A /24 of it, "127.N.THIRD.0/24", to make subnet groups of.
+  std::string home_subnet(int third) {
+    return home_prefix() + "." + std::to_string(third) + ".0/24";
+  }
+
   // describe-replication-groups of one group (null when there is none).
   nlohmann::json describe_group(const std::string& id);
   // create-replication-group of a cache.t3.micro Redis group with `extra`

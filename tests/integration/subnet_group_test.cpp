@@ -1,7 +1,5 @@
 // Cache subnet groups: loopback ranges that the nodes of the clusters in a
 // group take their addresses from; refused as ElastiCache refuses them.
-#include <fstream>
-
 #include "tests/integration/harness.h"
 
 namespace cachectl::testing {
@@ -11,16 +9,9 @@ using json = nlohmann::json;
 
 class SubnetGroups : public CachectlTest {
  protected:
-  // A /24 of this home's own /16 (no other test home uses it).
   std::string subnet(int third) {
-    if (prefix_.empty()) {
-      ok("describe-cache-subnet-groups", {});  // prepares the home
-      std::ifstream in(home_ + "/home.toml");
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      auto at = text.find("127.", text.find("address_prefix"));
-      prefix_ = text.substr(at, text.find_first_not_of("0123456789.", at) - at);
-    }
-    return prefix_ + "." + std::to_string(third) + ".0/24";
+    if (prefix_.empty()) prefix_ = home_prefix();
+    return home_subnet(third);
   }
   std::vector<std::string> addresses(const std::string& id) {
     json d = ok("describe-cache-clusters", {"--cache-cluster-id", id, "--show-cache-node-info"});
