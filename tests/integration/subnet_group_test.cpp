@@ -178,15 +178,21 @@ TEST_F(SubnetGroups, ReplicationGroupsTakeTheirAddressesAndZonesFromTheGroup) {
   EXPECT_EQ(members_in_group("web"), 3);
 
   // Cluster mode: the ConfigurationEndpoint and every member.
-  json sharded =
-      ok("create-replication-group",
-         {"--replication-group-id", "shop", "--replication-group-description", "d", "--engine",
-          "redis", "--cache-node-type", "cache.t3.micro", "--num-node-groups", "2",
-          "--replicas-per-node-group", "1", "--cache-parameter-group-name",
-          "default.redis7.cluster.on", "--cache-subnet-group-name", "rgs"});
+  json sharded = ok("create-replication-group",
+                    {"--replication-group-id", "shop", "--replication-group-description", "d",
+                     "--engine", "redis", "--cache-node-type", "cache.t3.micro",
+                     "--num-node-groups", "2", "--replicas-per-node-group", "1",
+                     "--cache-parameter-group-name", "default.redis7.cluster.on",
+                     "--cache-subnet-group-name", "rgs", "--tags", "Key=team,Value=shop"});
   EXPECT_TRUE(in_group(sharded["ReplicationGroup"]["ConfigurationEndpoint"]["Address"]))
       << sharded.dump();
   EXPECT_EQ(members_in_group("shop"), 4);
+  // Its tags are its members' too.
+  const std::string arn = "arn:aws:elasticache:us-east-1:000000000000:";
+  for (const std::string resource : {"replicationgroup:shop", "cluster:shop-0002-002"}) {
+    json tags = ok("list-tags-for-resource", {"--resource-name", arn + resource});
+    EXPECT_EQ(tags["TagList"], json::parse(R"([{"Key": "team", "Value": "shop"}])")) << resource;
+  }
   EXPECT_EQ(error_of({"delete-cache-subnet-group", "--cache-subnet-group-name", "rgs"}),
             "CacheSubnetGroupInUse");
 }

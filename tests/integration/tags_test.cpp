@@ -42,21 +42,25 @@ TEST_F(Tags, RoundTripOnEveryKindOfResource) {
      {"--cache-parameter-group-name", "pg", "--cache-parameter-group-family", "redis7",
       "--description", "d", "--tags", "Key=k,Value=v"});
   EXPECT_EQ(tags(kArn + "parametergroup:pg"), Strings{"k=v"});
-  ok("add-tags-to-resource", {"--resource-name", kArn + "parametergroup:pg", "--tags", "Key=k2,Value="});
+  ok("add-tags-to-resource",
+     {"--resource-name", kArn + "parametergroup:pg", "--tags", "Key=k2,Value="});
   EXPECT_EQ(tags(kArn + "parametergroup:pg"), (Strings{"k=v", "k2="}));
   EXPECT_TRUE(tags(kArn + "parametergroup:default.redis7").empty());
-  EXPECT_EQ(error_of({"add-tags-to-resource", "--resource-name", kArn + "parametergroup:default.redis7",
-                      "--tags", "Key=a,Value=b"}),
+  EXPECT_EQ(error_of({"add-tags-to-resource", "--resource-name",
+                      kArn + "parametergroup:default.redis7", "--tags", "Key=a,Value=b"}),
             "InvalidParameterValue");
 
-  ok("create-cache-subnet-group", {"--cache-subnet-group-name", "sg", "--cache-subnet-group-description",
-                                   "d", "--subnet-ids", "127.250.1.0/24", "--tags", "Key=net,Value=a"});
+  ok("create-cache-subnet-group",
+     {"--cache-subnet-group-name", "sg", "--cache-subnet-group-description", "d", "--subnet-ids",
+      "127.250.1.0/24", "--tags", "Key=net,Value=a"});
   EXPECT_EQ(tags(kArn + "subnetgroup:sg"), Strings{"net=a"});
-  ok("remove-tags-from-resource", {"--resource-name", kArn + "subnetgroup:sg", "--tag-keys", "net"});
+  ok("remove-tags-from-resource",
+     {"--resource-name", kArn + "subnetgroup:sg", "--tag-keys", "net"});
   EXPECT_TRUE(tags(kArn + "subnetgroup:sg").empty());
 
   // A snapshot has its own tags, and a copy keeps them.
-  ok("create-snapshot", {"--cache-cluster-id", "c1", "--snapshot-name", "s1", "--tags", "Key=s,Value=1"});
+  ok("create-snapshot",
+     {"--cache-cluster-id", "c1", "--snapshot-name", "s1", "--tags", "Key=s,Value=1"});
   EXPECT_EQ(tags(kArn + "snapshot:s1"), Strings{"s=1"});
   ok("copy-snapshot", {"--source-snapshot-name", "s1", "--target-snapshot-name", "s2", "--tags",
                        "Key=copy,Value=yes"});
@@ -65,31 +69,34 @@ TEST_F(Tags, RoundTripOnEveryKindOfResource) {
   EXPECT_EQ(tags(kArn + "snapshot:s1"), (Strings{"s=1", "t=2"}));
 
   // A replication group's tags are its members' too.
-  ok("create-replication-group",
-     {"--replication-group-id", "rg", "--replication-group-description", "d", "--engine", "redis",
-      "--cache-node-type", "cache.t3.micro", "--num-cache-clusters", "1", "--tags",
-      "Key=rg,Value=1"});
+  ok("create-replication-group", {"--replication-group-id", "rg", "--replication-group-description",
+                                  "d", "--engine", "redis", "--cache-node-type", "cache.t3.micro",
+                                  "--num-cache-clusters", "1", "--tags", "Key=rg,Value=1"});
   EXPECT_EQ(tags(kArn + "replicationgroup:rg"), Strings{"rg=1"});
   EXPECT_EQ(tags(kArn + "cluster:rg-001"), Strings{"rg=1"});
-  ok("add-tags-to-resource", {"--resource-name", kArn + "replicationgroup:rg", "--tags", "Key=x,Value=y"});
+  ok("add-tags-to-resource",
+     {"--resource-name", kArn + "replicationgroup:rg", "--tags", "Key=x,Value=y"});
   EXPECT_EQ(tags(kArn + "cluster:rg-001"), (Strings{"rg=1", "x=y"}));
 
   // Events of every source type that has resources here; the others none.
-  for (const char* type : {"cache-cluster", "replication-group", "cache-parameter-group",
-                           "cache-subnet-group"}) {
+  for (const char* type :
+       {"cache-cluster", "replication-group", "cache-parameter-group", "cache-subnet-group"}) {
     json e = ok("describe-events", {"--source-type", type});
     ASSERT_FALSE(e["Events"].empty()) << type;
     for (const auto& event : e["Events"]) EXPECT_EQ(event["SourceType"], type);
   }
   for (const char* type : {"cache-security-group", "user", "user-group"})
     EXPECT_TRUE(ok("describe-events", {"--source-type", type})["Events"].empty()) << type;
-  json pg = ok("describe-events", {"--source-type", "cache-parameter-group", "--source-identifier", "pg"});
+  json pg = ok("describe-events",
+               {"--source-type", "cache-parameter-group", "--source-identifier", "pg"});
   EXPECT_EQ(pg["Events"][0]["Message"], "Cache parameter group pg created");
-  json rg = ok("describe-events", {"--source-type", "replication-group", "--source-identifier", "rg"});
+  json rg =
+      ok("describe-events", {"--source-type", "replication-group", "--source-identifier", "rg"});
   EXPECT_EQ(rg["Events"][0]["Message"], "Replication group rg created");
 
   ok("delete-replication-group", {"--replication-group-id", "rg"});
-  ASSERT_EQ(cachectl({"wait", "replication-group-deleted", "--replication-group-id", "rg"}).exit_code, 0);
+  ASSERT_EQ(
+      cachectl({"wait", "replication-group-deleted", "--replication-group-id", "rg"}).exit_code, 0);
 }
 
 TEST_F(Tags, TheApisLimitsAndErrorsChangeNothing) {
@@ -98,18 +105,21 @@ TEST_F(Tags, TheApisLimitsAndErrorsChangeNothing) {
   std::vector<std::string> many = {"add-tags-to-resource", "--resource-name", c1, "--tags"};
   for (int i = 0; i < 50; ++i) many.push_back("Key=k" + std::to_string(i) + ",Value=v");
   EXPECT_EQ(error_of(many), "TagQuotaPerResourceExceeded");  // 51 with the one it has
-  EXPECT_EQ(error_of({"add-tags-to-resource", "--resource-name", c1, "--tags", "Key=aws:x,Value=1"}),
-            "InvalidParameterValue");
+  EXPECT_EQ(
+      error_of({"add-tags-to-resource", "--resource-name", c1, "--tags", "Key=aws:x,Value=1"}),
+      "InvalidParameterValue");
   EXPECT_EQ(error_of({"add-tags-to-resource", "--resource-name", c1, "--tags",
                       "Key=" + std::string(129, 'k') + ",Value=1"}),
             "InvalidParameterValue");
   EXPECT_EQ(error_of({"add-tags-to-resource", "--resource-name", c1, "--tags",
                       "Key=v,Value=" + std::string(257, 'v')}),
             "InvalidParameterValue");
-  EXPECT_EQ(error_of({"remove-tags-from-resource", "--resource-name", c1, "--tag-keys", "keep", "nosuch"}),
+  EXPECT_EQ(error_of({"remove-tags-from-resource", "--resource-name", c1, "--tag-keys", "keep",
+                      "nosuch"}),
             "TagNotFound");
   EXPECT_EQ(tags(c1), Strings{"keep=1"}) << "nothing changed";
-  EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", "arn:aws:s3:::bucket"}), "InvalidARN");
+  EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", "arn:aws:s3:::bucket"}),
+            "InvalidARN");
   EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name",
                       "arn:aws:elasticache:eu-west-1:000000000000:cluster:c1"}),
             "InvalidARN");
@@ -117,12 +127,13 @@ TEST_F(Tags, TheApisLimitsAndErrorsChangeNothing) {
             "CacheClusterNotFound");
   EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", kArn + "snapshot:nosuch"}),
             "SnapshotNotFoundFault");
-  EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", kArn + "user:alice"}), "UserNotFound");
+  EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", kArn + "user:alice"}),
+            "UserNotFound");
   EXPECT_EQ(error_of({"list-tags-for-resource", "--resource-name", kArn + "securitygroup:default"}),
             "InvalidParameterValue");
-  std::vector<std::string> create = {"create-cache-cluster", "--cache-cluster-id", "c2",
-                                     "--engine", "redis", "--cache-node-type", "cache.t3.micro",
-                                     "--tags"};
+  std::vector<std::string> create = {
+      "create-cache-cluster", "--cache-cluster-id", "c2",    "--engine", "redis",
+      "--cache-node-type",    "cache.t3.micro",     "--tags"};
   for (int i = 0; i < 51; ++i) create.push_back("Key=k" + std::to_string(i) + ",Value=v");
   EXPECT_EQ(error_of(create), "TagQuotaPerResourceExceeded");
   EXPECT_EQ(ok("describe-cache-clusters", {})["CacheClusters"].size(), 1u);
@@ -148,9 +159,9 @@ TEST_F(Tags, CacheSecurityGroupsAreNotPermittedAndVpcSecurityGroupsAreRecorded) 
     EXPECT_NE(r.err.find("(InvalidParameterValue)"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
   }
-  json c = ok("create-cache-cluster", {"--cache-cluster-id", "c", "--engine", "redis",
-                                       "--cache-node-type", "cache.t3.micro",
-                                       "--security-group-ids", "sg-0123", "sg-0456"});
+  json c = ok("create-cache-cluster",
+              {"--cache-cluster-id", "c", "--engine", "redis", "--cache-node-type",
+               "cache.t3.micro", "--security-group-ids", "sg-0123", "sg-0456"});
   EXPECT_EQ(c["CacheCluster"]["SecurityGroups"],
             json::parse(R"([{"SecurityGroupId": "sg-0123", "Status": "active"},
                             {"SecurityGroupId": "sg-0456", "Status": "active"}])"));
