@@ -83,12 +83,8 @@ ApiError group_not_found(std::string_view name) {
 }
 
 RecordKind group_kind(const StateHome& home) {
-  RecordKind k;
-  k.dir = home.root() / "parameter-groups";
-  k.locks_dir = home.root() / "locks";
-  k.reserve = home.reserve_file();
-  k.lock_prefix = "pg.";  // a cluster id has no dot
-  k.max_length = 255;
+  // "pg.": a cluster id has no dot
+  RecordKind k = home_record_kind(home, home.root() / "parameter-groups", "pg.", 255);
   k.not_found = group_not_found;
   k.already_exists = [](std::string_view name) {
     return ApiError{"CacheParameterGroupAlreadyExists",

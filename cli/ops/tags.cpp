@@ -44,6 +44,29 @@ Kind none(const char* arn_type, const char* code, const char* what) {
           }};
 }
 
+// A kind kept in `Store`, the tags in its records' `tags`; a record for
+// which `untaggable` gives a reason takes none (InvalidParameterValue).
+template <class Store, class Record>
+Kind stored(const char* arn_type,
+            std::function<std::optional<std::string>(const Record&)> untaggable = {}) {
+  return {
+      arn_type,
+      [](Context& ctx, const std::string& name) -> core::Result<Tags> {
+        auto r = Store(ctx.home()).get(name);
+        if (!r) return r.error();
+        return r->tags;
+      },
+      [untaggable](Context& ctx, const std::string& name, const Change& change) -> core::Status {
+        Store store(ctx.home());
+        if (untaggable) {  // read first: a default group has no record to update
+          auto r = store.get(name);
+          if (!r) return r.error();
+          if (auto why = untaggable(*r)) return core::invalid_value(*why);
+        }
+        return store.update(name, [&](Record& r) { return change(r.tags); });
+      }};
+}
+
 const std::vector<Kind>& kinds() {
   static const std::vector<Kind> all = {
       {"cluster",
@@ -78,46 +101,20 @@ const std::vector<Kind>& kinds() {
          }
          return std::nullopt;
        }},
-      {"snapshot",
-       [](Context& ctx, const std::string& name) -> core::Result<Tags> {
-         auto s = core::SnapshotStore(ctx.home()).get(name);
-         if (!s) return s.error();
-         return s->tags;
-       },
-       [](Context& ctx, const std::string& name, const Change& change) {
-         return core::SnapshotStore(ctx.home()).update(name, [&](core::SnapshotRecord& s) {
-           return change(s.tags);
-         });
-       }},
+      stored<core::SnapshotStore, core::SnapshotRecord>("snapshot"),
       // Default groups are not records: they have no tags and take none.
-      {"parametergroup",
-       [](Context& ctx, const std::string& name) -> core::Result<Tags> {
-         auto g = core::ParameterGroupStore(ctx.home()).get(name);
-         if (!g) return g.error();
-         return g->tags;
-       },
-       [](Context& ctx, const std::string& name, const Change& change) -> core::Status {
-         core::ParameterGroupStore store(ctx.home());
-         auto g = store.get(name);
-         if (!g) return g.error();
-         if (g->is_default)
-           return core::invalid_value("Default parameter group " + g->name + " cannot be tagged.");
-         return store.update(name, [&](core::ParameterGroupRecord& r) { return change(r.tags); });
-       }},
-      {"subnetgroup",
-       [](Context& ctx, const std::string& name) -> core::Result<Tags> {
-         auto g = core::SubnetGroupStore(ctx.home()).get(name);
-         if (!g) return g.error();
-         return g->tags;
-       },
-       [](Context& ctx, const std::string& name, const Change& change) -> core::Status {
-         core::SubnetGroupStore store(ctx.home());
-         auto g = store.get(name);
-         if (!g) return g.error();
-         if (g->is_default)
-           return core::invalid_value("The default cache subnet group cannot be tagged.");
-         return store.update(name, [&](core::SubnetGroupRecord& r) { return change(r.tags); });
-       }},
+      stored<core::ParameterGroupStore, core::ParameterGroupRecord>(
+          "parametergroup",
+          [](const core::ParameterGroupRecord& g) -> std::optional<std::string> {
+            if (!g.is_default) return std::nullopt;
+            return "Default parameter group " + g.name + " cannot be tagged.";
+          }),
+      stored<core::SubnetGroupStore, core::SubnetGroupRecord>(
+          "subnetgroup",
+          [](const core::SubnetGroupRecord& g) -> std::optional<std::string> {
+            if (!g.is_default) return std::nullopt;
+            return "The default cache subnet group cannot be tagged.";
+          }),
       {"securitygroup",
        [](Context&, const std::string&) -> core::Result<Tags> {
          return core::cache_security_groups_not_permitted();

@@ -1,10 +1,5 @@
 // Where cachectl answered differently from ElastiCache (the model, botocore's
 // examples, aws-cli), each checked against the service's behaviour.
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-
 #include "tests/integration/harness.h"
 
 namespace cachectl::testing {
@@ -15,25 +10,6 @@ using ordered = nlohmann::ordered_json;
 
 class Fidelity : public CachectlTest {
  protected:
-  void TearDown() override {
-    ::unsetenv("CACHECTL_ENGINES_DIR");
-    CachectlTest::TearDown();
-  }
-  // A "redis-server-VERSION" in $CACHECTL_ENGINES_DIR that answers
-  // --version at once and runs `then` (shell) before anything else.
-  void install_engine(const std::string& version, const std::string& then) {
-    std::string dir = home_ + "/engines";
-    std::filesystem::create_directories(dir);
-    RunResult which = run_program({"sh", "-c", "command -v redis-server"});
-    std::string real = which.out.substr(0, which.out.find('\n'));
-    std::string path = dir + "/redis-server-" + version;
-    std::ofstream(path) << "#!/bin/sh\n"
-                        << "if [ \"$1\" = --version ]; then echo 'Redis server v=" << version
-                        << " sha=00000000:0 malloc=libc bits=64 build=test'; exit 0; fi\n"
-                        << then << "\nexec " << real << " \"$@\"\n";
-    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
-    ::setenv("CACHECTL_ENGINES_DIR", dir.c_str(), 1);
-  }
   std::string status(const std::string& id) {
     json d = ok("describe-cache-clusters", {"--cache-cluster-id", id});
     return d.is_null() ? "" : d["CacheClusters"][0]["CacheClusterStatus"].get<std::string>();
@@ -62,7 +38,7 @@ TEST_F(Fidelity, ACreateRecordsAnEventPerNode) {
 // included; a cluster whose engine cannot start becomes failed, and failed
 // clusters stay deletable.
 TEST_F(Fidelity, DeleteIsRefusedWhileCreatingAndAllowedOnceFailed) {
-  install_engine("7.0.98", "sleep 2");
+  install_redis_version("7.0.98", "sleep 2");
   ok("create-cache-cluster", {"--cache-cluster-id", "slow", "--engine", "redis",
                               "--cache-node-type", "cache.t3.micro", "--engine-version", "7.0.98"});
   ASSERT_EQ(status("slow"), "creating");
@@ -74,7 +50,7 @@ TEST_F(Fidelity, DeleteIsRefusedWhileCreatingAndAllowedOnceFailed) {
             0);
   ok("delete-cache-cluster", {"--cache-cluster-id", "slow"});
 
-  install_engine("7.0.97", "exit 1");
+  install_redis_version("7.0.97", "exit 1");
   ok("create-cache-cluster", {"--cache-cluster-id", "broken", "--engine", "redis",
                               "--cache-node-type", "cache.t3.micro", "--engine-version", "7.0.97"});
   EXPECT_TRUE(wait_until([&] { return status("broken") == "failed"; }, std::chrono::seconds(10)))

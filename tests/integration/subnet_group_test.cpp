@@ -20,12 +20,6 @@ class SubnetGroups : public CachectlTest {
       out.push_back(n["Endpoint"]["Address"]);
     return out;
   }
-  std::string error_of(std::vector<std::string> args) {
-    RunResult r = cachectl(args);
-    EXPECT_EQ(r.exit_code, 254) << r.out << r.err;
-    auto open = r.err.find('('), close = r.err.find(')');
-    return open == std::string::npos ? r.err : r.err.substr(open + 1, close - open - 1);
-  }
   std::string prefix_;
 };
 

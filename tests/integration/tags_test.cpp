@@ -19,12 +19,6 @@ class Tags : public CachectlTest {
       out.push_back(tag["Key"].get<std::string>() + "=" + tag["Value"].get<std::string>());
     return out;
   }
-  std::string error_of(std::vector<std::string> args) {
-    RunResult r = cachectl(args);
-    EXPECT_EQ(r.exit_code, 254) << r.out << r.err;
-    auto open = r.err.find('('), close = r.err.find(')');
-    return open == std::string::npos ? r.err : r.err.substr(open + 1, close - open - 1);
-  }
   using Strings = std::vector<std::string>;
 };
 
