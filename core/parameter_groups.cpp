@@ -84,13 +84,12 @@ ApiError group_not_found(std::string_view name) {
 
 RecordKind group_kind(const StateHome& home) {
   // "pg.": a cluster id has no dot
-  RecordKind k = home_record_kind(home, home.root() / "parameter-groups", "pg.", 255);
-  k.not_found = group_not_found;
-  k.already_exists = [](std::string_view name) {
-    return ApiError{"CacheParameterGroupAlreadyExists",
-                    "Parameter group " + std::string(name) + " already exists."};
-  };
-  return k;
+  return home_record_kind(home, home.root() / "parameter-groups", "pg.", 255, group_not_found,
+                          [](std::string_view name) {
+                            return ApiError{
+                                "CacheParameterGroupAlreadyExists",
+                                "Parameter group " + std::string(name) + " already exists."};
+                          });
 }
 
 }  // namespace

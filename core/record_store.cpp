@@ -38,13 +38,17 @@ struct Outcome {
 }  // namespace
 
 RecordKind home_record_kind(const StateHome& home, fs::path dir, std::string lock_prefix,
-                            std::size_t max_length) {
+                            std::size_t max_length,
+                            std::function<ApiError(std::string_view name)> not_found,
+                            std::function<ApiError(std::string_view name)> already_exists) {
   RecordKind k;
   k.dir = std::move(dir);
   k.locks_dir = home.root() / "locks";
   k.reserve = home.reserve_file();
   k.lock_prefix = std::move(lock_prefix);
   k.max_length = max_length;
+  k.not_found = std::move(not_found);
+  k.already_exists = std::move(already_exists);
   return k;
 }
 

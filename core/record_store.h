@@ -38,10 +38,12 @@ struct RecordKind {
   std::function<ApiError(std::string_view name)> already_exists;
 };
 
-// A kind of records in `dir` under `home`, locked in STATE/locks and
-// reserving the home's space; its errors are the caller's to set.
+// A kind of NAME.toml records in `dir` under `home`, locked in
+// STATE/locks, reserving the home's space.
 RecordKind home_record_kind(const StateHome& home, fs::path dir, std::string lock_prefix,
-                            std::size_t max_length);
+                            std::size_t max_length,
+                            std::function<ApiError(std::string_view name)> not_found,
+                            std::function<ApiError(std::string_view name)> already_exists);
 
 // The untyped store: record texts by name.
 class RecordFolder {

@@ -20,13 +20,11 @@ ApiError group_not_found(std::string_view name) {
 
 RecordKind group_kind(const StateHome& home) {
   // "sng.": a cluster id has no dot
-  RecordKind k = home_record_kind(home, home.root() / "subnet-groups", "sng.", 255);
-  k.not_found = group_not_found;
-  k.already_exists = [](std::string_view name) {
-    return ApiError{"CacheSubnetGroupAlreadyExists",
-                    "Cache subnet group " + std::string(name) + " already exists."};
-  };
-  return k;
+  return home_record_kind(
+      home, home.root() / "subnet-groups", "sng.", 255, group_not_found, [](std::string_view name) {
+        return ApiError{"CacheSubnetGroupAlreadyExists",
+                        "Cache subnet group " + std::string(name) + " already exists."};
+      });
 }
 
 }  // namespace
