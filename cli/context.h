@@ -13,13 +13,14 @@
 #include "core/clock.h"
 #include "core/events.h"
 #include "core/registry.h"
+#include "core/replication_group.h"
 
 namespace cachectl::cli {
 
 struct Context {
   Context(core::StateHome home, GlobalOptions global, std::string region)
       : registry(home),
-        events(home.events_file()),
+        events(home.events_dir()),
         global(std::move(global)),
         region(std::move(region)) {}
 
@@ -28,16 +29,21 @@ struct Context {
     if (!admin_) admin_ = std::make_unique<AdminClient>();
     return *admin_;
   }
-  // An event that cannot be written is not dropped silently: the first
-  // failure is kept, and the command reports it (exit 253) once done.
-  void record_event(const std::string& source_id, const std::string& message) {
-    auto err = events.append({source_id, "cache-cluster", message, clock.now()});
-    if (err && !event_error) event_error = err;
-  }
-  void record_group_event(const std::string& group_id, const std::string& message) {
-    auto err = events.append({group_id, "replication-group", message, clock.now()});
-    if (err && !event_error) event_error = err;
-  }
+  // Events. An event that cannot be written is not dropped silently: the
+  // first failure is kept, and the command reports it (exit 253) once done.
+  // An event of a source whose notification topic is active carries the
+  // topic, and cachectl-notify is started to deliver it (cli/context.cpp).
+  // A cluster's event (its topic read from its record, when it still has one).
+  void record_event(const std::string& cluster_id, const std::string& message);
+  // Several events of one cluster, in this order, as one write.
+  void record_events(const core::CacheClusterRecord& cluster,
+                     const std::vector<std::string>& messages);
+  void record_group_event(const std::string& group_id, const std::string& message);
+  void record_group_event(const core::ReplicationGroupRecord& group, const std::string& message);
+  // An event of another source type (cache-parameter-group, ...): no topic.
+  void record_source_event(const std::string& source_type, const std::string& id,
+                           const std::string& message);
+  void record(const std::vector<core::Event>& events);
   core::Status event_error;
 
   // A waiter's long poll (cli/node_status.cpp): when status_wait is set, a

@@ -406,7 +406,10 @@ HelpDocument man_document() {
        1,
        {definitions(
            {{"STATE/clusters/ID.toml", "One file per cluster (the registry)."},
-            {"STATE/events.toml", "The event log."},
+            {"STATE/events/", "The events, one file per hour, kept 14 days."},
+            {"STATE/notification-topics.toml",
+             "Where notification topics' events are POSTed: [topics] \"ARN\" (or topic name) = "
+             "\"http(s)://URL\"; delivered by cachectl-notify (log: STATE/notify/notify.log)."},
             {"STATE/nodes/ID/NODE/", "A node's engine config, data, engine.log and node.log."},
             {"STATE/run/ADDRESS.sock", "A node daemon's admin socket (HTTP + JSON)."},
             {"STATE/run/ADDRESS.up",

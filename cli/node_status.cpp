@@ -37,7 +37,7 @@ std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record) {
 
 std::vector<core::NodeStatuses> live_node_statuses(
     Context& ctx, const std::vector<core::CacheClusterRecord>& records,
-    std::chrono::milliseconds timeout) {
+    std::chrono::milliseconds timeout, Unanswered unanswered) {
   // Every daemon is asked at once: a describe of 1,000 clusters waits for
   // the slowest answer, not for the sum of them.
   std::vector<AdminClient::Ask> asks;
@@ -95,6 +95,10 @@ std::vector<core::NodeStatuses> live_node_statuses(
           continue;
         }
       }
+      if (unanswered == Unanswered::kUnknown) {
+        out.push_back("unknown");
+        continue;
+      }
       // No answer. A live daemon holds its lock (it may be busy); a daemon
       // that ran and died left its pid file; neither means not started yet.
       core::fs::path dir = ctx.home().node_dir(record.id, d.id);
@@ -108,8 +112,10 @@ std::vector<core::NodeStatuses> live_node_statuses(
   return all;
 }
 
-core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record) {
-  return live_node_statuses(ctx, std::vector<core::CacheClusterRecord>{record}, kStatusTimeout)
+core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record,
+                                      Unanswered unanswered) {
+  return live_node_statuses(ctx, std::vector<core::CacheClusterRecord>{record}, kStatusTimeout,
+                            unanswered)
       .front();
 }
 

@@ -18,13 +18,19 @@ std::vector<DaemonRef> daemons_of(const core::CacheClusterRecord& record);
 // ... and the daemons of nodes being removed (to stop them all).
 std::vector<DaemonRef> all_daemons_of(const core::CacheClusterRecord& record);
 
+// What a daemon that does not answer counts as: what its lock and pid file
+// say ("creating" while it lives, else "failed"), or "unknown" (for a
+// decision that a guess must not make, such as refusing a delete).
+enum class Unanswered { kGuess, kUnknown };
+
 // One status per daemon, in daemons_of() order.
-core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record);
+core::NodeStatuses live_node_statuses(Context& ctx, const core::CacheClusterRecord& record,
+                                      Unanswered unanswered = Unanswered::kGuess);
 // ... of many clusters, every daemon asked at once; one that does not
-// answer within `timeout` is shown as what its lock and pid file say.
+// answer within `timeout` counts as `unanswered` says.
 std::vector<core::NodeStatuses> live_node_statuses(
     Context& ctx, const std::vector<core::CacheClusterRecord>& records,
-    std::chrono::milliseconds timeout);
+    std::chrono::milliseconds timeout, Unanswered unanswered = Unanswered::kGuess);
 
 // The CacheCluster JSON of a record with its live status.
 nlohmann::json live_cluster_json(Context& ctx, const core::CacheClusterRecord& record,

@@ -17,13 +17,15 @@ using ordered = nlohmann::ordered_json;
 
 ordered to_ordered(const json& v) { return ordered::parse(v.dump()); }
 
-// The document as aws-cli prints it: --query applied, else the model's order.
+// The document as aws-cli prints it: in the model's order, then --query
+// applied (objects taken from the response keep that order).
 ordered prepared(const json& response, const std::string& api_operation,
                  const GlobalOptions& options) {
-  if (options.query) return to_ordered(jmespath::search(*options.query, response));
   const ModelJson& op = ApiModel::get().operation(api_operation);
-  if (op.contains("output")) return in_model_order(response, op["output"]["shape"]);
-  return to_ordered(response);
+  ordered doc = op.contains("output") ? in_model_order(response, op["output"]["shape"])
+                                      : to_ordered(response);
+  if (options.query) return jmespath::search(*options.query, doc);
+  return doc;
 }
 
 void print_json(const ordered& doc, std::ostream& out) {

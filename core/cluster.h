@@ -139,6 +139,10 @@ struct CacheClusterRecord {
 
   bool has_config_endpoint() const { return engine == "memcached"; }
   bool auth_token_enabled() const { return !auth_token_hashes.empty(); }
+  // The topic the cluster's events are delivered to ("" when none or inactive).
+  std::string active_topic() const {
+    return notification_topic_status == "active" ? notification_topic_arn : "";
+  }
 
   const CacheNodeRecord* find_node(std::string_view node_id) const;
 };

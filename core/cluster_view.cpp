@@ -73,7 +73,7 @@ json cache_cluster_json(const CacheClusterRecord& r, const NodeStatuses& nodes, 
       {"CacheParameterGroupName", r.parameter_group},
       {"ParameterApplyStatus", r.nodes_to_reboot.empty() ? "in-sync" : "pending-reboot"},
       {"CacheNodeIdsToReboot", r.nodes_to_reboot}};
-  if (!r.subnet_group.empty()) c["CacheSubnetGroupName"] = r.subnet_group;
+  c["CacheSubnetGroupName"] = r.subnet_group.empty() ? "default" : r.subnet_group;
   if (show_node_info) {
     json list = json::array();
     for (std::size_t i = 0; i < r.nodes.size(); ++i) {

@@ -8,7 +8,9 @@
 #include "core/node_types.h"
 #include "core/request_members.h"
 #include "core/secret_hash.h"
+#include "core/security_groups.h"
 #include "core/seed_source.h"
+#include "core/tags.h"
 #include "core/windows.h"
 
 namespace cachectl::core {
@@ -67,26 +69,20 @@ std::string node_id(int n) {
   return buf;
 }
 
-Result<std::vector<Tag>> request_tags(const json& req) {
-  std::vector<Tag> out;
-  if (auto it = req.find("Tags"); it != req.end() && it->is_array()) {
-    if (it->size() > 50) {
-      return ApiError{"TagQuotaPerResourceExceeded",
-                      "The request cannot be processed because it would cause the resource to have "
-                      "more than the allowed number of tags (50)."};
-    }
-    for (const auto& t : *it) {
-      Tag tag{get_string(t, "Key"), get_string(t, "Value")};
-      if (tag.key.empty() || tag.key.size() > 128)
-        return invalid_value("Tag keys must be 1 to 128 characters long.");
-      if (tag.value.size() > 256)
-        return invalid_value("Tag values must be at most 256 characters long.");
-      if (tag.key.rfind("aws:", 0) == 0)
-        return invalid_value("Tag keys starting with 'aws:' are reserved.");
-      out.push_back(std::move(tag));
-    }
-  }
-  return out;
+Result<std::vector<std::string>> default_zones(const json& req, const ServiceContext& ctx) {
+  std::vector<std::string> zones = availability_zones(ctx.region);
+  if (!has(req, "CacheSubnetGroupName")) return zones;
+  auto name = normalize_name(get_string(req, "CacheSubnetGroupName"), "CacheSubnetGroupName", 255);
+  if (!name) return name.error();
+  if (*name == "default") return zones;
+  if (!ctx.subnet_group_zones)
+    return ApiError{"CacheSubnetGroupNotFoundFault", "Cache subnet group " + *name + " not found."};
+  auto group_zones = ctx.subnet_group_zones(*name);
+  if (!group_zones) return group_zones.error();
+  std::vector<std::string> distinct;
+  for (const auto& z : *group_zones)
+    if (std::find(distinct.begin(), distinct.end(), z) == distinct.end()) distinct.push_back(z);
+  return distinct.empty() ? zones : distinct;
 }
 
 Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContext& ctx) {
@@ -140,8 +136,18 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
                         std::to_string(kMaxMemcachedNodes) + " nodes for Memcached."};
   }
 
-  // Zones: single-az puts every node in one zone, cross-az spreads them.
+  // The subnet group: its subnets' zones are where nodes go by default.
   auto zones = availability_zones(ctx.region);
+  auto placed = default_zones(req, ctx);
+  if (!placed) return placed.error();
+  const std::vector<std::string>& placement = *placed;
+  if (has(req, "CacheSubnetGroupName")) {
+    auto name =
+        normalize_name(get_string(req, "CacheSubnetGroupName"), "CacheSubnetGroupName", 255);
+    if (name && *name != "default") r.subnet_group = *name;
+  }
+
+  // Zones: single-az puts every node in one zone, cross-az spreads them.
   r.az_mode = has(req, "AZMode") ? get_string(req, "AZMode") : "single-az";
   if (has(req, "AZMode") && redis) {
     return invalid_combination("AZMode is only supported for Memcached clusters.");
@@ -171,7 +177,7 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
                            " are " + zones[0] + ", " + zones[1] + " and " + zones[2] + ".");
     }
   }
-  if (preferred.empty()) preferred = zones[0];
+  if (preferred.empty()) preferred = placement[0];
   r.preferred_availability_zone = r.az_mode == "cross-az" ? "Multiple" : preferred;
 
   r.port = has(req, "Port") ? req["Port"].get<int>() : default_port(r.engine);
@@ -208,24 +214,14 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
                                "replication group; use create-replication-group.");
   }
 
-  r.subnet_group = get_string(req, "CacheSubnetGroupName");
-  if (!r.subnet_group.empty()) {
-    if (auto n = normalize_name(r.subnet_group, "CacheSubnetGroupName", 255); !n) return n.error();
-  }
-  r.cache_security_group_names = get_strings(req, "CacheSecurityGroupNames");
+  if (!get_strings(req, "CacheSecurityGroupNames").empty())
+    return cache_security_groups_not_permitted();
   r.security_group_ids = get_strings(req, "SecurityGroupIds");
-  for (const auto& sg : r.security_group_ids) {
-    if (sg.rfind("sg-", 0) != 0 || sg.size() < 4)
-      return invalid_value("Invalid security group id '" + sg + "': expected sg-...");
-  }
-  if (!r.cache_security_group_names.empty() && !r.security_group_ids.empty()) {
-    return invalid_combination(
-        "CacheSecurityGroupNames and SecurityGroupIds cannot be used together.");
-  }
+  if (auto err = check_security_group_ids(r.security_group_ids)) return *err;
 
-  auto tags = request_tags(req);
+  auto tags = tags_of_request(req);
   if (!tags) return tags.error();
-  r.tags = std::move(*tags);
+  r.tags = *tags;
 
   // Windows: the maintenance window always exists; the snapshot window only
   // where backups exist (Redis).
@@ -349,7 +345,7 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
     if (!r.preferred_availability_zones.empty()) {
       n.availability_zone = r.preferred_availability_zones[static_cast<std::size_t>(i - 1)];
     } else if (r.az_mode == "cross-az") {
-      n.availability_zone = zones[static_cast<std::size_t>(i - 1) % zones.size()];
+      n.availability_zone = placement[static_cast<std::size_t>(i - 1) % placement.size()];
     } else {
       n.availability_zone = preferred;
     }

@@ -30,19 +30,26 @@ struct ServiceContext {
   // Planning a member of a cluster-mode replication group: a parameter
   // group with cluster-enabled yes is then expected, not refused.
   bool cluster_member = false;
+  // The availability zones of a cache subnet group's subnets, in their order
+  // (CacheSubnetGroupNotFoundFault when there is none). Unset: only the
+  // default group exists.
+  std::function<Result<std::vector<std::string>>(const std::string&)> subnet_group_zones;
   // Whether a user group of that id exists (UserGroupNotFound, or a broken
   // record, otherwise). Unset: none does.
   std::function<Status(const std::string&)> user_group_exists;
 };
-
-// A request's Tags (at most 50; ElastiCache's key and value rules).
-Result<std::vector<Tag>> request_tags(const nlohmann::json& request);
 
 // Per-cluster node limit for Memcached (ElastiCache's default quota).
 inline constexpr int kMaxMemcachedNodes = 40;
 
 // "0001" for 1.
 std::string node_id(int n);
+
+// The zones nodes go to when the request names none: those of the
+// subnets of its cache subnet group (each once, in the group's order), else
+// the region's. CacheSubnetGroupNotFoundFault for a group that is not there.
+Result<std::vector<std::string>> default_zones(const nlohmann::json& request,
+                                               const ServiceContext& context);
 
 Result<CacheClusterRecord> plan_new_cluster(const nlohmann::json& request,
                                             const ServiceContext& context);

@@ -203,7 +203,9 @@ Result<NewReplicationGroup> plan_new_replication_group(
     return invalid_value("The number of PreferredCacheClusterAZs (" + std::to_string(zones.size()) +
                          ") must match NumCacheClusters (" + std::to_string(members) + ").");
   }
-  auto region_zones = availability_zones(ctx.region);
+  auto placement = default_zones(req, ctx);  // the subnet group's zones first
+  if (!placement) return placement.error();
+  const std::vector<std::string>& region_zones = *placement;
   for (int i = static_cast<int>(zones.size()); i < members; ++i)
     zones.push_back(g.multi_az ? region_zones[static_cast<std::size_t>(i) % region_zones.size()]
                                : region_zones[0]);

@@ -173,7 +173,9 @@ Result<NewReplicationGroup> plan_cluster_mode_group(const json& req, const Servi
   json base = member_fields(req);
   ServiceContext member_ctx = ctx;
   member_ctx.cluster_member = true;
-  auto zones = availability_zones(ctx.region);
+  auto placement = default_zones(req, ctx);  // the subnet group's zones first
+  if (!placement) return placement.error();
+  const std::vector<std::string>& zones = *placement;
   std::size_t spread = 0;
   auto zone_for = [&](const std::string& given) {
     if (!given.empty()) return given;

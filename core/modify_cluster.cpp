@@ -2,6 +2,7 @@
 
 #include "core/node_types.h"
 #include "core/request_members.h"
+#include "core/security_groups.h"
 #include "core/windows.h"
 
 namespace cachectl::core {
@@ -131,20 +132,12 @@ Result<ModifyPlan> plan_modify(const CacheClusterRecord& current, const json& re
           "NotificationTopicStatus needs a notification topic (NotificationTopicArn).");
     r.notification_topic_status = status;
   }
-  if (has(req, "SecurityGroupIds") && has(req, "CacheSecurityGroupNames")) {
-    return invalid_combination(
-        "CacheSecurityGroupNames and SecurityGroupIds cannot be used together.");
-  }
+  if (has(req, "CacheSecurityGroupNames") && !get_strings(req, "CacheSecurityGroupNames").empty())
+    return cache_security_groups_not_permitted();
   if (has(req, "SecurityGroupIds")) {
     r.security_group_ids = get_strings(req, "SecurityGroupIds");
-    for (const auto& sg : r.security_group_ids)
-      if (sg.rfind("sg-", 0) != 0 || sg.size() < 4)
-        return invalid_value("Invalid security group id '" + sg + "': expected sg-...");
+    if (auto err = check_security_group_ids(r.security_group_ids)) return *err;
     r.cache_security_group_names.clear();
-  }
-  if (has(req, "CacheSecurityGroupNames")) {
-    r.cache_security_group_names = get_strings(req, "CacheSecurityGroupNames");
-    r.security_group_ids.clear();
   }
   if (has(req, "AutoMinorVersionUpgrade"))
     r.auto_minor_version_upgrade = req["AutoMinorVersionUpgrade"].get<bool>();

@@ -38,6 +38,7 @@ Result<NodeCountPlan> plan_node_count(const CacheClusterRecord& r, const nlohman
     auto n = req["NumCacheNodes"].get<long long>();
     if (n < 1) return invalid_value("NumCacheNodes must be at least 1.");
     p.target = static_cast<int>(std::min<long long>(n, 1LL << 20));
+    p.count_given = true;
   }
   p.remove = strings_of(req, "CacheNodeIdsToRemove");
   p.zones = strings_of(req, "NewAvailabilityZones");
@@ -99,7 +100,13 @@ Result<NodeCountChange> apply_node_count(
   NodeCountChange change;
   int current = r.num_cache_nodes;
   r.az_mode = plan.az_mode;
-  if (plan.target == current) return change;
+  if (plan.target == current) {
+    if (plan.count_given) {
+      r.pending.num_cache_nodes = 0;
+      r.pending.cache_node_ids_to_remove.clear();
+    }
+    return change;
+  }
   if (!now) {
     r.pending.num_cache_nodes = plan.target;
     r.pending.cache_node_ids_to_remove = plan.remove;

@@ -15,6 +15,7 @@ namespace cachectl::core {
 
 struct NodeCountPlan {
   int target = 0;
+  bool count_given = false;  // NumCacheNodes was in the request
   std::vector<std::string> remove;
   std::vector<std::string> zones;  // for the nodes added
   std::string az_mode;
@@ -30,7 +31,8 @@ struct NodeCountChange {
 };
 
 // Applies `plan` to `record`. Without `now` the node count waits in
-// `pending` for the maintenance window. `claim` gives an added node its
+// `pending` for the maintenance window. A NumCacheNodes equal to the
+// current count cancels what is pending, as the API documents. `claim` gives an added node its
 // address; when one cannot be had, the addresses claimed so far are given
 // back through `release` and the error returned (the record is then not to
 // be written).

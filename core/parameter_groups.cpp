@@ -33,6 +33,7 @@ std::string to_toml(const ParameterGroupRecord& g) {
   toml::table values;
   for (const auto& [k, v] : g.values) values.insert(k, v);
   t.insert("parameters", std::move(values));
+  t.insert("tags", tags_to_toml(g.tags));
   std::ostringstream os;
   os << "# cachectl cache parameter group; edit with care: every value is checked when read.\n"
      << t << "\n";
@@ -51,6 +52,7 @@ Result<ParameterGroupRecord> parameter_group_from_toml(std::string_view text,
   if (f.ok() && !family_parameters(g.family))
     f.fail("cache_parameter_group_family", "'" + g.family + "' is not a family cachectl knows");
   g.description = f.str("description", "");
+  if (auto err = read_tags(f, origin, g.tags)) return *err;
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   if (auto node = t["parameters"]; node) {
     const toml::table* values = node.as_table();
@@ -81,18 +83,13 @@ ApiError group_not_found(std::string_view name) {
 }
 
 RecordKind group_kind(const StateHome& home) {
-  RecordKind k;
-  k.dir = home.root() / "parameter-groups";
-  k.locks_dir = home.root() / "locks";
-  k.reserve = home.reserve_file();
-  k.lock_prefix = "pg.";  // a cluster id has no dot
-  k.max_length = 255;
-  k.not_found = group_not_found;
-  k.already_exists = [](std::string_view name) {
-    return ApiError{"CacheParameterGroupAlreadyExists",
-                    "Parameter group " + std::string(name) + " already exists."};
-  };
-  return k;
+  // "pg.": a cluster id has no dot
+  return home_record_kind(home, home.root() / "parameter-groups", "pg.", 255, group_not_found,
+                          [](std::string_view name) {
+                            return ApiError{
+                                "CacheParameterGroupAlreadyExists",
+                                "Parameter group " + std::string(name) + " already exists."};
+                          });
 }
 
 }  // namespace

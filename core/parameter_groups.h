@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cluster.h"
 #include "core/record_store.h"
 #include "core/result.h"
 #include "core/state_home.h"
@@ -20,6 +21,7 @@ struct ParameterGroupRecord {
   std::string family;
   std::string description;
   std::map<std::string, std::string> values;  // only what the user set
+  std::vector<Tag> tags;
   bool is_default = false;
 };
 

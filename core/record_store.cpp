@@ -37,6 +37,21 @@ struct Outcome {
 
 }  // namespace
 
+RecordKind home_record_kind(const StateHome& home, fs::path dir, std::string lock_prefix,
+                            std::size_t max_length,
+                            std::function<ApiError(std::string_view name)> not_found,
+                            std::function<ApiError(std::string_view name)> already_exists) {
+  RecordKind k;
+  k.dir = std::move(dir);
+  k.locks_dir = home.root() / "locks";
+  k.reserve = home.reserve_file();
+  k.lock_prefix = std::move(lock_prefix);
+  k.max_length = max_length;
+  k.not_found = std::move(not_found);
+  k.already_exists = std::move(already_exists);
+  return k;
+}
+
 std::optional<std::string> RecordFolder::key(std::string_view name) const {
   if (name.empty() || name.size() > kind_.max_length || name[0] == '.' || name[0] == '-')
     return std::nullopt;

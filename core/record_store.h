@@ -22,6 +22,7 @@
 
 #include "core/files.h"
 #include "core/result.h"
+#include "core/state_home.h"
 
 namespace cachectl::core {
 
@@ -36,6 +37,13 @@ struct RecordKind {
   std::function<ApiError(std::string_view name)> not_found;
   std::function<ApiError(std::string_view name)> already_exists;
 };
+
+// A kind of NAME.toml records in `dir` under `home`, locked in
+// STATE/locks, reserving the home's space.
+RecordKind home_record_kind(const StateHome& home, fs::path dir, std::string lock_prefix,
+                            std::size_t max_length,
+                            std::function<ApiError(std::string_view name)> not_found,
+                            std::function<ApiError(std::string_view name)> already_exists);
 
 // The untyped store: record texts by name.
 class RecordFolder {
@@ -113,14 +121,22 @@ class RecordStore {
   // error, in which case nothing is written.
   [[nodiscard]] Status update(std::string_view name, const std::function<Status(T&)>& change,
                               Durability durability = Durability::kNow) const {
-    auto key = folder_.key(name);
-    if (!key) return folder_.kind().not_found(name);
-    auto lock = folder_.lock(*key);
-    if (!lock) return lock.error();
-    auto record = get_key(*key);
-    if (!record) return record.error();
-    if (auto err = change(*record)) return err;
-    return folder_.replace(*key, codec_.encode(*record), durability);
+    return locked(name, [&](const std::string& key, Result<T> record) -> Status {
+      if (!record) return record.error();
+      if (auto err = change(*record)) return err;
+      return folder_.replace(key, codec_.encode(*record), durability);
+    });
+  }
+
+  // Removes the record under its lock unless `check`, given the record,
+  // refuses (its error is returned and nothing changes).
+  [[nodiscard]] Status remove_checked(std::string_view name,
+                                      const std::function<Status(const T&)>& check) const {
+    return locked(name, [&](const std::string& key, Result<T> record) -> Status {
+      if (!record) return record.error();
+      if (auto err = check(*record)) return err;
+      return folder_.erase(key);
+    });
   }
 
   // Removes the record under its lock. `removed` (if any) runs after with
@@ -129,19 +145,26 @@ class RecordStore {
   [[nodiscard]] Status remove(std::string_view name,
                               const std::function<void(const T&)>& removed = {},
                               bool even_if_unreadable = false) const {
+    return locked(name, [&](const std::string& key, Result<T> record) -> Status {
+      if (!record && !(even_if_unreadable && record.error().code == kRegistryFileInvalid))
+        return record.error();
+      if (auto err = folder_.erase(key)) return err;
+      if (record && removed) removed(*record);
+      return std::nullopt;
+    });
+  }
+
+ private:
+  // Runs `act` with the record's key and the record as read, under its lock.
+  Status locked(std::string_view name,
+                const std::function<Status(const std::string&, Result<T>)>& act) const {
     auto key = folder_.key(name);
     if (!key) return folder_.kind().not_found(name);
     auto lock = folder_.lock(*key);
     if (!lock) return lock.error();
-    auto record = get_key(*key);
-    if (!record && !(even_if_unreadable && record.error().code == kRegistryFileInvalid))
-      return record.error();
-    if (auto err = folder_.erase(*key)) return err;
-    if (record && removed) removed(*record);
-    return std::nullopt;
+    return act(*key, get_key(*key));
   }
 
- private:
   Result<T> get_key(const std::string& key) const {
     auto text = folder_.read(key);
     if (!text) return text.error();

@@ -11,7 +11,9 @@
 #include <random>
 
 #include "core/files.h"
+#include "core/identifiers.h"
 #include "core/replication_group.h"
+#include "core/subnet_groups.h"
 
 namespace cachectl::core {
 
@@ -126,7 +128,6 @@ static Result<bool> claim_is_dead(const StateHome& home, const RecordFolder& clu
 
 namespace {
 
-constexpr int kAddressesPerHome = 255 * 254;
 // Each claim looks at this many existing claims for one that is dead (an
 // orphan of a killed create, an old foreign mark): a claim costs the same at
 // any number of clusters, and an orphan is still taken over, within about
@@ -159,133 +160,156 @@ void unmark(const StateHome& home, std::string_view owner, const std::string& ad
   ::rmdir(dir.c_str());  // once empty (ENOTEMPTY otherwise)
 }
 
-std::string address_at(const std::string& prefix, int i) {
-  return prefix + "." + std::to_string(i / 254) + "." + std::to_string(i % 254 + 1);
-}
-
-// The index of a claim file's name in the home's range, or -1.
-int address_index(const std::string& prefix, std::string_view name) {
-  if (name.size() <= prefix.size() + 1 || name.substr(0, prefix.size()) != prefix ||
-      name[prefix.size()] != '.')
-    return -1;
-  name.remove_prefix(prefix.size() + 1);
-  auto dot = name.find('.');
-  if (dot == std::string_view::npos) return -1;
-  auto number = [](std::string_view t) {
-    if (t.empty() || t.size() > 3 || t.find_first_not_of("0123456789") != std::string_view::npos)
-      return -1;
-    return std::stoi(std::string(t));
-  };
-  int third = number(name.substr(0, dot)), fourth = number(name.substr(dot + 1));
-  if (third < 0 || third > 254 || fourth < 1 || fourth > 254) return -1;
-  return third * 254 + fourth - 1;
+// The home's own /16: the default subnet group's one subnet.
+Result<std::vector<Subnet>> home_subnets(const StateHome& home) {
+  auto prefix = home.address_prefix();
+  if (!prefix) return prefix.error();
+  auto subnet = parse_subnet(*prefix + ".0.0/16");
+  if (!subnet)
+    return ApiError{kRegistryFileInvalid, home.settings_file().string() + ": address_prefix '" +
+                                              *prefix + "' is not 127.N"};
+  return std::vector<Subnet>{*subnet};
 }
 
 }  // namespace
 
-// The claims in the addresses folder: their indexes, by one listing (a
-// few getdents calls at any N).
-static Result<std::vector<int>> list_claims(const fs::path& dir, const std::string& prefix) {
-  std::vector<int> claims;
+// The claims in the addresses folder, ascending, by one listing (a few
+// getdents calls at any N).
+static Result<std::vector<std::uint32_t>> list_claims(const fs::path& dir) {
+  std::vector<std::uint32_t> claims;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    int i = address_index(prefix, e.path().filename().string());
-    if (i >= 0) claims.push_back(i);
+    auto a = parse_ipv4(e.path().filename().string());
+    if (a) claims.push_back(*a);
   }
   if (ec)
     return ApiError{kInvalidConfiguration, "cannot list " + dir.string() + ": " + ec.message()};
+  std::sort(claims.begin(), claims.end());
   return claims;
 }
 
 // Judges `count` of `claims` (from a random one on) and frees the dead;
-// their indexes are returned.
-static Result<std::vector<int>> free_dead_claims(const StateHome& home,
-                                                 const RecordFolder& clusters,
-                                                 const std::string& prefix,
-                                                 const std::vector<int>& claims,
-                                                 std::size_t count) {
+// their addresses are returned.
+static Result<std::vector<std::uint32_t>> free_dead_claims(const StateHome& home,
+                                                           const RecordFolder& clusters,
+                                                           const std::vector<std::uint32_t>& claims,
+                                                           std::size_t count) {
   const fs::path dir = home.addresses_dir();
-  std::vector<int> freed;
+  std::vector<std::uint32_t> freed;
   std::size_t first = 0;
   if (claims.size() > count) {
     std::random_device random;
     first = std::uniform_int_distribution<std::size_t>(0, claims.size() - 1)(random);
   }
   for (std::size_t k = 0; k < std::min(count, claims.size()); ++k) {
-    int i = claims[(first + k) % claims.size()];
-    std::string address = address_at(prefix, i);
+    std::uint32_t a = claims[(first + k) % claims.size()];
+    std::string address = format_ipv4(a);
     auto dead = claim_is_dead(home, clusters, dir / address, address);
     if (!dead) return dead.error();
     if (*dead) {
       auto old_owner = read_file(dir / address);
       ::unlink((dir / address).c_str());
       if (old_owner) unmark(home, *old_owner, address);
-      freed.push_back(i);
+      freed.push_back(a);
     }
   }
   return freed;
 }
 
+std::vector<Subnet> AddressSpace::for_zone(std::string_view zone) const {
+  return subnets_for_zone(subnets, zone);
+}
+
+Result<AddressSpace> Registry::address_space(std::string_view subnet_group) const {
+  AddressSpace space;
+  if (subnet_group.empty() || ascii_lower(subnet_group) == kDefaultSubnetGroup) return space;
+  SubnetGroupStore groups(home_);
+  auto lock = groups.lock(subnet_group);
+  if (!lock) return lock.error();
+  auto group = groups.get(subnet_group);
+  if (!group) return group.error();
+  space.subnets = group->parsed_subnets();
+  space.lock.emplace(std::move(*lock));
+  return space;
+}
+
 Status Registry::reclaim_dead_claims() {
-  auto prefix = home_.address_prefix();
-  if (!prefix) return prefix.error();
-  auto claims = list_claims(home_.addresses_dir(), *prefix);
+  auto claims = list_claims(home_.addresses_dir());
   if (!claims) return claims.error();
-  auto freed = free_dead_claims(home_, store_.folder(), *prefix, *claims, kClaimsLookedAt);
+  auto freed = free_dead_claims(home_, store_.folder(), *claims, kClaimsLookedAt);
   if (!freed) return freed.error();
   return std::nullopt;
 }
 
 Result<std::string> Registry::claim_address(std::string_view cluster, std::string_view node,
-                                            int port, const AddressProbe& usable, CreateMode mode) {
-  auto prefix = home_.address_prefix();
-  if (!prefix) return prefix.error();
+                                            int port, const AddressProbe& usable, CreateMode mode,
+                                            const std::vector<Subnet>& subnets) {
+  std::vector<Subnet> space = subnets;
+  if (space.empty()) {
+    auto own = home_subnets(home_);
+    if (!own) return own.error();
+    space = *own;
+  }
   std::string owner = std::string(cluster) + "/" + std::string(node);
   const fs::path dir = home_.addresses_dir();
   std::error_code ec;
   fs::create_directories(dir, ec);
   sweep_dead_temporaries(dir);
-  auto claims = list_claims(dir, *prefix);
+  auto claims = list_claims(dir);
   if (!claims) return claims.error();
-  std::vector<bool> taken(kAddressesPerHome, false);
-  for (int i : *claims) taken[static_cast<std::size_t>(i)] = true;
-  // Every address taken: every claim is judged, whoever was to reclaim.
-  bool full = claims->size() >= static_cast<std::size_t>(kAddressesPerHome);
+  // Every address of the space taken: every claim in it is judged, whoever
+  // was to reclaim.
+  std::vector<std::uint32_t> inside;
+  std::uint64_t capacity = 0;
+  for (const auto& s : space) capacity += s.node_addresses();
+  for (std::uint32_t a : *claims)
+    if (std::any_of(space.begin(), space.end(), [&](const Subnet& s) { return s.contains(a); }))
+      inside.push_back(a);
+  bool full = inside.size() >= capacity;
+  std::vector<std::uint32_t> freed;
   if (mode.reclaim_first || full) {
-    auto freed = free_dead_claims(home_, store_.folder(), *prefix, *claims,
-                                  full ? claims->size() : kClaimsLookedAt);
-    if (!freed) return freed.error();
-    for (int i : *freed) taken[static_cast<std::size_t>(i)] = false;
+    auto dead = free_dead_claims(home_, store_.folder(), full ? inside : *claims,
+                                 full ? inside.size() : kClaimsLookedAt);
+    if (!dead) return dead.error();
+    freed = *dead;
   }
-  for (int i = 0; i < kAddressesPerHome; ++i) {
-    if (taken[static_cast<std::size_t>(i)]) continue;
-    std::string address = address_at(*prefix, i);
-    fs::path claim = dir / address;
-    // The marker first: a claim always has one (a kill between the two
-    // leaves a marker alone, which the next sweep removes).
-    mark(home_, owner, address);
-    auto created = create_file_exclusive(claim, owner, mode.durability);
-    if (created != CreateResult::kCreated) unmark(home_, owner, address);
-    if (created == CreateResult::kFailed) {
-      return ApiError{kInvalidConfiguration,
-                      "cannot write " + claim.string() + ": " + std::strerror(errno)};
-    }
-    if (created == CreateResult::kExists) continue;  // claimed since the listing
-    // Something outside this home may hold the address (another program, a
-    // node of another home): mark the claim ownerless, so that it is skipped
-    // now and probed again once it is stale.
-    if (usable && !usable(address, port)) {
-      unmark(home_, owner, address);
-      if (!write_file_atomic(claim, kForeignClaim)) {
+  auto taken = [&](std::uint32_t a) {
+    return std::binary_search(claims->begin(), claims->end(), a) &&
+           std::find(freed.begin(), freed.end(), a) == freed.end();
+  };
+  for (const auto& subnet : space) {
+    for (std::uint64_t n = subnet.first(); n <= subnet.last(); ++n) {
+      auto a = static_cast<std::uint32_t>(n);
+      if (!is_node_address(a) || taken(a)) continue;
+      std::string address = format_ipv4(a);
+      fs::path claim = dir / address;
+      // The marker first: a claim always has one (a kill between the two
+      // leaves a marker alone, which the next sweep removes).
+      mark(home_, owner, address);
+      auto created = create_file_exclusive(claim, owner, mode.durability);
+      if (created != CreateResult::kCreated) unmark(home_, owner, address);
+      if (created == CreateResult::kFailed) {
         return ApiError{kInvalidConfiguration,
                         "cannot write " + claim.string() + ": " + std::strerror(errno)};
       }
-      continue;
+      if (created == CreateResult::kExists) continue;  // claimed since the listing
+      // Something outside this home may hold the address (another program, a
+      // node of another home): mark the claim ownerless, so that it is skipped
+      // now and probed again once it is stale.
+      if (usable && !usable(address, port)) {
+        unmark(home_, owner, address);
+        if (!write_file_atomic(claim, kForeignClaim)) {
+          return ApiError{kInvalidConfiguration,
+                          "cannot write " + claim.string() + ": " + std::strerror(errno)};
+        }
+        continue;
+      }
+      return address;
     }
-    return address;
   }
-  return ApiError{"InsufficientCacheClusterCapacity",
-                  "no free loopback address left in " + *prefix + ".0.0/16"};
+  std::string names;
+  for (const auto& s : space) names += (names.empty() ? "" : ", ") + s.id();
+  return ApiError{"InsufficientCacheClusterCapacity", "no free loopback address left in " + names};
 }
 
 void Registry::release_address(const std::string& address) {
@@ -340,12 +364,17 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable, 
     if (existing) return store_.folder().kind().already_exists(*key);
     if (existing.error().code != "CacheClusterNotFound") return existing.error();
   }
+  // The subnet group's subnets (held until the record is written, so that
+  // the group cannot lose one, or go, meanwhile).
+  auto space = address_space(record.subnet_group);
+  if (!space) return space.error();
   std::vector<std::string> claimed;
   auto release_all = [&] {
     for (const auto& a : claimed) release_address(a);
   };
   for (auto& node : record.nodes) {
-    auto address = claim_address(record.id, node.id, node.port, usable, mode);
+    auto address = claim_address(record.id, node.id, node.port, usable, mode,
+                                 space->for_zone(node.availability_zone));
     if (!address) {
       release_all();
       return address.error();
@@ -354,7 +383,8 @@ Status Registry::create(CacheClusterRecord& record, const AddressProbe& usable, 
     claimed.push_back(*address);
   }
   if (record.has_config_endpoint()) {
-    auto address = claim_address(record.id, kConfigEndpointId, record.config_port, usable, mode);
+    auto address = claim_address(record.id, kConfigEndpointId, record.config_port, usable, mode,
+                                 space->subnets);
     if (!address) {
       release_all();
       return address.error();

@@ -12,6 +12,7 @@
 #include "core/cluster.h"
 #include "core/record_store.h"
 #include "core/state_home.h"
+#include "core/subnets.h"
 
 namespace cachectl::core {
 
@@ -22,6 +23,16 @@ namespace cachectl::core {
 struct CreateMode {
   Durability durability = Durability::kNow;
   bool reclaim_first = true;
+};
+
+// Where a cluster's nodes take their addresses from: its subnet group's
+// subnets (none: the home's own /16, the default group), with the group's
+// lock held while addresses are claimed.
+struct AddressSpace {
+  std::vector<Subnet> subnets;
+  std::optional<FileLock> lock;
+  // The subnets for a node in `zone`: those of that zone first.
+  std::vector<Subnet> for_zone(std::string_view zone) const;
 };
 
 class Registry {
@@ -59,10 +70,15 @@ class Registry {
   // create takes, listed by no cluster record, and no daemon listening on
   // the address's admin socket. A claim that cannot be read is an error
   // naming its file.
-  // Claims a fresh address for a node added to an existing cluster.
+  // Claims a fresh address for a node added to an existing cluster: the
+  // lowest free one of `subnets`, taken in order (none: the home's /16).
   [[nodiscard]] Result<std::string> claim_address(std::string_view cluster, std::string_view node,
                                                   int port, const AddressProbe& usable,
-                                                  CreateMode mode = {});
+                                                  CreateMode mode = {},
+                                                  const std::vector<Subnet>& subnets = {});
+  // The subnets of a subnet group ("" or "default": the home's /16), the
+  // group locked (CacheSubnetGroupNotFoundFault when there is none).
+  [[nodiscard]] Result<AddressSpace> address_space(std::string_view subnet_group) const;
   // Looks at a few existing claims (kClaimsLookedAt in registry.cpp) and
   // frees those that are dead: an orphan nobody else removes is taken over
   // within a few hundred claims at any number of clusters.

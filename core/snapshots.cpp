@@ -53,7 +53,9 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
   nlohmann::json j = {{"SnapshotName", s.name},
                       {"CacheClusterId", c.id},
                       {"SnapshotStatus", status},
-                      {"SnapshotSource", s.source},
+                      // As ElastiCache reports them: backups it took are
+                      // "automated", the user's "manual".
+                      {"SnapshotSource", s.source == "system" ? "automated" : "manual"},
                       {"CacheNodeType", c.node_type},
                       {"Engine", c.engine},
                       {"EngineVersion", c.engine_version},
@@ -70,7 +72,7 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
                       {"ARN", "arn:aws:elasticache:" + region + ":" + std::string(kAccountId) +
                                   ":snapshot:" + s.name}};
   if (!c.notification_topic_arn.empty()) j["TopicArn"] = c.notification_topic_arn;
-  if (!c.subnet_group.empty()) j["CacheSubnetGroupName"] = c.subnet_group;
+  j["CacheSubnetGroupName"] = c.subnet_group.empty() ? "default" : c.subnet_group;
   if (!c.replication_group_id.empty()) j["ReplicationGroupId"] = c.replication_group_id;
   if (s.cluster_mode()) {
     // A group's snapshot, not one cluster's.
@@ -105,6 +107,7 @@ std::string to_toml(const SnapshotRecord& s) {
     nodes.push_back(std::move(node));
   }
   t.insert("node_snapshots", std::move(nodes));
+  t.insert("tags", tags_to_toml(s.tags));
   if (s.cluster_mode()) {
     t.insert("replication_group_id", s.replication_group_id);
     t.insert("replication_group_description", s.replication_group_description);
@@ -164,6 +167,7 @@ Result<SnapshotRecord> snapshot_from_toml(std::string_view text, std::string_vie
       nf.fail("cache_node_id", "expected a node id such as \"0001\"");
     if (!nf.ok()) return ApiError{kRegistryFileInvalid, nf.error()};
   }
+  if (auto err = read_tags(f, origin, s.tags)) return *err;
   if (!f.ok()) return ApiError{kRegistryFileInvalid, f.error()};
   return s;
 }
@@ -273,6 +277,11 @@ Status SnapshotStore::publish(const fs::path& work, const SnapshotRecord& s) con
 Result<SnapshotRecord> SnapshotStore::get(std::string_view name) const { return store_.get(name); }
 
 std::vector<std::string> SnapshotStore::list_names() const { return store_.list(); }
+
+Status SnapshotStore::update(std::string_view name,
+                             const std::function<Status(SnapshotRecord&)>& change) const {
+  return store_.update(name, change);
+}
 
 Status SnapshotStore::remove(std::string_view name) const {
   return store_.remove(name, {}, /*even_if_unreadable=*/true);

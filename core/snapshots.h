@@ -51,6 +51,7 @@ struct SnapshotRecord {
   std::string source = "manual";  // manual | system
   CacheClusterRecord cluster;     // the cluster as it was (nodes unused)
   std::vector<NodeSnapshotRecord> nodes;
+  std::vector<Tag> tags;  // the snapshot's own (the cluster's are in `cluster`)
   // A cluster-mode replication group's snapshot ("" = a cluster's).
   std::string replication_group_id;
   std::string replication_group_description;
@@ -91,6 +92,9 @@ class SnapshotStore {
   std::vector<std::string> list_names() const;                            // sorted
   // Removes the snapshot, even one whose record cannot be read.
   [[nodiscard]] Status remove(std::string_view name) const;
+  // Read-modify-write of snapshot.toml under the snapshot's lock (its tags).
+  [[nodiscard]] Status update(std::string_view name,
+                              const std::function<Status(SnapshotRecord&)>& change) const;
 
  private:
   StateHome home_;

@@ -34,7 +34,8 @@ class StateHome {
   fs::path addresses_dir() const { return root_ / "addresses"; }
   // claims/ID/ADDRESS: a marker per address cluster ID claimed (core/registry.cpp).
   fs::path claim_markers_dir() const { return root_ / "claims"; }
-  fs::path events_file() const { return root_ / "events.toml"; }
+  // One segment file of events per hour (core/events.h).
+  fs::path events_dir() const { return root_ / "events"; }
   fs::path settings_file() const { return root_ / "home.toml"; }
   // Space kept in reserve: a record write that finds the disk full frees it
   // and tries again, so that delete-cache-cluster (which marks the record

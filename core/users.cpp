@@ -203,19 +203,15 @@ namespace {
 
 RecordKind kind(const StateHome& home, const char* folder, const char* lock_prefix,
                 const char* what, const char* not_found, const char* exists) {
-  RecordKind k;
-  k.dir = home.root() / folder;
-  k.locks_dir = home.root() / "locks";
-  k.reserve = home.reserve_file();
-  k.lock_prefix = lock_prefix;  // ids have no dot: no clash with clusters' locks
-  k.max_length = 40;
-  k.not_found = [what, not_found](std::string_view id) {
-    return ApiError{not_found, std::string(what) + " " + std::string(id) + " not found."};
-  };
-  k.already_exists = [what, exists](std::string_view id) {
-    return ApiError{exists, std::string(what) + " " + std::string(id) + " already exists."};
-  };
-  return k;
+  // Ids have no dot: the lock prefix never clashes with clusters' locks.
+  return home_record_kind(
+      home, home.root() / folder, lock_prefix, 40,
+      [what, not_found](std::string_view id) {
+        return ApiError{not_found, std::string(what) + " " + std::string(id) + " not found."};
+      },
+      [what, exists](std::string_view id) {
+        return ApiError{exists, std::string(what) + " " + std::string(id) + " already exists."};
+      });
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // libFuzzer target: every TOML record loader of the state home (cluster,
-// parameter group, snapshot, events, home.toml, engines.toml) gets the same
+// parameter group, snapshot, an event line, home.toml, engines.toml) gets the same
 // bytes. A loader may refuse anything; it must never crash, hang or throw.
 // The first byte picks no loader: all of them read every input, so one
 // corpus serves them all.
@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)core::cluster_from_toml(text, "clusters/fuzz.toml");
   (void)core::parameter_group_from_toml(text, "parameter-groups/fuzz.toml");
   (void)core::snapshot_from_toml(text, "snapshots/fuzz/snapshot.toml");
-  (void)core::parse_events(text, "events.toml", core::EventFilter{});
+  (void)core::parse_event_line(text);
   (void)core::address_prefix_from_toml(text, "home.toml");
   (void)cli::engines_cache_from_toml(text, "engines.toml");
   return 0;

@@ -28,6 +28,7 @@
 #include "node/daemon_files.h"
 #include "node/engine_client.h"
 #include "node/member_watch.h"
+#include "node/node_context.h"
 #include "os/spawn.h"
 
 namespace cachectl::node {
@@ -99,7 +100,8 @@ bool start_manager(const core::StateHome& home, const std::string& id, const cor
 int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGroupRecord& group) {
   core::StateHome home{core::fs::path(o.state_dir)};
   core::ReplicationGroupStore groups(home);
-  core::EventLog events(home.events_file());
+  core::Registry registry(home);
+  core::EventLog events(home.events_dir());
   core::SystemClock clock;
   const std::string id = group.id;
   const core::fs::path dir = core::group_dir(home, id);
@@ -115,8 +117,9 @@ int run_cluster_group_daemon(const DaemonOptions& o, const core::ReplicationGrou
   if (auto key = core::load_or_create_command_key(dir); !key) return fail(key.error().message);
   int sig_fd = signal_descriptor(true);
   auto cluster_event = [&](const std::string& cluster, const std::string& message) {
-    if (auto err = events.append({cluster, "cache-cluster", message, clock.now()}))
-      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
+    auto r = registry.get(cluster);
+    record_daemon_event(
+        events, home, {cluster, "cache-cluster", message, clock.now(), r ? r->active_topic() : ""});
   };
 
   Manager manager;

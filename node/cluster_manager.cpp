@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/restricted_commands.h"
+#include "node/node_context.h"
 
 namespace cachectl::node {
 
@@ -82,14 +83,15 @@ ClusterManager::ClusterManager(core::StateHome home, std::string group, std::str
     : home_(home),
       registry_(home),
       groups_(home),
-      events_(home.events_file()),
+      events_(home.events_dir()),
       group_(std::move(group)),
       key_(std::move(key)) {}
 
 void ClusterManager::event(const std::string& message) {
-  if (auto err =
-          events_.append({group_, "replication-group", message, std::chrono::system_clock::now()}))
-    std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
+  auto g = groups_.get(group_);
+  record_daemon_event(events_, home_,
+                      {group_, "replication-group", message, std::chrono::system_clock::now(),
+                       g ? g->notification_topic_arn : ""});
 }
 
 RedisConnection& ClusterManager::connection(const std::string& cluster,

@@ -102,7 +102,7 @@ int run_daemon(const DaemonOptions& o) {
   NodeContext ctx{o,
                   home,
                   registry,
-                  core::EventLog(home.events_file()),
+                  core::EventLog(home.events_dir()),
                   core::SnapshotStore(home),
                   core::clock_from_environment(),
                   std::getenv("CACHECTL_FAKE_CLOCK") != nullptr,

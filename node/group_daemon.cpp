@@ -30,6 +30,7 @@
 #include "node/engine_probe.h"
 #include "node/engine_security.h"
 #include "node/member_watch.h"
+#include "node/node_context.h"
 #include "node/supervisor.h"
 
 namespace cachectl::node {
@@ -96,7 +97,7 @@ int run_group_daemon(const DaemonOptions& o) {
   core::StateHome home{core::fs::path(o.state_dir)};
   core::Registry registry(home);
   core::ReplicationGroupStore groups(home);
-  core::EventLog events(home.events_file());
+  core::EventLog events(home.events_dir());
   core::SystemClock clock;
   auto fail = [&](const std::string& m) {
     tell_launcher(o.ready_fd, "error: " + m);
@@ -116,12 +117,15 @@ int run_group_daemon(const DaemonOptions& o) {
   if (!key) return fail(key.error().message);
 
   auto group_event = [&](const std::string& message) {
-    if (auto err = events.append({id, "replication-group", message, clock.now()}))
-      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
+    auto g = groups.get(id);
+    record_daemon_event(
+        events, home,
+        {id, "replication-group", message, clock.now(), g ? g->notification_topic_arn : ""});
   };
   auto cluster_event = [&](const std::string& cluster, const std::string& message) {
-    if (auto err = events.append({cluster, "cache-cluster", message, clock.now()}))
-      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
+    auto r = registry.get(cluster);
+    record_daemon_event(
+        events, home, {cluster, "cache-cluster", message, clock.now(), r ? r->active_topic() : ""});
   };
   // The member's node address, from its record.
   auto node_of = [&](const std::string& cluster) -> std::optional<core::CacheNodeRecord> {

@@ -15,8 +15,19 @@
 #include "core/snapshots.h"
 #include "core/state_home.h"
 #include "node/daemon.h"
+#include "os/notify_start.h"
 
 namespace cachectl::node {
+
+// Records an event from a daemon: one with a topic starts cachectl-notify if
+// need be; one that cannot be recorded goes to node.log (our stderr).
+inline void record_daemon_event(const core::EventLog& log, const core::StateHome& home,
+                                const core::Event& event) {
+  if (auto err = log.append(event))
+    std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), event.message.c_str());
+  else if (!event.topic.empty())
+    os::start_notification_sender(home.root());
+}
 
 struct NodeContext {
   DaemonOptions options;
@@ -31,10 +42,13 @@ struct NodeContext {
   std::filesystem::path dir;  // the node's directory
   std::string command_key;    // the secret of the renamed commands
 
+  // An event of this node's cluster, with the cluster's notification topic
+  // when it is active.
   void record_event(const std::string& message) const {
-    // An event that cannot be recorded goes to node.log (our stderr) instead.
-    if (auto err = events.append({options.cluster, "cache-cluster", message, clock->now()}))
-      std::fprintf(stderr, "%s (event: %s)\n", err->message.c_str(), message.c_str());
+    auto record = registry.get(options.cluster);
+    record_daemon_event(events, home,
+                        {options.cluster, "cache-cluster", message, clock->now(),
+                         record ? record->active_topic() : ""});
   }
   // The engine's name for a restricted command the daemon uses.
   std::string command(std::string_view name) const {

@@ -19,6 +19,8 @@ constexpr auto kProbeInterval = 2ms;
 constexpr auto kStopGrace = 5s;
 constexpr auto kQuickFailure = 1s;  // an engine that dies sooner is failing to start
 constexpr auto kMaxBackoff = 5s;
+// Quick failures in a row after which the node shows "failed".
+constexpr int kFailedAfter = 3;
 
 std::string binary_name(const std::vector<std::string>& argv) {
   if (argv.empty()) return "engine";
@@ -203,8 +205,12 @@ std::string Supervisor::node_status() const {
     case State::kAvailable:
       return "available";
     case State::kStarting:
+      if (quick_failures_ >= kFailedAfter) return "failed";
       return ever_available_ || why_ != Why::kNone ? "rebooting" : "creating";
     case State::kBackoff:
+      // An engine that keeps dying at start is failed (still retried): a
+      // cluster that cannot run must stay deletable.
+      if (quick_failures_ >= kFailedAfter) return "failed";
       return ever_available_ ? "rebooting" : "creating";
     case State::kStopping:
       return "rebooting";

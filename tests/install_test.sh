@@ -7,7 +7,7 @@ prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 status=0
-for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch lib/cachectl/libcachectl-reuseport.so \
+for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch bin/cachectl-notify lib/cachectl/libcachectl-reuseport.so \
          share/bash-completion/completions/cachectl \
          share/zsh/vendor-completions/_cachectl \
          share/fish/vendor_completions.d/cachectl.fish \
@@ -21,7 +21,7 @@ for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch lib/cachectl/libcache
     status=1
   fi
 done
-for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch; do
+for f in bin/cachectl bin/cachectl-node bin/cachectl-fetch bin/cachectl-notify; do
   [ -x "$prefix/$f" ] || { echo "not executable: $f" >&2; status=1; }
 done
 "$prefix/bin/cachectl" version >/dev/null || { echo "installed cachectl does not run" >&2; status=1; }

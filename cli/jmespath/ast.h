@@ -3,10 +3,11 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "cli/jmespath/value.h"
 
 namespace cachectl::jmespath::detail {
 
@@ -45,7 +46,7 @@ struct Node {
   std::vector<std::unique_ptr<Node>> children;
   std::string name;
   std::vector<std::string> keys;
-  nlohmann::json literal;
+  Json literal;
   std::int64_t index = 0;
   std::optional<std::int64_t> start, stop, step;
   Comparator comparator = Comparator::kEqual;

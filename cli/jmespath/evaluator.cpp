@@ -93,9 +93,9 @@ Value compare(const Node& node, const Value& current) {
   Value rhs = evaluate(*node.children[1], current);
   switch (node.comparator) {
     case Comparator::kEqual:
-      return bool_value(*lhs == *rhs);
+      return bool_value(equal(*lhs, *rhs));
     case Comparator::kNotEqual:
-      return bool_value(*lhs != *rhs);
+      return bool_value(!equal(*lhs, *rhs));
     default:
       break;
   }

@@ -200,7 +200,8 @@ Value fn_contains(Arguments arguments) {
     return bool_value(search.is_string() &&
                       string_of(subject).find(string_of(search)) != std::string::npos);
   }
-  return bool_value(std::find(subject.begin(), subject.end(), search) != subject.end());
+  return bool_value(std::any_of(subject.begin(), subject.end(),
+                                [&](const Json& element) { return equal(element, search); }));
 }
 
 Value fn_ends_with(Arguments arguments) {

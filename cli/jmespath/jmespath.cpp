@@ -27,18 +27,26 @@ Expression Expression::compile(std::string_view text) {
   return Expression(std::string(text), detail::parse(text));
 }
 
-nlohmann::json Expression::search(const nlohmann::json& data) const {
+nlohmann::ordered_json Expression::search(const nlohmann::ordered_json& data) const {
   detail::BuildBudget budget(data);
   detail::Value result = detail::evaluate(*root_, detail::borrow(data));
   if (result.use_count() == 1) {
     // Nothing else shares what the search built, and it was created non-const (own()):
     // move it out rather than copy it.
-    return std::move(const_cast<nlohmann::json&>(*result));
+    return std::move(const_cast<nlohmann::ordered_json&>(*result));
   }
   return *result;
 }
 
+nlohmann::json Expression::search(const nlohmann::json& data) const {
+  return nlohmann::json(search(nlohmann::ordered_json(data)));
+}
+
 nlohmann::json search(std::string_view expression, const nlohmann::json& data) {
+  return Expression::compile(expression).search(data);
+}
+
+nlohmann::ordered_json search(std::string_view expression, const nlohmann::ordered_json& data) {
   return Expression::compile(expression).search(data);
 }
 

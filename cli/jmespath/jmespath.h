@@ -13,7 +13,8 @@
 //  - a compiled Expression is immutable: search() may run any number of times, from any
 //    number of threads at once;
 //  - numbers keep their JSON kind (an integer stays an integer), strings are handled as
-//    Unicode code points, and object members come out in nlohmann::json's order (by key).
+//    Unicode code points; over an ordered_json, objects keep their members' order (a
+//    multiselect hash its expression's), as aws-cli's do.
 #pragma once
 
 #include <memory>
@@ -48,6 +49,8 @@ class Expression {
   static Expression compile(std::string_view text);
 
   // Throws Error (InvalidType or InvalidValue).
+  nlohmann::ordered_json search(const nlohmann::ordered_json& data) const;
+  // The same over a nlohmann::json (whose objects are in key order).
   nlohmann::json search(const nlohmann::json& data) const;
 
   // The text the expression was compiled from.
@@ -64,5 +67,6 @@ class Expression {
 
 // Expression::compile(expression).search(data).
 nlohmann::json search(std::string_view expression, const nlohmann::json& data);
+nlohmann::ordered_json search(std::string_view expression, const nlohmann::ordered_json& data);
 
 }  // namespace cachectl::jmespath

@@ -3,10 +3,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "cli/jmespath/value.h"
 
 namespace cachectl::jmespath::detail {
 
@@ -46,7 +47,7 @@ struct Token {
   TokenType type = TokenType::kEof;
   std::size_t position = 0;  // byte offset in the expression
   std::string text;          // identifiers: the (unescaped) name
-  nlohmann::json literal;    // literals
+  Json literal;              // literals
   std::int64_t number = 0;   // numbers, saturated to the int64 range
 };
 

@@ -9,6 +9,24 @@
 
 namespace cachectl::jmespath::detail {
 
+bool equal(const Json& a, const Json& b) {
+  if (a.is_object() && b.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      auto other = b.find(it.key());
+      if (other == b.end() || !equal(it.value(), *other)) return false;
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!equal(a[i], b[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
 Value borrow(const Json& json) {
   // The aliasing constructor with an empty owner: a non-null pointer that owns nothing.
   return Value(Value(), &json);

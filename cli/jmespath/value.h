@@ -12,7 +12,10 @@
 
 namespace cachectl::jmespath::detail {
 
-using Json = nlohmann::json;
+// Ordered: an object keeps its members' order (the response's, which the
+// output puts in the model's order, and a multiselect hash's), as aws-cli's
+// Python dicts do.
+using Json = nlohmann::ordered_json;
 
 // A pointer to a JSON value that keeps alive whatever it points into. Most results are
 // parts of the searched document or of the expression's literals, which outlive a search
@@ -58,6 +61,10 @@ Value child(const Value& parent, const Json& member);
 // Shared constants, so that filters and comparisons allocate nothing.
 const Value& null_value();
 const Value& bool_value(bool value);
+
+// JMESPath's equality: deep, with objects equal whatever their members' order
+// (ordered_json's own == compares the order too).
+bool equal(const Json& a, const Json& b);
 
 // False for null, false, "", [] and {}; true for everything else (numbers included).
 bool is_truthy(const Json& json);

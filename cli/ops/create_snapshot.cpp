@@ -12,6 +12,7 @@
 #include "cli/ops/request_fields.h"
 #include "cli/ops/take_snapshot.h"
 #include "core/identifiers.h"
+#include "core/tags.h"
 
 namespace cachectl::cli {
 
@@ -62,13 +63,15 @@ core::Result<nlohmann::json> create_snapshot(Context& ctx, const nlohmann::json&
   auto name =
       core::normalize_name(opt_string(request, "SnapshotName").value_or(""), "SnapshotName", 255);
   if (!name) return name.error();
+  auto tags = core::tags_of_request(request);
+  if (!tags) return tags.error();
   if (auto err = ctx.registry.update(*id, [&](core::CacheClusterRecord& r) -> core::Status {
         r.intent = core::new_intent("snapshot", ctx.clock.now());
         r.intent.snapshot = *name;
         return std::nullopt;
       }))
     return *err;
-  auto snapshot = take_snapshot(ctx, op->record, *name, "manual");
+  auto snapshot = take_snapshot(ctx, op->record, *name, "manual", *tags);
   auto cleared = ctx.registry.update(*id, [](core::CacheClusterRecord& r) -> core::Status {
     r.intent = {};
     return std::nullopt;

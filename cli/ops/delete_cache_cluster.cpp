@@ -63,8 +63,14 @@ core::Result<nlohmann::json> delete_cache_cluster(Context& ctx, const nlohmann::
   if (!op) return op.error();
   id = op->record.id;
   core::CacheClusterRecord& record = op->record;
-  std::string status = core::cluster_status(record, live_node_statuses(ctx, record));
-  if (status == "rebooting cache cluster nodes" || status == "modifying" ||
+  // As the service documents, a cluster that is not available cannot be
+  // deleted while something is under way; one that failed (failed,
+  // restore-failed, incompatible-*) can, so that nothing is ever stuck (a
+  // node whose engine keeps failing shows failed: node/supervisor.cpp), and
+  // so can one whose daemon does not answer (nothing is known under way).
+  std::string status =
+      core::cluster_status(record, live_node_statuses(ctx, record, Unanswered::kUnknown));
+  if (status == "creating" || status == "rebooting cache cluster nodes" || status == "modifying" ||
       status == "snapshotting") {
     return core::ApiError{
         "InvalidCacheClusterState",

@@ -1,5 +1,7 @@
 // describe-events: the events of the last hour by default, or of
-// --start-time/--end-time/--duration, oldest first, a page at a time.
+// --start-time/--end-time/--duration, newest first as ElastiCache returns
+// them, a page at a time (core/events.h reads only the hours the window
+// covers, from their ends).
 #include "cli/context.h"
 #include "cli/ops/request_fields.h"
 #include "core/time_format.h"
@@ -10,10 +12,10 @@ core::Result<nlohmann::json> describe_events(Context& ctx, const nlohmann::json&
   using namespace std::chrono;
   auto limit = max_records(request);
   if (!limit) return limit.error();
-  core::EventFilter filter;
-  filter.source_identifier = opt_string(request, "SourceIdentifier");
-  filter.source_type = opt_string(request, "SourceType");
-  if (filter.source_identifier && !filter.source_type) {
+  core::EventQuery query;
+  query.source_identifier = opt_string(request, "SourceIdentifier");
+  query.source_type = opt_string(request, "SourceType");
+  if (query.source_identifier && !query.source_type) {
     return core::invalid_combination("SourceType must be given with SourceIdentifier.");
   }
   auto parse_time = [&](const char* key) -> core::Result<std::optional<core::TimePoint>> {
@@ -33,36 +35,30 @@ core::Result<nlohmann::json> describe_events(Context& ctx, const nlohmann::json&
   if (duration && (*duration < 0 || *duration > 20160)) {
     return core::invalid_value("Duration must be between 0 and 20160 minutes (14 days).");
   }
-  filter.end = end->value_or(ctx.clock.now());
+  core::TimePoint now = ctx.clock.now();
+  query.end = end->value_or(now);
   if (start->has_value()) {
-    filter.start = **start;
-    if (duration && !end->has_value()) filter.end = filter.start + minutes(*duration);
+    query.start = **start;
+    if (duration && !end->has_value()) query.end = query.start + minutes(*duration);
   } else {
-    filter.start = filter.end - minutes(duration.value_or(60));
+    query.start = query.end - minutes(duration.value_or(60));
   }
-  if (filter.end < filter.start) return core::invalid_value("EndTime is before StartTime.");
+  if (query.end < query.start) return core::invalid_value("EndTime is before StartTime.");
+  query.max_records = static_cast<std::size_t>(*limit);
+  query.marker = opt_string(request, "Marker").value_or("");
+  query.oldest_kept = now - core::kEventRetention;
 
-  auto read = ctx.events.read(filter);
-  if (!read) return read.error();
-  const std::vector<core::Event>& events = *read;
-  std::size_t offset = 0;
-  if (auto marker = opt_string(request, "Marker")) {
-    try {
-      offset = std::stoul(*marker);
-    } catch (...) {
-      return core::invalid_value("Invalid Marker: " + *marker);
-    }
-  }
+  auto page = ctx.events.newest_first(query);
+  if (!page) return page.error();
   nlohmann::json list = nlohmann::json::array();
-  std::size_t i = offset;
-  for (; i < events.size() && static_cast<int>(list.size()) < *limit; ++i) {
-    list.push_back({{"SourceIdentifier", events[i].source_identifier},
-                    {"SourceType", events[i].source_type},
-                    {"Message", events[i].message},
-                    {"Date", core::to_iso8601(events[i].date)}});
+  for (const auto& e : page->events) {
+    list.push_back({{"SourceIdentifier", e.source_identifier},
+                    {"SourceType", e.source_type},
+                    {"Message", e.message},
+                    {"Date", core::to_iso8601(e.date)}});
   }
   nlohmann::json response{{"Events", list}};
-  if (i < events.size()) response["Marker"] = std::to_string(i);
+  if (!page->marker.empty()) response["Marker"] = page->marker;
   return response;
 }
 

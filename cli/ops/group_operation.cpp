@@ -136,7 +136,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
       if (!(intent.retain_primary && m == g.primary))
         if (auto err = delete_member(ctx, m)) return *err;
     if (auto err = remove_group(ctx, g)) return *err;
-    ctx.record_group_event(id, "Replication group creation undone: " + why);
+    ctx.record_group_event(g, "Replication group creation undone: " + why);
     out.failed.push_back(why);
     out.deleted = true;
     return out;
@@ -150,7 +150,7 @@ core::Result<Settled> settle_group(Context& ctx, const std::string& id) {
     if (intent.retain_primary && g.has_member(g.primary))
       if (auto err = release_member(ctx, g.primary)) return *err;
     if (auto err = remove_group(ctx, g)) return *err;
-    ctx.record_group_event(id, "Replication group deleted");
+    ctx.record_group_event(g, "Replication group deleted");
     out.done.push_back("finished deleting replication group " + id);
     out.deleted = true;
     return out;
@@ -253,9 +253,14 @@ core::Result<PlannedMembers> plan_members(Context& ctx, const core::ReplicationG
   if (!model && !group.members.empty()) model = ctx.registry.get(group.members.front());
   if (!model) return model.error();
   PlannedMembers out;
+  // New members go in the subnet group of the group's members.
+  std::string subnet_group;
+  if (!group.members.empty())
+    if (auto member = ctx.registry.get(group.members.front())) subnet_group = member->subnet_group;
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    auto record = core::plan_new_cluster(
-        core::member_request(group, ids[i], i < zones.size() ? zones[i] : ""), *service);
+    nlohmann::json request = core::member_request(group, ids[i], i < zones.size() ? zones[i] : "");
+    if (!subnet_group.empty()) request["CacheSubnetGroupName"] = subnet_group;
+    auto record = core::plan_new_cluster(request, *service);
     if (!record) return record.error();
     record->replication_group_id = group.id;
     record->transit_encryption_enabled = model->transit_encryption_enabled;

@@ -33,6 +33,14 @@ core::Result<nlohmann::json> increase_replica_count(Context&, const nlohmann::js
 core::Result<nlohmann::json> decrease_replica_count(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> modify_replication_group_shard_configuration(Context&,
                                                                           const nlohmann::json&);
+core::Result<nlohmann::json> create_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> describe_cache_subnet_groups(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> modify_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> delete_cache_subnet_group(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> add_tags_to_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> list_tags_for_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> remove_tags_from_resource(Context&, const nlohmann::json&);
+core::Result<nlohmann::json> cache_security_group_operation(Context&, const nlohmann::json&);
 
 core::Result<nlohmann::json> create_user(Context&, const nlohmann::json&);
 core::Result<nlohmann::json> describe_users(Context&, const nlohmann::json&);
@@ -80,6 +88,19 @@ Handler find_handler(const std::string& api_operation) {
       {"DescribeUserGroups", describe_user_groups},
       {"ModifyUserGroup", modify_user_group},
       {"DeleteUserGroup", delete_user_group},
+      {"CreateCacheSubnetGroup", create_cache_subnet_group},
+      {"DescribeCacheSubnetGroups", describe_cache_subnet_groups},
+      {"ModifyCacheSubnetGroup", modify_cache_subnet_group},
+      {"DeleteCacheSubnetGroup", delete_cache_subnet_group},
+      {"AddTagsToResource", add_tags_to_resource},
+      {"ListTagsForResource", list_tags_for_resource},
+      {"RemoveTagsFromResource", remove_tags_from_resource},
+      // EC2-Classic: refused as ElastiCache refuses accounts without it.
+      {"CreateCacheSecurityGroup", cache_security_group_operation},
+      {"DescribeCacheSecurityGroups", cache_security_group_operation},
+      {"AuthorizeCacheSecurityGroupIngress", cache_security_group_operation},
+      {"RevokeCacheSecurityGroupIngress", cache_security_group_operation},
+      {"DeleteCacheSecurityGroup", cache_security_group_operation},
   };
   auto it = handlers.find(api_operation);
   return it == handlers.end() ? nullptr : it->second;

@@ -114,10 +114,18 @@ core::Result<nlohmann::json> modify_cluster_record(Context& ctx, const nlohmann:
         core::CacheClusterRecord next = again->record;
         auto node_plan = core::plan_node_count(next, request, ctx.region);
         if (!node_plan) return node_plan.error();
+        // Added nodes take addresses from the cluster's subnet group.
+        std::optional<core::AddressSpace> space;
         auto applied = core::apply_node_count(
             next, *node_plan, now, ctx.clock.now(), ctx.region,
-            [&](const core::CacheNodeRecord& n) {
-              return ctx.registry.claim_address(next.id, n.id, n.port, can_listen);
+            [&](const core::CacheNodeRecord& n) -> core::Result<std::string> {
+              if (!space) {
+                auto got = ctx.registry.address_space(next.subnet_group);
+                if (!got) return got.error();
+                space.emplace(std::move(*got));
+              }
+              return ctx.registry.claim_address(next.id, n.id, n.port, can_listen, {},
+                                                space->for_zone(n.availability_zone));
             },
             [&](const std::string& address) { ctx.registry.release_address(address); });
         if (!applied) return applied.error();

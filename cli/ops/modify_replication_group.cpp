@@ -212,7 +212,9 @@ core::Result<nlohmann::json> modify_replication_group(Context& ctx, const nlohma
     next.parameter_group = r->parameter_group;
     next.maintenance_window = r->maintenance_window;
     next.snapshot_window = r->snapshot_window;
-    next.notification_topic_arn = r->notification_topic_arn;
+    // The group's events go to the topic only while it is active (an
+    // inactive topic is kept by the members).
+    next.notification_topic_arn = r->active_topic();
     next.auto_minor_version_upgrade = r->auto_minor_version_upgrade;
   }
   if (*tokens || next.transit_encryption_mode != g.transit_encryption_mode) {

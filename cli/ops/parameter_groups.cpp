@@ -11,6 +11,7 @@
 #include "cli/parameter_apply.h"
 #include "core/identifiers.h"
 #include "core/parameter_table.h"
+#include "core/tags.h"
 
 namespace cachectl::cli {
 
@@ -103,6 +104,8 @@ core::Result<json> change_group(Context& ctx, const std::string& name, Change ch
     return core::Status{};
   });
   if (err) return *err;
+  ctx.record_source_event("cache-parameter-group", after.name,
+                          "Cache parameter group " + after.name + " updated");
   auto old_values = core::effective_values(before.family, before.values);
   auto new_values = core::effective_values(after.family, after.values);
   for (const auto& id : clusters_using_group(ctx, after.name)) {
@@ -127,7 +130,12 @@ core::Result<json> create_cache_parameter_group(Context& ctx, const json& reques
                                "' (supported: " + known + ").");
   }
   g.description = opt_string(request, "Description").value_or("");
+  auto tags = core::tags_of_request(request);
+  if (!tags) return tags.error();
+  g.tags = *tags;
   if (auto err = core::ParameterGroupStore(ctx.home()).create(g)) return *err;
+  ctx.record_source_event("cache-parameter-group", g.name,
+                          "Cache parameter group " + g.name + " created");
   return json{{"CacheParameterGroup", group_json(ctx, g)}};
 }
 
@@ -267,6 +275,8 @@ core::Result<json> delete_cache_parameter_group(Context& ctx, const json& reques
         "Parameter group " + g->name + " is in use by cache cluster " + users.front() + "."};
   }
   if (auto err = core::ParameterGroupStore(ctx.home()).remove(g->name)) return *err;
+  ctx.record_source_event("cache-parameter-group", g->name,
+                          "Cache parameter group " + g->name + " deleted");
   return json::object();
 }
 

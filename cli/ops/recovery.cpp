@@ -127,7 +127,7 @@ core::Result<Settled> settle(Context& ctx, const std::string& id,
   if (r.lifecycle == core::Lifecycle::kDeleting ||
       (intent.operation == "delete" && intent.step == "teardown")) {
     if (auto err = teardown_cluster(ctx, r)) return *err;
-    ctx.record_event(id, "Cache cluster deleted");
+    ctx.record_events(r, {"Cache cluster deleted"});
     out.done.push_back("finished deleting cache cluster " + id + who);
     if (auto swept = sweep_cluster_leftovers(ctx, id); !swept) return swept.error();
     out.deleted = true;
@@ -139,14 +139,21 @@ core::Result<Settled> settle(Context& ctx, const std::string& id,
     if (auto err = start_daemons(ctx, id, nodes, while_starting)) {
       // A cluster that cannot run is not left behind (as create does).
       if (auto e = teardown_cluster(ctx, r)) return *e;
-      ctx.record_event(id, "Cache cluster creation undone: " + err->message);
+      ctx.record_events(r, {"Cache cluster creation undone: " + err->message});
       out.done.push_back("undid creating cache cluster " + id + who + ": " + err->message);
       out.failed.push_back(err->message);
       out.create_error = err;
       out.deleted = true;
       return out;
     }
-    ctx.record_event(id, "Cache cluster created");
+    // As ElastiCache: an event per node added, then the cluster's (shown
+    // first, newest first).
+    std::vector<std::string> messages;
+    for (const auto& n : r.nodes)
+      messages.push_back("Added cache node " + n.id + " in availability zone " +
+                         n.availability_zone);
+    messages.push_back("Cache cluster created");
+    ctx.record_events(r, messages);
     out.done.push_back("finished creating cache cluster " + id + who);
   } else if (intent.operation == "modify") {
     std::vector<std::string> failed;

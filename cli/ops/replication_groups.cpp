@@ -49,21 +49,28 @@ core::Status adopt_command_key(Context& ctx, const core::ReplicationGroupRecord&
 // binds the PrimaryEndpoint, the replicas the ReaderEndpoint, where the
 // group daemon runs Sentinel on port 26379. Cluster mode: every member
 // binds the ConfigurationEndpoint (and Redis its cluster bus port there).
-core::Status claim_group_addresses(Context& ctx, core::ReplicationGroupRecord& g) {
+// All from the members' subnet group, whose lock is held while claiming
+// (and released before the members are made).
+core::Status claim_group_addresses(Context& ctx, core::ReplicationGroupRecord& g,
+                                   const std::string& subnet_group) {
+  auto space = ctx.registry.address_space(subnet_group);
+  if (!space) return space.error();
   if (g.cluster_enabled) {
     auto config = ctx.registry.claim_address(g.id, core::kConfigurationEndpointId, g.port,
-                                             can_listen_cluster);
+                                             can_listen_cluster, {}, space->subnets);
     if (!config) return config.error();
     g.configuration_address = *config;
     return std::nullopt;
   }
-  auto primary_address =
-      ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port, can_listen);
+  auto primary_address = ctx.registry.claim_address(g.id, core::kPrimaryEndpointId, g.port,
+                                                    can_listen, {}, space->subnets);
   if (!primary_address) return primary_address.error();
   auto reader_address = ctx.registry.claim_address(
-      g.id, core::kReaderEndpointId, g.port, [](const std::string& a, int port) {
+      g.id, core::kReaderEndpointId, g.port,
+      [](const std::string& a, int port) {
         return can_listen(a, port) && can_listen(a, core::kSentinelPort);
-      });
+      },
+      {}, space->subnets);
   if (!reader_address) {
     ctx.registry.release_address(*primary_address);
     return reader_address.error();
@@ -170,7 +177,10 @@ core::Result<nlohmann::json> create_replication_group(Context& ctx, const nlohma
     if (auto swept = sweep_cluster_leftovers(ctx, m.id); !swept) return swept.error();
   }
 
-  if (auto err = claim_group_addresses(ctx, g)) return *err;
+  {
+    const auto& model = existing ? *existing : plan->members.front();
+    if (auto err = claim_group_addresses(ctx, g, model.subnet_group)) return *err;
+  }
   auto release = [&]() {
     for (const auto& a : g.endpoint_addresses()) ctx.registry.release_address(a);
   };

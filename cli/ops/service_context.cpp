@@ -4,6 +4,7 @@
 #include "cli/ops/request_fields.h"
 #include "core/parameter_groups.h"
 #include "core/snapshots.h"
+#include "core/subnet_groups.h"
 #include "core/users.h"
 
 namespace cachectl::cli {
@@ -36,6 +37,14 @@ core::Result<core::ServiceContext> make_service_context(Context& ctx,
         return snapshot && snapshot->cluster_mode();
       },
       false,
+      [home,
+       region = ctx.region](const std::string& name) -> core::Result<std::vector<std::string>> {
+        auto group = core::SubnetGroupStore(home).get(name);
+        if (!group) return group.error();
+        std::vector<std::string> zones;
+        for (const auto& s : group->parsed_subnets()) zones.push_back(core::subnet_zone(s, region));
+        return zones;
+      },
       [home](const std::string& id) -> core::Status {
         auto group = core::UserGroupStore(home).get(id);
         if (!group) return group.error();

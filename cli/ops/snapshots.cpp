@@ -11,6 +11,7 @@
 #include "cli/ops/request_fields.h"
 #include "core/files.h"
 #include "core/identifiers.h"
+#include "core/tags.h"
 
 namespace cachectl::cli {
 
@@ -81,9 +82,12 @@ core::Result<nlohmann::json> export_snapshot(const core::SnapshotStore& store,
 core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::json& request) {
   auto limit = opt_int(request, "MaxRecords").value_or(50);
   if (limit < 20 || limit > 50) return core::invalid_value("MaxRecords must be between 20 and 50.");
+  // The API's filter: "system" for automatic backups (stored as source
+  // "system"), "user" for manual ones.
   auto source = opt_string(request, "SnapshotSource");
-  if (source && *source != "manual" && *source != "system") {
-    return core::invalid_value("SnapshotSource must be manual or system.");
+  if (source && *source != "user" && *source != "system") {
+    return core::invalid_value("Invalid value for SnapshotSource: '" + *source +
+                               "'. Valid values are system and user.");
   }
   auto cluster = opt_string(request, "CacheClusterId");
   auto name = opt_string(request, "SnapshotName");
@@ -105,7 +109,7 @@ core::Result<nlohmann::json> describe_snapshots(Context& ctx, const nlohmann::js
       return s.error();
     }
     if (cluster && s->cluster.id != *cluster) continue;
-    if (source && s->source != *source) continue;
+    if (source && (s->source == "system") != (*source == "system")) continue;
     if (static_cast<long long>(list.size()) == limit) {
       response["Marker"] = list.back()["SnapshotName"];
       break;
@@ -149,6 +153,11 @@ core::Result<nlohmann::json> copy_snapshot(Context& ctx, const nlohmann::json& r
   auto target = core::normalize_name(opt_string(request, "TargetSnapshotName").value_or(""),
                                      "TargetSnapshotName", 255);
   if (!target) return target.error();
+  // The copy keeps the source's tags, with the request's added.
+  auto tags = core::tags_of_request(request);
+  if (!tags) return tags.error();
+  core::SnapshotRecord copy = *source;
+  if (auto err = core::add_tags(copy.tags, *tags)) return *err;
   auto work = store.begin(*target);
   if (!work) return work.error();
   for (const auto& n : source->nodes) {
@@ -162,7 +171,6 @@ core::Result<nlohmann::json> copy_snapshot(Context& ctx, const nlohmann::json& r
                             "cannot copy " + source_name + ": " + ec.message()};
     }
   }
-  core::SnapshotRecord copy = *source;
   copy.name = *target;
   copy.source = "manual";
   if (auto err = store.publish(*work, copy)) return *err;

@@ -58,7 +58,8 @@ core::Result<Work> begin_snapshot(const core::SnapshotStore& store, const std::s
 
 core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::CacheClusterRecord& c,
                                                  const std::string& raw_name,
-                                                 const std::string& source) {
+                                                 const std::string& source,
+                                                 const std::vector<core::Tag>& tags) {
   auto name = core::normalize_name(raw_name, "SnapshotName", 255);
   if (!name) return name.error();
   if (auto err = snapshots_supported(c.engine, c.node_type)) return *err;
@@ -73,6 +74,7 @@ core::Result<core::SnapshotRecord> take_snapshot(Context& ctx, const core::Cache
   if (!work) return work.error();
   core::SnapshotRecord& s = work->record;
   s.cluster = c;
+  s.tags = tags;
   for (const auto& node : c.nodes) {
     auto saved = save_node(ctx, c.id, node, work->dir / (node.id + ".rdb"));
     if (!saved) {

@@ -12,8 +12,8 @@ namespace cachectl::cli {
 
 core::Result<core::SnapshotRecord> take_snapshot(Context& ctx,
                                                  const core::CacheClusterRecord& cluster,
-                                                 const std::string& name,
-                                                 const std::string& source);
+                                                 const std::string& name, const std::string& source,
+                                                 const std::vector<core::Tag>& tags = {});
 
 // A cluster-mode group's snapshot: one RDB per node group, each from a
 // replica in sync where there is one (as ElastiCache prefers), else from

@@ -10,9 +10,9 @@
 #include "cli/access_apply.h"
 #include "cli/context.h"
 #include "cli/ops/request_fields.h"
-#include "core/create_cluster.h"
 #include "core/identifiers.h"
 #include "core/secret_hash.h"
+#include "core/tags.h"
 
 namespace cachectl::cli {
 
@@ -189,7 +189,7 @@ core::Result<json> create_user(Context& ctx, const json& request) {
   u.access_string = opt_string(request, "AccessString").value_or("");
   if (auto err = core::check_access_string(u.access_string)) return *err;
   if (auto err = apply_authentication(request, u, true)) return *err;
-  auto tags = core::request_tags(request);
+  auto tags = core::tags_of_request(request);
   if (!tags) return tags.error();
   u.tags = std::move(*tags);
   u.create_time = ctx.clock.now();
@@ -268,7 +268,7 @@ core::Result<json> create_user_group(Context& ctx, const json& request) {
   core::UserGroupRecord g;
   g.id = *id;
   g.user_ids = *ids;
-  auto tags = core::request_tags(request);
+  auto tags = core::tags_of_request(request);
   if (!tags) return tags.error();
   g.tags = std::move(*tags);
   g.create_time = ctx.clock.now();

@@ -7,6 +7,7 @@
 // slot uncovered.
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -411,6 +412,84 @@ TEST_F(ClusterMode, ReshardingUnderLoadLosesNoAcknowledgedKeyAndCoversEverySlot)
   EXPECT_EQ(missing, 0);
   ok("delete-replication-group", {"--replication-group-id", "rh"});
   EXPECT_TRUE(wait_until([&] { return running_pids().empty(); }, 10s));
+}
+
+TEST_F(ClusterMode, TestFailoverAndReplicaCountsActOnOneNodeGroup) {
+  json g = create("tf", {"--num-node-groups", "3", "--replicas-per-node-group", "1"});
+  ASSERT_FALSE(g.is_null());
+  const std::string endpoint = config_endpoint(g);
+  EXPECT_EQ(lines_starting(cluster_cli(endpoint, numbered("SET", 1000)), "OK"), 1000);
+
+  // test-failover of node group 0002: its replica becomes the primary of
+  // its slots (Redis Cluster's own manual failover); the others keep theirs.
+  const std::string old_primary = node_address("tf-0002-001");
+  const std::string replica = node_address("tf-0002-002");
+  const std::string other = node_address("tf-0001-001");
+  json f = ok("test-failover", {"--replication-group-id", "tf", "--node-group-id", "0002"});
+  EXPECT_EQ(f["ReplicationGroup"]["ReplicationGroupId"], "tf");
+  EXPECT_TRUE(wait_until([&] { return primary_of_slot(endpoint, 5462) == replica; }, 30s));
+  EXPECT_EQ(primary_of_slot(endpoint, 0), other);
+  wait_available("tf");
+  EXPECT_TRUE(wait_until(
+      [&] { return redis_cli(old_primary, 6379, {"ROLE"}).out.rfind("slave", 0) == 0; }, 30s));
+  // Members of a cluster-mode group carry no role in the API (the cluster
+  // says who is primary); the group stays whole.
+  json after = describe("tf");
+  EXPECT_EQ(after["NodeGroups"][1]["NodeGroupMembers"].size(), 2u);
+  EXPECT_TRUE(all_keys_readable(endpoint, 1000));
+  RunResult events = cachectl({"describe-events", "--source-type", "replication-group", "--query",
+                               "Events[*].Message", "--output", "text"});
+  EXPECT_NE(events.out.find("Test Failover API called for node group 0002"), std::string::npos)
+      << events.out;
+  EXPECT_EQ(cachectl({"test-failover", "--replication-group-id", "tf", "--node-group-id", "0009"})
+                .exit_code,
+            254);
+
+  // One more replica in node group 0001 only: a replica of that group's
+  // primary, in the cluster.
+  json up =
+      ok("increase-replica-count", {"--replication-group-id", "tf", "--replica-configuration",
+                                    "NodeGroupId=0001,NewReplicaCount=2", "--apply-immediately"});
+  EXPECT_EQ(up["ReplicationGroup"]["ReplicationGroupId"], "tf");
+  wait_available("tf");
+  after = describe("tf");
+  ASSERT_EQ(after["NodeGroups"].size(), 3u);
+  EXPECT_EQ(after["NodeGroups"][0]["NodeGroupMembers"].size(), 3u);
+  EXPECT_EQ(after["NodeGroups"][1]["NodeGroupMembers"].size(), 2u);
+  EXPECT_EQ(after["MemberClusters"].size(), 7u);
+  std::string added;
+  for (const auto& m : after["NodeGroups"][0]["NodeGroupMembers"])
+    if (m["CacheClusterId"] != "tf-0001-001" && m["CacheClusterId"] != "tf-0001-002")
+      added = m["CacheClusterId"];
+  ASSERT_FALSE(added.empty());
+  const std::string added_address = node_address(added);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        std::string role = redis_cli(added_address, 6379, {"ROLE"}).out;
+        return role.rfind("slave", 0) == 0 && role.find(other) != std::string::npos;
+      },
+      30s));
+
+  // And back to one: the group's primary stays, the cluster forgets the
+  // removed node, nothing of it keeps running.
+  ok("decrease-replica-count", {"--replication-group-id", "tf", "--replica-configuration",
+                                "NodeGroupId=0001,NewReplicaCount=1", "--apply-immediately"});
+  wait_available("tf");
+  after = describe("tf");
+  EXPECT_EQ(after["NodeGroups"][0]["NodeGroupMembers"].size(), 2u);
+  EXPECT_EQ(after["MemberClusters"].size(), 6u);
+  EXPECT_EQ(primary_of_slot(endpoint, 0), other);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        std::string nodes = redis_cli(endpoint, 6379, {"CLUSTER", "NODES"}).out;
+        return std::count(nodes.begin(), nodes.end(), '\n') == 6;
+      },
+      30s));
+  EXPECT_TRUE(all_keys_readable(endpoint, 1000));
+
+  ok("delete-replication-group", {"--replication-group-id", "tf"});
+  EXPECT_TRUE(wait_until([&] { return running_pids().empty(); }, 10s));
+  EXPECT_TRUE(std::filesystem::is_empty(home_ + "/addresses"));
 }
 
 TEST_F(ClusterMode, RefusedRequestsChangeNothing) {

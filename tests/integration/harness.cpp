@@ -148,6 +148,7 @@ std::vector<int> CachectlTest::running_pids() const {
 }
 
 void CachectlTest::TearDown() {
+  ::unsetenv("CACHECTL_ENGINES_DIR");  // install_redis_version's
   // Kill whatever this test started, whether or not it passed.
   for (int pid : running_pids()) ::kill(pid, SIGKILL);
   wait_until([&] { return running_pids().empty(); }, std::chrono::seconds(5));
@@ -290,6 +291,36 @@ void CachectlTest::write_keys(const std::string& address, int port, int count) {
       run_program({"redis-cli", "-h", address, "-p", std::to_string(port), "--pipe"}, pipe);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_NE(r.out.find("errors: 0, replies: " + std::to_string(count)), std::string::npos) << r.out;
+}
+
+void CachectlTest::install_redis_version(const std::string& version,
+                                         const std::string& before_exec) {
+  std::string dir = home_ + "/engines";
+  fs::create_directories(dir);
+  RunResult which = run_program({"sh", "-c", "command -v redis-server"});
+  std::string real = which.out.substr(0, which.out.find('\n'));
+  std::string path = dir + "/redis-server-" + version;
+  std::ofstream(path) << "#!/bin/sh\n"
+                      << "if [ \"$1\" = --version ]; then echo 'Redis server v=" << version
+                      << " sha=00000000:0 malloc=libc bits=64 build=test'; exit 0; fi\n"
+                      << before_exec << "\nexec " << real << " \"$@\"\n";
+  fs::permissions(path, fs::perms::owner_all);
+  ::setenv("CACHECTL_ENGINES_DIR", dir.c_str(), 1);
+}
+
+std::string CachectlTest::error_of(std::vector<std::string> args) {
+  RunResult r = cachectl(std::move(args));
+  EXPECT_EQ(r.exit_code, 254) << r.out << r.err;
+  auto open = r.err.find('('), close = r.err.find(')');
+  return open == std::string::npos ? r.err : r.err.substr(open + 1, close - open - 1);
+}
+
+std::string CachectlTest::home_prefix() {
+  if (!fs::exists(home_ + "/home.toml")) ok("describe-cache-subnet-groups", {});
+  std::ifstream in(home_ + "/home.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = text.find("127.", text.find("address_prefix"));
+  return text.substr(at, text.find_first_not_of("0123456789.", at) - at);
 }
 
 std::pair<std::string, int> CachectlTest::create_redis(const std::string& id,

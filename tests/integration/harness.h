@@ -34,6 +34,9 @@ class CachectlTest : public ::testing::Test {
   RunResult cachectl_env(const std::vector<std::string>& vars, std::vector<std::string> args);
   // Runs cachectl and checks exit 0 and that stdout passes shapecheck for `op`.
   nlohmann::json ok(const std::string& op, std::vector<std::string> args);
+  // Runs cachectl, expects the API error exit (254) and returns the error's
+  // code (what stands in parentheses in its message).
+  std::string error_of(std::vector<std::string> args);
   // Fails the test when the document does not pass ../shared/tools/shapecheck.py.
   void expect_shape(const std::string& op, const std::string& json_text);
 
@@ -56,6 +59,20 @@ class CachectlTest : public ::testing::Test {
   // cluster's first node endpoint.
   std::pair<std::string, int> create_redis(const std::string& id,
                                            std::vector<std::string> extra = {});
+
+  // Another "installed" Redis, HOME/engines/redis-server-VERSION (and
+  // $CACHECTL_ENGINES_DIR set to that folder until the test ends): a
+  // script that answers --version as that version at once, otherwise runs
+  // the shell line `before_exec` and then the real redis-server.
+  void install_redis_version(const std::string& version, const std::string& before_exec = "");
+
+  // This home's own /16 of the loopback network ("127.N"; no other test
+  // home uses it), read from home.toml once a command has prepared it.
+  std::string home_prefix();
+  // A /24 of it, "127.N.THIRD.0/24", to make subnet groups of.
+  std::string home_subnet(int third) {
+    return home_prefix() + "." + std::to_string(third) + ".0/24";
+  }
 
   // describe-replication-groups of one group (null when there is none).
   nlohmann::json describe_group(const std::string& id);

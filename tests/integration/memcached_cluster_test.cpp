@@ -191,6 +191,11 @@ TEST_F(MemcachedCluster, WithoutApplyImmediatelyTheChangeIsPendingAndNothingMove
   EXPECT_EQ(memcached_processes(after), 2);
   EXPECT_EQ(raw(after["ConfigurationEndpoint"]["Address"], 11211, "config get cluster\\r\\n"),
             expected_discovery(before, 1));
+  // The current count again cancels the pending removal, as the API documents.
+  json cancel =
+      ok("modify-cache-cluster", {"--cache-cluster-id", "sessions", "--num-cache-nodes", "2"});
+  EXPECT_TRUE(cancel["CacheCluster"]["PendingModifiedValues"].empty()) << cancel.dump(2);
+  EXPECT_TRUE(describe("sessions")["PendingModifiedValues"].empty());
 }
 
 TEST_F(MemcachedCluster, RebootingSomeNodesLosesOnlyTheirData) {

@@ -36,21 +36,10 @@ class Modify : public CachectlTest {
     std::filesystem::rename(clock_file_ + ".new", clock_file_);
   }
 
-  // A second "installed" Redis: a program that reports `version` and runs
-  // the real redis-server, in a $CACHECTL_ENGINES_DIR.
+  // A second "installed" Redis that counts its starts (in PATH.runs).
   void install_redis_version(const std::string& version) {
-    std::string dir = home_ + "/engines";
-    std::filesystem::create_directories(dir);
-    RunResult which = run_program({"sh", "-c", "command -v redis-server"});
-    std::string real = which.out.substr(0, which.out.find('\n'));
-    std::string path = dir + "/redis-server-" + version;
-    std::ofstream(path) << "#!/bin/sh\n"
-                        << "if [ \"$1\" = --version ]; then echo 'Redis server v=" << version
-                        << " sha=00000000:0 malloc=libc bits=64 build=test'; exit 0; fi\n"
-                        << "echo $$ >> " << path << ".runs\n"
-                        << "exec " << real << " \"$@\"\n";
-    std::filesystem::permissions(path, std::filesystem::perms::owner_all);
-    ::setenv("CACHECTL_ENGINES_DIR", dir.c_str(), 1);
+    CachectlTest::install_redis_version(
+        version, "echo $$ >> " + home_ + "/engines/redis-server-" + version + ".runs");
   }
 
   std::string maxmemory(const std::string& address, int port) {

@@ -154,7 +154,10 @@ class AutomaticBackups : public Snapshots {
   std::vector<std::string> system_snapshots() {
     json s = ok("describe-snapshots", {"--snapshot-source", "system"});
     std::vector<std::string> names;
-    for (const auto& x : s["Snapshots"]) names.push_back(x["SnapshotName"]);
+    for (const auto& x : s["Snapshots"]) {
+      EXPECT_EQ(x["SnapshotSource"], "automated") << x["SnapshotName"];
+      names.push_back(x["SnapshotName"]);
+    }
     return names;
   }
   bool eventually(const std::vector<std::string>& expected) {
@@ -188,6 +191,15 @@ TEST_F(AutomaticBackups, OneADayInTheWindowAndTheExpiredOnesGo) {
   auto [a2, p2] =
       create_redis("from-backup", {"--snapshot-name", "automatic.daily-2026-12-06-05-00"});
   EXPECT_EQ(redis_cli(a2, p2, {"get", "k"}).out, "v\n");
+  // --snapshot-source takes the API's two values: user for manual snapshots.
+  ok("create-snapshot", {"--cache-cluster-id", "daily", "--snapshot-name", "mine"});
+  json user = ok("describe-snapshots", {"--snapshot-source", "user"});
+  ASSERT_EQ(user["Snapshots"].size(), 1u);
+  EXPECT_EQ(user["Snapshots"][0]["SnapshotName"], "mine");
+  EXPECT_EQ(user["Snapshots"][0]["SnapshotSource"], "manual");
+  RunResult bad = cachectl({"describe-snapshots", "--snapshot-source", "manual"});
+  EXPECT_EQ(bad.exit_code, 254);
+  EXPECT_NE(bad.err.find("InvalidParameterValue"), std::string::npos) << bad.err;
 }
 
 TEST_F(AutomaticBackups, AnUnreadableSystemSnapshotIsNamedInAnEventNotSkippedSilently) {

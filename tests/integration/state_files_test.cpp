@@ -195,12 +195,6 @@ TEST_F(StateFiles, EveryBrokenStateFileIsReportedNamingItByEveryOperationThatRea
         {"create-cache-cluster", "--cache-cluster-id", "restored", "--engine", "redis",
          "--cache-node-type", "cache.t3.micro", "--num-cache-nodes", "1", "--snapshot-name",
          "snap"}}},
-      {"events.toml",
-       // An empty events file is a valid one with no events.
-       {breakages("date", "\"yesterday\"")[0], breakages("date", "\"yesterday\"")[1],
-        breakages("date", "\"yesterday\"")[2]},
-       {{"describe-events"},
-        {"describe-events", "--source-identifier", "alpha", "--source-type", "cache-cluster"}}},
       {"engines.toml",
        breakages("key", "3"),
        {{"describe-cache-engine-versions"},

@@ -26,6 +26,7 @@ class PlanNewCluster : public ::testing::Test {
                                 nullptr,
                                 nullptr,
                                 false,
+                                nullptr,
                                 nullptr};
 
   static json Redis() {
@@ -408,11 +409,47 @@ TEST_F(PlanNewCluster, ReplicationGroupsDoNotExist) {
   EXPECT_EQ(ErrorOf(req), "ReplicationGroupNotFoundFault");
 }
 
+// A subnet group must exist; its subnets' zones are where nodes go unless
+// the request says otherwise.
+TEST_F(PlanNewCluster, SubnetGroupZonesPlaceTheNodes) {
+  ServiceContext with_group = context_;
+  with_group.subnet_group_zones = [](const std::string& name) -> Result<std::vector<std::string>> {
+    if (name != "apps") return ApiError{"CacheSubnetGroupNotFoundFault", "not found"};
+    return std::vector<std::string>{"us-east-1b", "us-east-1c", "us-east-1b"};
+  };
+  json req = {
+      {"CacheClusterId", "mc"}, {"Engine", "memcached"}, {"CacheNodeType", "cache.t3.micro"},
+      {"NumCacheNodes", 3},     {"AZMode", "cross-az"},  {"CacheSubnetGroupName", "Apps"}};
+  auto r = plan_new_cluster(req, with_group);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->subnet_group, "apps");
+  ASSERT_EQ(r->nodes.size(), 3u);
+  EXPECT_EQ(r->nodes[0].availability_zone, "us-east-1b");
+  EXPECT_EQ(r->nodes[1].availability_zone, "us-east-1c");
+  EXPECT_EQ(r->nodes[2].availability_zone, "us-east-1b");
+  req.erase("AZMode");
+  req["NumCacheNodes"] = 1;
+  auto single = plan_new_cluster(req, with_group);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ(single->preferred_availability_zone, "us-east-1b");
+  req["PreferredAvailabilityZone"] = "us-east-1a";  // a zone the group has no subnet in
+  auto told = plan_new_cluster(req, with_group);
+  ASSERT_TRUE(told.ok());
+  EXPECT_EQ(told->nodes[0].availability_zone, "us-east-1a");
+  req["CacheSubnetGroupName"] = "nosuch";
+  EXPECT_EQ(plan_new_cluster(req, with_group).error().code, "CacheSubnetGroupNotFoundFault");
+  req["CacheSubnetGroupName"] = "default";
+  auto by_default = plan_new_cluster(req, with_group);
+  ASSERT_TRUE(by_default.ok());
+  EXPECT_EQ(by_default->subnet_group, "");
+}
+
 TEST_F(PlanNewCluster, EngineVersionNotInstalled) {
   json req = Redis();
   req["EngineVersion"] = "5.0.6";
   EXPECT_EQ(ErrorOf(req), "InvalidParameterValue");
-  ServiceContext nothing{{}, now_, "us-east-1", nullptr, nullptr, nullptr, nullptr, false, nullptr};
+  ServiceContext nothing{{},      now_,    "us-east-1", nullptr, nullptr,
+                         nullptr, nullptr, false,       nullptr, nullptr};
   auto r = plan_new_cluster(Redis(), nothing);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidParameterValue");

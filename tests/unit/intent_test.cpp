@@ -255,6 +255,31 @@ TEST(NodeCountPlan, WithoutApplyImmediatelyTheCountWaitsInPending) {
   EXPECT_EQ(r.pending.cache_node_ids_to_remove, std::vector<std::string>{"0002"});
 }
 
+// As the API documents: a NumCacheNodes equal to the current count cancels
+// the pending adds or removes; a request without it leaves them.
+TEST(NodeCountPlan, TheCurrentCountCancelsWhatIsPending) {
+  CacheClusterRecord r = Memcached(3);
+  auto no_op = [](const CacheNodeRecord&) -> Result<std::string> { return std::string("x"); };
+  auto no_release = [](const std::string&) {};
+  auto pending = plan_node_count(r, Request(2, {"0002"}), "us-east-1");
+  ASSERT_TRUE(pending.ok());
+  ASSERT_TRUE(apply_node_count(r, *pending, false, {}, "us-east-1", no_op, no_release).ok());
+  ASSERT_EQ(r.pending.num_cache_nodes, 2);
+  auto other = plan_node_count(r, {{"CacheClusterId", "m"}}, "us-east-1");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(apply_node_count(r, *other, false, {}, "us-east-1", no_op, no_release).ok());
+  EXPECT_EQ(r.pending.num_cache_nodes, 2) << "a request without NumCacheNodes keeps it";
+  auto same = plan_node_count(r, Request(3), "us-east-1");
+  ASSERT_TRUE(same.ok());
+  auto change = apply_node_count(r, *same, false, {}, "us-east-1", no_op, no_release);
+  ASSERT_TRUE(change.ok());
+  EXPECT_TRUE(change->added.empty() && change->removed.empty());
+  EXPECT_EQ(r.pending.num_cache_nodes, 0);
+  EXPECT_TRUE(r.pending.cache_node_ids_to_remove.empty());
+  EXPECT_TRUE(r.pending.empty());
+  EXPECT_EQ(r.nodes.size(), 3u);
+}
+
 TEST(NodeCountPlan, BadRequestsAreRefused) {
   CacheClusterRecord r = Memcached(3);
   EXPECT_EQ(plan_node_count(r, Request(0), "us-east-1").error().code, "InvalidParameterValue");

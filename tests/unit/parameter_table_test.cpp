@@ -275,9 +275,12 @@ TEST(ParameterGroupNames, FollowTheApiRules) {
 }
 
 TEST(ParameterGroupFiles, RoundTripAndRejectBadContent) {
-  ParameterGroupRecord g{"web", "redis7", "for the web tier", {{"timeout", "300"}}, false};
+  ParameterGroupRecord g{
+      "web", "redis7", "for the web tier", {{"timeout", "300"}}, {{"team", "web"}}, false};
   auto back = parameter_group_from_toml(to_toml(g), "web.toml");
   ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->tags.size(), 1u);
+  EXPECT_EQ(back->tags[0].value, "web");
   EXPECT_EQ(back->name, "web");
   EXPECT_EQ(back->family, "redis7");
   EXPECT_EQ(back->description, "for the web tier");
@@ -316,7 +319,7 @@ TEST_F(ParameterGroupStoreTest, CreateGetUpdateRemove) {
   EXPECT_TRUE(store.get("default.redis7")->is_default);
   EXPECT_EQ(store.get("default.redis6.x").error().code, "CacheParameterGroupNotFound");
   EXPECT_EQ(store.get("mine").error().code, "CacheParameterGroupNotFound");
-  ParameterGroupRecord g{"mine", "memcached1.6", "d", {}, false};
+  ParameterGroupRecord g{"mine", "memcached1.6", "d", {}, {}, false};
   EXPECT_EQ(store.create(g), std::nullopt);
   EXPECT_EQ(store.create(g)->code, "CacheParameterGroupAlreadyExists");
   EXPECT_EQ(store.list_user_names(), std::vector<std::string>{"mine"});

@@ -164,7 +164,7 @@ TEST_F(RecordStoreTest, AnUnopenableLockIsAnErrorNamingItAndNothingIsWritten) {
   EXPECT_NE(removed->message.find(lock.string()), std::string::npos);
 
   ParameterGroupStore groups(home_);
-  ASSERT_FALSE(groups.create({"mine", "redis7", "d", {}, false}).has_value());
+  ASSERT_FALSE(groups.create({"mine", "redis7", "d", {}, {}, false}).has_value());
   fs::create_directories(home_.root() / "locks" / "pg.mine.lock");
   Status g = groups.update("mine", [](ParameterGroupRecord&) -> Status { return std::nullopt; });
   ASSERT_TRUE(g.has_value());
@@ -317,8 +317,9 @@ TEST_F(RecordStoreTest, AnOldClaimWhereADaemonListensIsNeverTakenOver) {
 
 TEST_F(RecordStoreTest, ABrokenParameterGroupIsInvalidNamingItAndCanBeDeleted) {
   ParameterGroupStore groups(home_);
-  ASSERT_FALSE(groups.create({"mine", "redis7", "d", {{"maxmemory-policy", "allkeys-lru"}}, false})
-                   .has_value());
+  ASSERT_FALSE(
+      groups.create({"mine", "redis7", "d", {{"maxmemory-policy", "allkeys-lru"}}, {}, false})
+          .has_value());
   fs::path file = groups.file("mine");
   WriteText(file, "cache_parameter_group_name = 'mine'\n[parameters\n");
   auto g = groups.get("MINE");

@@ -27,6 +27,7 @@ class PlanNewGroup : public ::testing::Test {
                                 nullptr,
                                 nullptr,
                                 false,
+                                nullptr,
                                 nullptr};
 
   static json Request(int members) {
@@ -269,6 +270,7 @@ class PlanClusterMode : public PlanNewGroup {
       [](const std::string& name) { return name == "default.redis7.cluster.on"; },
       [](const std::string& name) { return name == "snap"; },
       false,
+      nullptr,
       {}};
   static json Sharded(int groups, int replicas) {
     return {{"ReplicationGroupId", "Shop"},

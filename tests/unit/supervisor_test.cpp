@@ -221,7 +221,25 @@ TEST_F(SupervisorTest, AnEngineThatKeepsDyingIsRestartedWithGrowingBackoff) {
   EXPECT_EQ(std::count_if(events_.begin(), events_.end(),
                           [](const std::string& e) { return e.rfind("Recovering", 0) == 0; }),
             1);
-  EXPECT_EQ(supervisor_.node_status(), "rebooting");
+  // Still retried, but shown failed: a cluster that cannot run stays deletable.
+  EXPECT_EQ(supervisor_.node_status(), "failed");
+}
+
+TEST_F(SupervisorTest, AnEngineFailingToStartIsCreatingThenFailedThenAvailableOnceItAnswers) {
+  supervisor_.start(t_);
+  SteadyTime now = t_;
+  std::vector<std::string> seen;
+  for (int i = 0; i < 4; ++i) {
+    now += 10ms;
+    supervisor_.on_exit(supervisor_.engine_pid(), exited_with(1), now);
+    seen.push_back(supervisor_.node_status());
+    now = supervisor_.next_deadline(now);
+    supervisor_.tick(now);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"creating", "creating", "failed", "failed"}));
+  supervisor_.tick(now);
+  ASSERT_TRUE(host_.answer(true, now));
+  EXPECT_EQ(supervisor_.node_status(), "available");
 }
 
 TEST_F(SupervisorTest, AnEngineThatCannotBeStartedIsRetriedAfterBackoff) {
