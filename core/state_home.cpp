@@ -16,6 +16,7 @@
 
 #include "core/files.h"
 #include "core/listeners.h"
+#include "core/prefix_reservations.h"
 #include "core/toml_fields.h"
 
 namespace cachectl::core {
@@ -104,8 +105,9 @@ Status StateHome::prepare() const {
                         "limited to 107 bytes); choose a shorter --state-dir"};
   }
   // 127.N.0.0/16 by the path's hash, moved on past every N something on
-  // this machine already listens in (another state home, another user's):
-  // two homes on one /16 would mark each other's addresses foreign.
+  // this machine already listens in (another state home, another user's)
+  // or another live home has reserved (core/prefix_reservations.h): two
+  // homes on one /16 would race for the same addresses.
   auto h = std::hash<std::string>{}(root_.string());
   std::set<int> busy;
   for (std::uint32_t a : listening_ipv4_addresses()) {
@@ -113,7 +115,11 @@ Status StateHome::prepare() const {
     if ((host >> 24) == 127) busy.insert(static_cast<int>((host >> 16) & 0xff));
   }
   int octet = 1 + static_cast<int>(h % 254);
-  for (int tries = 0; tries < 254 && busy.count(octet); ++tries) octet = octet % 254 + 1;
+  if (auto reserved = reserve_address_octet(root_, octet, busy)) {
+    octet = *reserved;
+  } else {
+    for (int tries = 0; tries < 254 && busy.count(octet); ++tries) octet = octet % 254 + 1;
+  }
   toml::table t{{"address_prefix", "127." + std::to_string(octet)}};
   std::ostringstream os;
   os << "# cachectl state home settings\n" << t << "\n";
