@@ -1,11 +1,9 @@
 #include "node/redis_connection.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -147,37 +145,21 @@ void RedisConnection::close() {
 }
 
 core::Status RedisConnection::connect_now() {
-  const bool unix_socket = port_ == 0;
-  fd_ = ::socket(unix_socket ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return unreachable(address_, port_, std::strerror(errno));
-  int rc;
-  if (unix_socket) {
-    sockaddr_un sa{};
-    sa.sun_family = AF_UNIX;
-    if (address_.size() >= sizeof sa.sun_path) {
-      close();
-      return unreachable(address_, port_, "socket path too long");
-    }
-    std::memcpy(sa.sun_path, address_.c_str(), address_.size() + 1);
-    rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  } else {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(static_cast<uint16_t>(port_));
-    if (::inet_pton(AF_INET, address_.c_str(), &sa.sin_addr) != 1) {
-      close();
-      return unreachable(address_, port_, "not an IPv4 address");
-    }
+  // The daemons' own connect (a Unix socket when port_ is 0) and AUTH.
+  const EngineTarget target{address_, port_, user_, password_};
+  bool connecting = false;
+  errno = 0;
+  fd_ = connect_engine(target, connecting);
+  if (fd_ < 0) {
+    return unreachable(
+        address_, port_,
+        errno ? std::strerror(errno) : "not an address or socket path to connect to");
+  }
+  if (port_ != 0) {
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    rc = ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
   }
-  if (rc != 0 && errno != EINPROGRESS) {
-    std::string why = std::strerror(errno);
-    close();
-    return unreachable(address_, port_, why);
-  }
-  if (rc != 0) {
+  if (connecting) {
     pollfd p{fd_, POLLOUT, 0};
     int ready = ::poll(&p, 1, static_cast<int>(timeout_.count()));
     int err = 0;
@@ -188,11 +170,8 @@ core::Status RedisConnection::connect_now() {
       return unreachable(address_, port_, why);
     }
   }
-  if (!password_.empty()) {
-    std::vector<std::string> auth = {"AUTH"};
-    if (!user_.empty()) auth.push_back(user_);
-    auth.push_back(password_);
-    if (auto err = write_all(resp_command(auth))) return err;
+  if (std::string auth = auth_command(target); !auth.empty()) {
+    if (auto err = write_all(auth)) return err;
     auto reply = read_reply();
     if (!reply) return reply.error();
     if (!reply->ok()) {
