@@ -29,6 +29,7 @@
 #include "node/config_endpoint_protocol.h"
 #include "node/daemon_files.h"
 #include "node/discovery.h"
+#include "node/engine_client.h"
 
 namespace cachectl::node {
 
@@ -71,20 +72,13 @@ void no_delay(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-// A non-blocking connect to a node: the descriptor, connected or still
-// connecting (the loop is told when it is done), or -1 when it failed at once.
+// A non-blocking connect to a node (the daemons' connect_engine): the
+// descriptor, connected or still connecting (the loop is told when it is
+// done), or -1 when it failed at once.
 int start_connect(const std::string& address, int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  no_delay(fd);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS) {
-    ::close(fd);
-    return -1;
-  }
+  bool connecting = false;
+  int fd = connect_engine({address, port, "", ""}, connecting);
+  if (fd >= 0) no_delay(fd);
   return fd;
 }
 
