@@ -55,12 +55,13 @@ TEST_F(Snapshots, AnRdbFromAPlainRedisServerSeedsANewCluster) {
       run_program({"redis-server", "--port", "0", "--unixsocket", dir + "/r.sock", "--dir", dir,
                    "--daemonize", "yes", "--pidfile", dir + "/r.pid", "--save", ""});
   ASSERT_EQ(started.exit_code, 0) << started.err;
-  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir + "/r.sock"); },
-                         std::chrono::seconds(5)));
   auto cli = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {"redis-cli", "-s", dir + "/r.sock"});
     return run_program(args).out;
   };
+  // The socket file appears at bind(2), a moment before listen(2): wait for
+  // an answer, not for the file.
+  ASSERT_TRUE(wait_until([&] { return cli({"ping"}) == "PONG\n"; }, std::chrono::seconds(5)));
   EXPECT_EQ(cli({"set", "migrated", "yes"}), "OK\n");
   EXPECT_EQ(cli({"save"}), "OK\n");
   cli({"shutdown", "nosave"});
