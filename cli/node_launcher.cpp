@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "core/files.h"
+#include "node/engine_start.h"
 #include "os/spawn.h"
 
 namespace cachectl::cli {
@@ -26,7 +28,8 @@ namespace {
 // Starts `argv` (a cachectl-node) detached with its output in DIR/node.log;
 // it reports on descriptor 3: "ok" or "error: ...".
 core::Result<PendingDaemon> start_daemon(const fs::path& dir, std::vector<std::string> argv,
-                                         const std::string& what) {
+                                         const std::string& what,
+                                         const os::SpawnOptions* engine = nullptr) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
@@ -43,6 +46,13 @@ core::Result<PendingDaemon> start_daemon(const fs::path& dir, std::vector<std::s
   options.log = log;
   options.fds = {{3, ready[1]}};
   options.detach = true;
+  if (engine) {
+    // The engine first, as the daemon's child; the daemon is told its pid.
+    options.argv.push_back("--engine-pid");
+    options.argv.push_back("0");
+    options.first = engine;
+    options.first_pid_argument = options.argv.size() - 1;
+  }
   os::Spawned daemon = os::spawn(options);
   ::close(ready[1]);
   if (!daemon) {
@@ -105,9 +115,15 @@ core::Status PendingDaemon::wait() {
 }
 
 core::Result<PendingDaemon> start_node(const core::StateHome& home, const std::string& cluster,
-                                       const std::string& node) {
+                                       const std::string& node,
+                                       const core::CacheClusterRecord* record) {
+  std::optional<os::SpawnOptions> engine;
+  if (record && record->id == cluster) {
+    if (auto launch = node::early_engine_launch(home, *record, node))
+      engine = node::engine_spawn_options(*launch, home.node_dir(cluster, node));
+  }
   return start_daemon(home.node_dir(cluster, node), node_argv(home, cluster, node),
-                      node_what(cluster, node));
+                      node_what(cluster, node), engine ? &*engine : nullptr);
 }
 
 core::Status launch_node(const core::StateHome& home, const std::string& cluster,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/cluster.h"
 #include "core/result.h"
 #include "core/state_home.h"
 
@@ -36,8 +37,13 @@ class PendingDaemon {
   std::string log_;
   std::string what_;
 };
+// `record`: the cluster's record, given for a node's first start (a create):
+// when the node's engine needs nothing of its daemon before it starts
+// (node/engine_start.h), it is started here, as the daemon's child, just
+// before the daemon, which adopts it.
 core::Result<PendingDaemon> start_node(const core::StateHome& home, const std::string& cluster,
-                                       const std::string& node);
+                                       const std::string& node,
+                                       const core::CacheClusterRecord* record = nullptr);
 
 // A replication group's daemon (`cachectl-node --group ID`), its files in
 // `dir` (core::group_dir).

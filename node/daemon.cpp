@@ -31,6 +31,7 @@
 #include "node/engine_host.h"
 #include "node/engine_probe.h"
 #include "node/engine_security.h"
+#include "node/engine_start.h"
 #include "node/modify_restart.h"
 #include "node/node_context.h"
 #include "node/ready_notice.h"
@@ -174,15 +175,15 @@ int run_daemon(const DaemonOptions& o) {
   // is not started (the supervisor retries) and an event names the file.
   std::string group_error;
   auto group_values = [&](const core::CacheClusterRecord& r) -> std::optional<GroupValues> {
-    auto group = core::ParameterGroupStore(home).get(r.parameter_group);
-    if (!group) {
-      if (group.error().message != group_error)
-        record_event("Cannot start cache node " + node->id + ": " + group.error().message);
-      group_error = group.error().message;
+    auto values = parameter_group_values(home, r);
+    if (!values) {
+      if (values.error().message != group_error)
+        record_event("Cannot start cache node " + node->id + ": " + values.error().message);
+      group_error = values.error().message;
       return std::nullopt;
     }
     group_error.clear();
-    return group->values;
+    return *values;
   };
   // Who may use the engine and how (users, TLS), read at every start: what
   // cannot be read never means an engine more open than asked. It is not
@@ -309,8 +310,19 @@ int run_daemon(const DaemonOptions& o) {
   }
   // The engine first: the admin socket and the pid file are set up while it
   // starts (a failure below stops it: it dies with the daemon).
+  const bool adopt = o.engine_pid > 0 && !seeding && seed_error.empty();
+  if (o.engine_pid > 0 && !adopt) ::kill(o.engine_pid, SIGKILL);  // data comes first
   if (!seed_error.empty()) {
     supervisor.restore_failed(seed_error);
+  } else if (adopt) {
+    // Started by our launcher while we started (node/engine_start.h). An
+    // engine that exited before our signalfd existed sent a SIGCHLD nobody
+    // got: asked once here.
+    const auto now = std::chrono::steady_clock::now();
+    supervisor.adopt(o.engine_pid, now);
+    int ws = 0;
+    if (::waitpid(o.engine_pid, &ws, WNOHANG) == o.engine_pid)
+      supervisor.on_exit(o.engine_pid, ws, now);
   } else {
     if (seeding) supervisor.expect_restore();
     supervisor.start(std::chrono::steady_clock::now());

@@ -8,28 +8,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/files.h"
+#include "node/engine_start.h"
 #include "os/spawn.h"
 
 namespace cachectl::node {
-namespace {
 
 using namespace std::chrono_literals;
-
-// redis.conf names the secret command names: owner-only, whatever the umask.
-bool write_private(const std::filesystem::path& path, const std::string& text, std::string& error) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
-    error = "cannot write " + path.string() + ": " + std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return false;
-  }
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (!ok) error = "cannot write " + path.string() + ": " + std::strerror(errno);
-  ::close(fd);
-  return ok;
-}
-
-}  // namespace
 
 RealEngineHost::RealEngineHost(EngineEndpoint endpoint, std::filesystem::path dir,
                                EngineClient& client, EngineProbe& probe,
@@ -45,19 +30,20 @@ pid_t RealEngineHost::start(const EngineLaunch& launch, std::string& error) {
   // is over.
   client_.reset();
   probe_.cancel();
-  if (!launch.config_file.empty() && !write_private(launch.config_file, launch.config_text, error))
-    return -1;
-  os::SpawnOptions o;
-  o.argv = launch.argv;
-  o.env = launch.env;
-  o.cwd = dir_;
-  o.log = dir_ / "engine.log";
-  o.new_process_group = true;
-  // The engine dies with its daemon, even one killed with SIGKILL.
-  o.die_with_parent = true;
-  os::Spawned s = os::spawn(o);
+  if (!write_engine_config(launch, error)) return -1;
+  os::Spawned s = os::spawn(engine_spawn_options(launch, dir_));
   if (!s) error = s.what;
   return s.pid;
+}
+
+bool RealEngineHost::adopt(pid_t pid, const EngineLaunch& launch) {
+  client_.reset();
+  probe_.cancel();
+  if (pid <= 0 || launch.config_file.empty()) return false;
+  // Started with the file the launcher wrote: ours if it says what we
+  // would have written (a parameter group changed in between would not).
+  auto text = core::read_file(launch.config_file);
+  return text && *text == launch.config_text;
 }
 
 void RealEngineHost::signal(pid_t pid, int sig) {

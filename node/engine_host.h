@@ -27,6 +27,7 @@ class RealEngineHost final : public EngineHost {
   RealEngineHost(EngineEndpoint endpoint, std::filesystem::path dir, EngineClient& client,
                  EngineProbe& probe, std::string shutdown_command);
   pid_t start(const EngineLaunch& launch, std::string& error) override;
+  bool adopt(pid_t pid, const EngineLaunch& launch) override;
   void signal(pid_t pid, int signal) override;
   bool ask_to_stop() override;
   void probe(ProbeDone done) override;

@@ -1,7 +1,7 @@
 #include "node/engine_security.h"
 
-#include "core/access_control.h"
 #include "core/restricted_commands.h"
+#include "node/engine_start.h"
 #include "node/tls_certificates.h"
 
 namespace cachectl::node {
@@ -12,11 +12,9 @@ core::Result<EngineSecurity> engine_security(const core::StateHome& home,
                                              const std::filesystem::path& dir,
                                              const std::string& command_key,
                                              const ReplicationSetup& replication) {
-  EngineSecurity s;
-  auto access = core::read_node_access(home, record);
-  if (!access) return access.error();
-  s.users = core::node_acl_users(*access, command_key);
-  s.unix_socket = home.engine_socket(node.address);
+  auto base = engine_access(home, record, node, command_key);
+  if (!base) return base.error();
+  EngineSecurity s = *base;
   if (!record.transit_encryption_enabled) return s;
   auto files = ensure_tls_files(home, dir,
                                 {node.address, replication.primary_endpoint,

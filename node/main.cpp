@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
                "with --group: run the group's cluster manager (the group daemon starts it)")
       ->needs(group_option);
   app.add_option("--ready-fd", o.ready_fd, "descriptor to report readiness on");
+  app.add_option("--engine-pid", o.engine_pid,
+                 "the engine the launcher started for this node (our child); 0 for none")
+      ->needs(node);
   CLI11_PARSE(app, argc, argv);
   if (group.empty() && (o.cluster.empty() || o.node.empty())) {
     std::fprintf(stderr, "cachectl-node: give --cluster and --node, or --group\n");

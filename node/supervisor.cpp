@@ -35,13 +35,13 @@ using os::describe_wait_status;
 Supervisor::Supervisor(SupervisorConfig config, EngineHost& host, EventSink events)
     : config_(std::move(config)), host_(host), events_(std::move(events)) {}
 
-void Supervisor::spawn(SteadyTime now) {
+void Supervisor::spawn(SteadyTime now, const EngineLaunch* composed) {
   if (starts_ > 0 && why_ == Why::kRecovery && config_.hold && config_.hold()) {
     state_ = State::kBackoff;
     next_action_ = now + 100ms;
     return;
   }
-  EngineLaunch launch = config_.launch();
+  EngineLaunch launch = composed ? *composed : config_.launch();
   std::string error;
   pid_ = host_.start(launch, error);
   started_at_ = now;
@@ -61,6 +61,23 @@ void Supervisor::spawn(SteadyTime now) {
 void Supervisor::start(SteadyTime now) {
   stop_requested_ = false;
   spawn(now);
+}
+
+void Supervisor::adopt(pid_t pid, SteadyTime now) {
+  stop_requested_ = false;
+  // Composed as for a start (the launch also tells the daemon's parts what
+  // the engine runs with), then compared with what was started.
+  EngineLaunch launch = config_.launch();
+  if (!host_.adopt(pid, launch)) {
+    host_.signal(pid, SIGKILL);  // reaped by the daemon's loop, not ours
+    spawn(now, &launch);
+    return;
+  }
+  pid_ = pid;
+  started_at_ = now;
+  ++starts_;
+  state_ = State::kStarting;
+  next_action_ = now;
 }
 
 void Supervisor::on_exit(pid_t pid, int ws, SteadyTime now) {

@@ -25,6 +25,10 @@ class EngineHost {
   // Writes the launch's configuration file and starts the engine: its pid,
   // or -1 with `error` set.
   virtual pid_t start(const EngineLaunch& launch, std::string& error) = 0;
+  // The engine `pid`, started before the daemon ran by its launcher
+  // (node/engine_start.h): true if it was started with `launch` (then it is
+  // the engine); false if not (then it is stopped and started again).
+  virtual bool adopt(pid_t pid, const EngineLaunch& launch) = 0;
   virtual void signal(pid_t pid, int signal) = 0;
   // Asks an answering engine to stop at once by its own means (Redis: the
   // renamed SHUTDOWN NOSAVE); false when it cannot be asked (then SIGTERM).
@@ -55,6 +59,10 @@ class Supervisor {
   Supervisor(SupervisorConfig config, EngineHost& host, EventSink events);
 
   void start(SteadyTime now);
+  // The first start was made by the daemon's launcher (engine `pid`, our
+  // child): taken as this start when it was made with what start() would
+  // use, else that engine is killed and start() does it again.
+  void adopt(pid_t pid, SteadyTime now);
   // The first start loads data given by the user (a snapshot or an RDB file):
   // if the engine dies before it ever answers, the data is bad and the node
   // is "restore-failed" instead of being restarted.
@@ -88,7 +96,8 @@ class Supervisor {
   enum class State { kStarting, kAvailable, kStopping, kBackoff, kStopped, kRestoreFailed };
   enum class Why { kNone, kReboot, kRecovery };
 
-  void spawn(SteadyTime now);
+  // `composed`: the launch, already asked of config_.launch.
+  void spawn(SteadyTime now, const EngineLaunch* composed = nullptr);
   void terminate(SteadyTime now);
   // The answer to the probe of the engine of start number `start`.
   void on_probe(int start, bool answered, SteadyTime now);

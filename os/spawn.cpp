@@ -39,6 +39,11 @@ struct ChildArgs {
   int status_fd;
   pid_t parent;
   void* grandchild_stack;  // detach: where the detached process starts
+  // detach with a first program: what it needs, its status pipe's read end,
+  // and the argument to write its pid into (room for 20 digits).
+  ChildArgs* first = nullptr;
+  int first_status_read = -1;
+  char* first_pid_text = nullptr;
 };
 
 // Its own stack for each child that shares our memory (clone(CLONE_VM)).
@@ -46,9 +51,41 @@ constexpr std::size_t kChildStack = 256 * 1024;
 
 [[noreturn]] void exec_child(ChildArgs& a);
 
+int child_main(void* arg);
+
+// Writes `value` in decimal at `out` (async-signal-safe).
+void write_decimal(char* out, long value) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && n < 20);
+  for (int i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  out[n] = '\0';
+}
+
 // The detached process (detach): started by the first child, which reports
-// its pid and exits as soon as it has exec'ed.
-int grandchild_main(void* arg) { exec_child(*static_cast<ChildArgs*>(arg)); }
+// its pid and exits as soon as it has exec'ed. With a first program, it
+// starts that first (so that it is its parent once it has exec'ed argv)
+// and names it in argv; one that did not start is named "0".
+int grandchild_main(void* arg) {
+  ChildArgs& a = *static_cast<ChildArgs*>(arg);
+  if (a.first) {
+    a.first->parent = ::getpid();
+    pid_t first = ::clone(child_main, static_cast<char*>(a.first->grandchild_stack) + kChildStack,
+                          CLONE_VM | CLONE_VFORK | SIGCHLD, a.first);
+    // It has exec'ed or exited (CLONE_VFORK): a report is there or not.
+    Report r{};
+    bool failed = first < 0 || ::read(a.first_status_read, &r, sizeof r) == sizeof r;
+    if (failed && first > 0) {
+      while (::waitpid(first, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+    write_decimal(a.first_pid_text, failed ? 0 : first);
+  }
+  exec_child(a);
+}
 
 // From clone to exec: only async-signal-safe calls, nothing allocated, no
 // memory of the parent's written (the child runs in it, on its own stack,
@@ -171,6 +208,20 @@ std::string resolve_program(const std::string& name) {
   return name;
 }
 
+// Our environment with `extra` ("NAME=VALUE") added, replacing NAME.
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> out;
+  auto name_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    bool replaced = false;
+    for (const auto& x : extra) replaced = replaced || name_of(x) == name_of(entry);
+    if (!replaced) out.push_back(entry);
+  }
+  for (const auto& x : extra) out.push_back(x);
+  return out;
+}
+
 // A stack for a child, unmapped when done.
 class ChildStack {
  public:
@@ -218,29 +269,59 @@ Spawned spawn(const SpawnOptions& o) {
   std::vector<std::string> env_strings;
   std::vector<char*> envp;
   if (!o.env.empty()) {
-    auto name_of = [](const std::string& e) { return e.substr(0, e.find('=')); };
-    for (char** e = environ; *e; ++e) {
-      std::string entry(*e);
-      bool replaced = false;
-      for (const auto& extra : o.env) replaced = replaced || name_of(extra) == name_of(entry);
-      if (!replaced) env_strings.push_back(entry);
-    }
-    for (const auto& extra : o.env) env_strings.push_back(extra);
+    env_strings = environment_with(o.env);
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
   }
   const std::string program = resolve_program(o.argv[0]);
   ChildStack stack, grandchild_stack;
   if (!stack.ok() || (o.detach && !grandchild_stack.ok())) return failed("mmap: ", errno);
+  // The first program's arguments, prepared here like the rest (it runs on
+  // the detached process's memory, which is ours until it execs).
+  const bool with_first = o.detach && o.first && !o.first->argv.empty() &&
+                          o.first_pid_argument > 0 && o.first_pid_argument < o.argv.size();
+  std::vector<std::string> first_env_strings;
+  std::vector<char*> first_argv, first_envp;
+  std::string first_program;
+  std::string first_pid_text(24, '0');
+  ChildStack first_stack;
+  int first_status[2] = {-1, -1};
+  if (with_first) {
+    for (const auto& a : o.first->argv) first_argv.push_back(const_cast<char*>(a.c_str()));
+    first_argv.push_back(nullptr);
+    first_env_strings = environment_with(o.first->env);
+    for (auto& e : first_env_strings) first_envp.push_back(e.data());
+    first_envp.push_back(nullptr);
+    first_program = resolve_program(o.first->argv[0]);
+    if (!first_stack.ok()) return failed("mmap: ", errno);
+    // Non-blocking: we hold its write end too, so no EOF ever comes; once
+    // the first program has exec'ed or exited, its report is there or not.
+    if (::pipe2(first_status, O_CLOEXEC | O_NONBLOCK) != 0) return failed("pipe: ", errno);
+    argv[o.first_pid_argument] = first_pid_text.data();
+  }
+  ChildArgs first_args{
+      o.first,           first_program.c_str(),
+      first_argv.data(), o.first && !o.first->env.empty() ? first_envp.data() : nullptr,
+      first_status[1],   0,
+      first_stack.base()};
   int status[2];
-  if (::pipe2(status, O_CLOEXEC) != 0) return failed("pipe: ", errno);
+  if (::pipe2(status, O_CLOEXEC) != 0) {
+    if (with_first) {
+      ::close(first_status[0]);
+      ::close(first_status[1]);
+    }
+    return failed("pipe: ", errno);
+  }
   ChildArgs args{&o,
                  program.c_str(),
                  argv.data(),
                  envp.empty() ? nullptr : envp.data(),
                  status[1],
                  ::getpid(),
-                 grandchild_stack.base()};
+                 grandchild_stack.base(),
+                 with_first ? &first_args : nullptr,
+                 first_status[0],
+                 first_pid_text.data()};
   // No handler of ours may run in the child (it shares our memory): every
   // signal waits until it has exec'ed, and it starts with none blocked.
   sigset_t all, old;
@@ -255,6 +336,10 @@ Spawned spawn(const SpawnOptions& o) {
     return failed("clone: ", clone_errno);
   }
   ::close(status[1]);
+  if (with_first) {
+    ::close(first_status[0]);
+    ::close(first_status[1]);
+  }
   pid_t detached = -1;
   int child_errno = 0;
   for (;;) {

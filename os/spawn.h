@@ -43,6 +43,14 @@ struct SpawnOptions {
   // Extra environment entries ("NAME=VALUE", replacing an inherited NAME);
   // the rest of the parent's environment is kept.
   std::vector<std::string> env;
+  // detach only: a program the detached process starts as its own child
+  // just before it execs argv (a node daemon's engine, started before the
+  // daemon's own start), and the argument of argv that is replaced by the
+  // decimal pid of that child, or by "0" when it could not be started (the
+  // program then starts it itself). Its die_with_parent is relative to the
+  // detached process.
+  const SpawnOptions* first = nullptr;
+  std::size_t first_pid_argument = 0;
 };
 
 struct Spawned {

@@ -84,15 +84,16 @@ core::Status clear_intent(Context& ctx, const std::string& id, core::Durability 
 // `meanwhile` while they start, then waits for each: their engines start
 // side by side. The first failure, if any (a daemon started by a killed
 // command a moment ago may take its lock while we look: that counts as
-// started).
-core::Status start_daemons(Context& ctx, const std::string& cluster,
+// started). `record`: given for the nodes' first start (start_node).
+core::Status start_daemons(Context& ctx, const core::CacheClusterRecord& record,
                            const std::vector<std::string>& nodes,
                            const std::function<core::Status()>& meanwhile) {
+  const std::string& cluster = record.id;
   core::Status failure;
   std::vector<std::pair<std::string, PendingDaemon>> pending;
   for (const auto& node : nodes) {
     if (daemon_alive(ctx, cluster, node)) continue;
-    auto started = start_node(ctx.home(), cluster, node);
+    auto started = start_node(ctx.home(), cluster, node, &record);
     if (!started) {
       if (!daemon_alive(ctx, cluster, node)) failure = started.error();
       break;
@@ -136,7 +137,7 @@ core::Result<Settled> settle(Context& ctx, const std::string& id,
   if (intent.operation == "create") {
     std::vector<std::string> nodes;
     for (const auto& d : daemons_of(r)) nodes.push_back(d.id);
-    if (auto err = start_daemons(ctx, id, nodes, while_starting)) {
+    if (auto err = start_daemons(ctx, r, nodes, while_starting)) {
       // A cluster that cannot run is not left behind (as create does).
       if (auto e = teardown_cluster(ctx, r)) return *e;
       ctx.record_events(r, {"Cache cluster creation undone: " + err->message});

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sstream>
+
 namespace cachectl::os {
 namespace {
 
@@ -89,6 +91,54 @@ TEST(Spawn, ADetachedChildIsNotOurs) {
   EXPECT_EQ(std::atoi(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0).c_str()), s.pid);
   EXPECT_EQ(::waitpid(s.pid, nullptr, WNOHANG), -1) << "re-parented: not our child";
   EXPECT_EQ(errno, ECHILD);
+}
+
+// The detached program's report: "$1 $$ PPID-of-$1 ARGS-of-$1", on fd 3.
+std::string spawn_with_first(const std::vector<std::string>& first_argv, Spawned& s) {
+  int p[2];
+  EXPECT_EQ(::pipe2(p, O_CLOEXEC), 0);
+  SpawnOptions first;
+  first.argv = first_argv;
+  first.die_with_parent = true;
+  SpawnOptions o;
+  o.argv = {"/bin/sh", "-c",
+            "if [ \"$1\" = 0 ]; then echo \"0 $$\" >&3; exit; fi; "
+            "echo \"$1 $$ $(cut -d' ' -f4 /proc/$1/stat) $(tr '\\0' ' ' < /proc/$1/cmdline)\" "
+            ">&3; wait",
+            "sh", "PID"};
+  o.fds = {{3, p[1]}};
+  o.detach = true;
+  o.first = &first;
+  o.first_pid_argument = 4;
+  s = spawn(o);
+  ::close(p[1]);
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::read(p[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(p[0]);
+  return out;
+}
+
+TEST(Spawn, ADetachedProgramsFirstProgramIsItsChildAndItsPidIsInTheArguments) {
+  Spawned s;
+  std::string out = spawn_with_first({"sleep", "0.2"}, s);
+  ASSERT_TRUE(s) << s.what;
+  std::istringstream words(out);
+  int first = 0, detached = 0, parent = 0;
+  std::string program, argument;
+  words >> first >> detached >> parent >> program >> argument;
+  EXPECT_GT(first, 0) << out;
+  EXPECT_EQ(detached, s.pid) << out;
+  EXPECT_EQ(parent, s.pid) << "the first program is the detached program's child: " << out;
+  EXPECT_EQ(program + " " + argument, "sleep 0.2") << out;
+}
+
+TEST(Spawn, AFirstProgramThatCannotRunIsNamedZeroAndTheProgramStillRuns) {
+  Spawned s;
+  std::string out = spawn_with_first({"/nonexistent/engine"}, s);
+  ASSERT_TRUE(s) << s.what;
+  EXPECT_EQ(out, "0 " + std::to_string(s.pid) + "\n");
 }
 
 TEST(Spawn, DescribeWaitStatus) {

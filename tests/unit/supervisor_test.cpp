@@ -27,6 +27,11 @@ class FakeHost final : public EngineHost {
     }
     return ++last_pid;
   }
+  bool adopt(pid_t pid, const EngineLaunch&) override {
+    adopted.push_back(pid);
+    probe_done = nullptr;
+    return adopt_matches;
+  }
   void signal(pid_t pid, int sig) override { signals.push_back({pid, sig}); }
   bool ask_to_stop() override {
     ++asked_to_stop;
@@ -52,6 +57,8 @@ class FakeHost final : public EngineHost {
   pid_t last_pid = 1000;
   bool fail_start = false;
   bool can_ask = true;
+  bool adopt_matches = true;
+  std::vector<pid_t> adopted;
   int asked_to_stop = 0;
   std::vector<std::pair<pid_t, int>> signals;
 };
@@ -100,6 +107,38 @@ TEST_F(SupervisorTest, ANewEngineIsCreatingUntilItAnswersThenAvailable) {
   EXPECT_EQ(supervisor_.node_status(), "available");
   EXPECT_TRUE(events_.empty()) << "a first start is no recovery";
   EXPECT_EQ(supervisor_.next_deadline(t_), SteadyTime::max());
+}
+
+TEST_F(SupervisorTest, AnEngineStartedByTheLauncherIsAdoptedAsTheFirstStart) {
+  supervisor_.adopt(4242, t_);
+  EXPECT_EQ(host_.adopted, std::vector<pid_t>{4242});
+  EXPECT_EQ(host_.starts, 0) << "nothing started again";
+  EXPECT_EQ(supervisor_.engine_pid(), 4242);
+  EXPECT_EQ(supervisor_.node_status(), "creating");
+  supervisor_.tick(t_);
+  ASSERT_TRUE(host_.answer(true, t_));
+  EXPECT_EQ(supervisor_.node_status(), "available");
+  // It is the engine: its death is a recovery, and it is restarted.
+  supervisor_.on_exit(4242, killed_by(9), t_ + 1s);
+  EXPECT_EQ(host_.starts, 1);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_NE(events_[0].find("(pid 4242) was killed by signal 9"), std::string::npos) << events_[0];
+}
+
+TEST_F(SupervisorTest, AnEngineStartedWithAnotherConfigurationIsKilledAndStartedAgain) {
+  host_.adopt_matches = false;
+  supervisor_.adopt(4242, t_);
+  ASSERT_EQ(host_.signals.size(), 1u);
+  EXPECT_EQ(host_.signals[0], (std::pair<pid_t, int>{4242, SIGKILL}));
+  EXPECT_EQ(host_.starts, 1);
+  EXPECT_EQ(supervisor_.engine_pid(), 1001);
+  // The killed one's exit is not the engine's: no recovery, no restart.
+  supervisor_.on_exit(4242, killed_by(9), t_);
+  EXPECT_EQ(host_.starts, 1);
+  EXPECT_TRUE(events_.empty());
+  supervisor_.tick(t_);
+  ASSERT_TRUE(host_.answer(true, t_));
+  EXPECT_EQ(supervisor_.node_status(), "available");
 }
 
 TEST_F(SupervisorTest, TheProbeIsAskedAndItsAnswerAwaitedOffTheLoop) {
