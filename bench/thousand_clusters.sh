@@ -12,6 +12,8 @@
 #  4. describe-cache-clusters of all: wall and CPU time (user+sys), median of
 #     RUNS.
 # Once per run: a bare redis-server's exec -> first PONG, median of 10.
+# Every timed start (create, bare engine) comes SETTLE_MS (100) after the
+# step before it, so that none is timed during the last one's teardown.
 # Targets: node daemons together under 5% of one core idle at N = 1,000;
 # create -> available at N = 1,000 within 1.2x of N = 1; describe of all
 # 1,000 under 300 ms; delete under 30 ms per cluster; create -> available at
@@ -80,6 +82,7 @@ cat >"$WORK/driver.py" <<'PY'
 import fcntl, json, os, resource, socket, statistics, subprocess, sys, time
 
 C, HOME = os.environ["C"], os.environ["HOME_DIR"]
+SETTLE = float(os.environ.get("SETTLE_MS", "100")) / 1000
 TCK = os.sysconf("SC_CLK_TCK")
 DEVNULL = subprocess.DEVNULL
 
@@ -168,6 +171,7 @@ def measure(n, idle_seconds, runs, out):
     create, delete, bare_here = [], [], []
     for i in range(1, runs + 1):
         cid = f"m{n}r{i}"
+        settle()
         t = time.perf_counter()
         r = cc("create-cache-cluster", "--cache-cluster-id", cid, "--engine", "redis",
                "--cache-node-type", "cache.t3.micro")
@@ -183,6 +187,7 @@ def measure(n, idle_seconds, runs, out):
         # A bare engine started under the same load, between the creates:
         # what the machine alone does to the engine's own start at this N.
         port = free_port()
+        settle()
         bare_here.append(pong_once(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                                     "--save", "", "--appendonly", "no", "--daemonize", "no"], port))
 
@@ -208,6 +213,13 @@ def measure(n, idle_seconds, runs, out):
     with open(out, "a") as f:
         f.write(json.dumps(res) + "\n")
     print(f"N={n}: " + json.dumps(res), file=sys.stderr)
+
+
+def settle():
+    """A pause before each timed start (create or bare engine), so that
+    neither is timed while the one before it is still being torn down (a
+    deleted node's engine and daemon exit after the waiter returns)."""
+    time.sleep(SETTLE)
 
 
 def free_port():
@@ -242,6 +254,7 @@ def bare(out, conf_template):
     flags, conf = [], []
     for _ in range(10):
         port = free_port()
+        settle()
         flags.append(pong_once(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                                 "--save", "", "--appendonly", "no", "--daemonize", "no"], port))
     # The same with a node's own redis.conf (bind/port/dir swapped): the
@@ -262,6 +275,7 @@ def bare(out, conf_template):
                     line = f'dir "{d}/data"\n'
                 lines.append(line)
             open(f"{d}/redis.conf", "w").writelines(lines)
+            settle()
             conf.append(pong_once(["redis-server", f"{d}/redis.conf"], port))
     res = {"bare_ms": 1000 * med(flags), "bare_all": [round(1000 * x, 2) for x in flags]}
     if conf:
