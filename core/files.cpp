@@ -93,20 +93,23 @@ int create_temporary(const fs::path& path, fs::path& name) {
   return -1;
 }
 
+bool sweep_dead_temporary(const fs::path& dir, const std::string& n) {
+  std::size_t tmp = n.rfind(".tmp.");
+  if (n.empty() || n[0] != '.' || tmp == std::string::npos) return false;
+  std::size_t dot = n.find('.', tmp + 5);
+  if (dot == std::string::npos || dot == tmp + 5) return false;
+  std::string pid_text = n.substr(tmp + 5, dot - tmp - 5);
+  if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+    return false;
+  pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink((dir / n).c_str());
+  return true;
+}
+
 void sweep_dead_temporaries(const fs::path& dir) {
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string n = e.path().filename().string();
-    std::size_t tmp = n.rfind(".tmp.");
-    if (n.empty() || n[0] != '.' || tmp == std::string::npos) continue;
-    std::size_t dot = n.find('.', tmp + 5);
-    if (dot == std::string::npos || dot == tmp + 5) continue;
-    std::string pid_text = n.substr(tmp + 5, dot - tmp - 5);
-    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
-      continue;
-    pid_t pid = static_cast<pid_t>(std::stol(pid_text));
-    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink(e.path().c_str());
-  }
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    sweep_dead_temporary(dir, e.path().filename().string());
 }
 
 bool sync_directory(const fs::path& dir) {

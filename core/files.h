@@ -58,6 +58,9 @@ enum class CreateResult { kCreated, kExists, kFailed };
 // Removes the temporaries (create_temporary's ".NAME.tmp.PID.N") in `dir`
 // whose process is gone: what writers killed half-way left behind.
 void sweep_dead_temporaries(const fs::path& dir);
+// The same for one name found in `dir` (by a listing made for something
+// else): true if it was such a temporary (removed or not).
+bool sweep_dead_temporary(const fs::path& dir, const std::string& name);
 
 // fsync(2) of a directory, which makes the names created, renamed or removed
 // in it durable.

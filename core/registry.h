@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,9 @@ class Registry {
  private:
   StateHome home_;
   RecordStore<CacheClusterRecord> store_;
+  // The claims listed by this registry's last claim_address, for
+  // reclaim_dead_claims to judge some of (one listing per create).
+  std::optional<std::vector<std::uint32_t>> last_claims_;
 };
 
 }  // namespace cachectl::core
