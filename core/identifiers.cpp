@@ -42,9 +42,13 @@ Result<std::string> normalize_cluster_id(std::string_view id, std::string_view p
   return normalize_name(id, parameter, 50);
 }
 
+std::string resource_arn(std::string_view region, std::string_view type, std::string_view name) {
+  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) + ":" +
+         std::string(type) + ":" + std::string(name);
+}
+
 std::string cluster_arn(std::string_view region, std::string_view cluster_id) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) +
-         ":cluster:" + std::string(cluster_id);
+  return resource_arn(region, "cluster", cluster_id);
 }
 
 std::vector<std::string> availability_zones(std::string_view region) {

@@ -25,6 +25,8 @@ std::string ascii_lower(std::string_view text);
 
 inline constexpr std::string_view kAccountId = "000000000000";
 
+// arn:aws:elasticache:REGION:ACCOUNT:TYPE:NAME, the one way an ARN is made.
+std::string resource_arn(std::string_view region, std::string_view type, std::string_view name);
 std::string cluster_arn(std::string_view region, std::string_view cluster_id);
 std::vector<std::string> availability_zones(std::string_view region);
 

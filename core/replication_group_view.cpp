@@ -8,8 +8,7 @@ namespace cachectl::core {
 using json = nlohmann::json;
 
 std::string replication_group_arn(std::string_view region, std::string_view id) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) +
-         ":replicationgroup:" + std::string(id);
+  return resource_arn(region, "replicationgroup", id);
 }
 
 bool cluster_in_sync(const ReplicationGroupRecord& g,

@@ -69,8 +69,7 @@ nlohmann::json snapshot_json(const SnapshotRecord& s, const std::string& status,
                       {"SnapshotRetentionLimit", c.snapshot_retention_limit},
                       {"SnapshotWindow", c.snapshot_window},
                       {"NodeSnapshots", nodes},
-                      {"ARN", "arn:aws:elasticache:" + region + ":" + std::string(kAccountId) +
-                                  ":snapshot:" + s.name}};
+                      {"ARN", resource_arn(region, "snapshot", s.name)}};
   if (!c.notification_topic_arn.empty()) j["TopicArn"] = c.notification_topic_arn;
   j["CacheSubnetGroupName"] = c.subnet_group.empty() ? "default" : c.subnet_group;
   if (!c.replication_group_id.empty()) j["ReplicationGroupId"] = c.replication_group_id;

@@ -98,8 +98,7 @@ Result<SubnetGroupRecord> subnet_group_from_toml(std::string_view text, std::str
 }
 
 std::string subnet_group_arn(std::string_view region, std::string_view name) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) +
-         ":subnetgroup:" + std::string(name);
+  return resource_arn(region, "subnetgroup", name);
 }
 
 nlohmann::json subnet_group_json(const SubnetGroupRecord& g, const std::string& vpc_id,

@@ -113,9 +113,4 @@ Result<ResourceArn> parse_resource_arn(std::string_view arn, std::string_view re
   return out;
 }
 
-std::string resource_arn(std::string_view region, std::string_view type, std::string_view name) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) + ":" +
-         std::string(type) + ":" + std::string(name);
-}
-
 }  // namespace cachectl::core

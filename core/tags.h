@@ -43,6 +43,5 @@ struct ResourceArn {
 
 // InvalidARN unless an ElastiCache ARN of this account and `region`.
 Result<ResourceArn> parse_resource_arn(std::string_view arn, std::string_view region);
-std::string resource_arn(std::string_view region, std::string_view type, std::string_view name);
 
 }  // namespace cachectl::core

@@ -117,13 +117,11 @@ Status check_access_string(std::string_view access) {
 }
 
 std::string user_arn(std::string_view region, std::string_view id) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) +
-         ":user:" + std::string(id);
+  return resource_arn(region, "user", id);
 }
 
 std::string user_group_arn(std::string_view region, std::string_view id) {
-  return "arn:aws:elasticache:" + std::string(region) + ":" + std::string(kAccountId) +
-         ":usergroup:" + std::string(id);
+  return resource_arn(region, "usergroup", id);
 }
 
 std::string to_toml(const UserRecord& u) {

@@ -134,12 +134,17 @@ int run_daemon(const DaemonOptions& o) {
   // group_id: the group the running engine was started in ("" = none).
   // A member's place in its group, from the group's record at every start:
   // the recorded primary starts as primary, the others replicate from it.
+  // Why the engine cannot start, told once per reason (an engine that
+  // cannot start must not flood the event log): `last` is the one told last.
+  auto cannot_start = [&](std::string& last, const std::string& why) {
+    if (why != last) record_event("Cannot start cache node " + node->id + ": " + why);
+    last = why;
+  };
   std::string group_error_seen;
   auto replication_setup = [&]() -> std::optional<ReplicationSetup> {
     if (group_id.empty()) return ReplicationSetup{};
     auto fail = [&](const std::string& why) -> std::optional<ReplicationSetup> {
-      if (why != group_error_seen) record_event("Cannot start cache node " + node->id + ": " + why);
-      group_error_seen = why;
+      cannot_start(group_error_seen, why);
       return std::nullopt;
     };
     auto group = core::ReplicationGroupStore(home).get(group_id);
@@ -177,9 +182,7 @@ int run_daemon(const DaemonOptions& o) {
   auto group_values = [&](const core::CacheClusterRecord& r) -> std::optional<GroupValues> {
     auto values = parameter_group_values(home, r);
     if (!values) {
-      if (values.error().message != group_error)
-        record_event("Cannot start cache node " + node->id + ": " + values.error().message);
-      group_error = values.error().message;
+      cannot_start(group_error, values.error().message);
       return std::nullopt;
     }
     group_error.clear();
@@ -194,9 +197,7 @@ int run_daemon(const DaemonOptions& o) {
     if (r.engine != "redis") return EngineSecurity{};
     auto s = engine_security(home, r, n, dir, ctx.command_key, setup);
     if (!s) {
-      if (s.error().message != security_error)
-        record_event("Cannot start cache node " + node->id + ": " + s.error().message);
-      security_error = s.error().message;
+      cannot_start(security_error, s.error().message);
       return std::nullopt;
     }
     security_error.clear();

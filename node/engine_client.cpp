@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 namespace cachectl::node {
 
@@ -21,37 +22,119 @@ std::string resp_command(const std::vector<std::string>& args) {
 
 namespace {
 
-constexpr std::size_t kNotResp = std::string::npos;
+// Nesting bound for arrays: CLUSTER SHARDS nests 4 deep, nothing of ours
+// more than that.
+constexpr int kMaxDepth = 8;
 
-// Length of the reply starting at `at`, 0 when incomplete, kNotResp if bad.
-std::size_t reply_at(const std::string& r, std::size_t at, int depth) {
-  if (at >= r.size()) return 0;
-  if (depth > 8) return kNotResp;
-  std::size_t eol = r.find("\r\n", at);
-  if (eol == std::string::npos) return 0;
-  char type = r[at];
-  if (type == '+' || type == '-' || type == ':') return eol + 2 - at;
-  if (type != '$' && type != '*') return kNotResp;
-  long long n = 0;
-  auto [p, ec] = std::from_chars(r.data() + at + 1, r.data() + eol, n);
-  if (ec != std::errc() || p != r.data() + eol) return kNotResp;
-  std::size_t pos = eol + 2;
-  if (n < 0) return pos - at;
-  if (type == '$') {
-    std::size_t total = pos + static_cast<std::size_t>(n) + 2;
-    return r.size() >= total ? total - at : 0;
+// One reply starting at `pos`, with `pos` moved past it; nullopt while it
+// is incomplete, or with `bad` set when the bytes are not RESP.
+std::optional<RespValue> parse_at(const std::string& d, std::size_t& pos, int depth, bool& bad) {
+  if (pos >= d.size()) return std::nullopt;
+  std::size_t eol = d.find("\r\n", pos);
+  if (eol == std::string::npos) return std::nullopt;
+  RespValue v;
+  const char type = d[pos];
+  std::string_view line(d.data() + pos + 1, eol - pos - 1);
+  auto number = [&](std::int64_t& out) {
+    auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), out);
+    return ec == std::errc() && end == line.data() + line.size();
+  };
+  auto not_resp = [&]() -> std::optional<RespValue> {
+    bad = true;
+    return std::nullopt;
+  };
+  switch (type) {
+    case '+':
+    case '-':
+      v.type = type == '+' ? RespValue::Type::kSimple : RespValue::Type::kError;
+      v.text = line;
+      pos = eol + 2;
+      return v;
+    case ':':
+      v.type = RespValue::Type::kInteger;
+      if (!number(v.integer)) return not_resp();
+      pos = eol + 2;
+      return v;
+    case '$': {
+      std::int64_t len = 0;
+      if (!number(len) || len < -1) return not_resp();
+      if (len == -1) {
+        v.type = RespValue::Type::kNil;
+        pos = eol + 2;
+        return v;
+      }
+      auto n = static_cast<std::size_t>(len);
+      if (d.size() < eol + 2 + n + 2) return std::nullopt;
+      v.type = RespValue::Type::kBulk;
+      v.text = d.substr(eol + 2, n);
+      pos = eol + 2 + n + 2;
+      return v;
+    }
+    case '*': {
+      std::int64_t count = 0;
+      if (!number(count) || count < -1 || depth >= kMaxDepth) return not_resp();
+      if (count == -1) {
+        v.type = RespValue::Type::kNil;
+        pos = eol + 2;
+        return v;
+      }
+      v.type = RespValue::Type::kArray;
+      std::size_t at = eol + 2;
+      for (std::int64_t i = 0; i < count; ++i) {
+        auto element = parse_at(d, at, depth + 1, bad);
+        if (!element) return std::nullopt;  // incomplete, or bad inside
+        v.elements.push_back(std::move(*element));
+      }
+      pos = at;
+      return v;
+    }
+    default:
+      return not_resp();
   }
-  for (long long i = 0; i < n; ++i) {
-    std::size_t len = reply_at(r, pos, depth + 1);
-    if (len == 0 || len == kNotResp) return len;
-    pos += len;
-  }
-  return pos - at;
 }
 
 }  // namespace
 
-std::size_t resp_reply_length(const std::string& data) { return reply_at(data, 0, 0); }
+std::string RespValue::describe() const {
+  switch (type) {
+    case Type::kSimple:
+      return "+" + text;
+    case Type::kError:
+      return "-" + text;
+    case Type::kInteger:
+      return ":" + std::to_string(integer);
+    case Type::kBulk:
+      return text;
+    case Type::kNil:
+      return "(nil)";
+    case Type::kArray:
+      return "(array of " + std::to_string(elements.size()) + ")";
+  }
+  return {};
+}
+
+std::optional<RespValue> parse_resp(const std::string& data, std::size_t& pos) {
+  std::size_t at = pos;
+  bool bad = false;
+  auto v = parse_at(data, at, 0, bad);
+  if (bad) {
+    pos = data.size();
+    RespValue e;
+    e.type = RespValue::Type::kError;
+    e.text = kRespProtocolError;
+    return e;
+  }
+  if (v) pos = at;
+  return v;
+}
+
+std::size_t resp_reply_length(const std::string& data) {
+  std::size_t at = 0;
+  bool bad = false;
+  auto v = parse_at(data, at, 0, bad);
+  if (bad) return std::string::npos;
+  return v ? at : 0;
+}
 
 std::string resp_reply_text(const std::string& reply) {
   if (!reply.empty() && reply[0] == '$') {
@@ -190,7 +273,7 @@ void EngineClient::read_replies() {
   for (;;) {
     std::size_t len = resp_reply_length(in_);
     if (len == 0) break;
-    if (len == kNotResp || pending_.empty()) {
+    if (len == std::string::npos || pending_.empty()) {
       broken_ = true;
       break;
     }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cachectl::node {
@@ -90,10 +91,33 @@ class EngineClient {
   std::uint64_t generation_ = 0;
 };
 
+// One RESP2 reply.
+struct RespValue {
+  enum class Type { kSimple, kError, kInteger, kBulk, kNil, kArray };
+  Type type = Type::kNil;
+  std::string text;  // simple string, error (without '-'), bulk string
+  std::int64_t integer = 0;
+  std::vector<RespValue> elements;
+
+  bool is_error() const { return type == Type::kError; }
+  bool ok() const { return type == Type::kSimple && text == "OK"; }
+  // "-ERR ...", "+OK", ":3", the bulk text, "(array of N)".
+  std::string describe() const;
+};
+
+// The text of parse_resp's error value for bytes that are not RESP.
+inline constexpr std::string_view kRespProtocolError = "protocol error";
+// Parses one reply starting at `pos`: the value, with `pos` moved past it;
+// nullopt while the reply is incomplete. Throws nothing: bytes that are not
+// RESP are an error value (kRespProtocolError). The one RESP parser: the
+// daemon's EngineClient frames replies with it (resp_reply_length), the
+// cluster manager's RedisConnection reads values.
+std::optional<RespValue> parse_resp(const std::string& data, std::size_t& pos);
+
 // The RESP encoding of a command (an array of bulk strings).
 std::string resp_command(const std::vector<std::string>& args);
-// The length of the first complete RESP reply in `data`, 0 while it is
-// incomplete, or npos when it is not RESP.
+// The length of the first complete RESP reply in `data` (parse_resp's), 0
+// while it is incomplete, or npos when it is not RESP.
 std::size_t resp_reply_length(const std::string& data);
 // The text of one complete reply (see EngineClient::Reply).
 std::string resp_reply_text(const std::string& reply);

@@ -1,12 +1,7 @@
 #include "node/engine_host.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "core/files.h"
 #include "node/engine_start.h"

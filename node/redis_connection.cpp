@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include "node/engine_client.h"
@@ -18,114 +17,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Nesting bound for arrays: CLUSTER SHARDS nests 4 deep, nothing of ours
-// more than that.
-constexpr int kMaxDepth = 8;
-constexpr const char* kProtocolError = "protocol error";
-
-std::optional<RespValue> parse_at(const std::string& d, std::size_t& pos, int depth) {
-  if (pos >= d.size()) return std::nullopt;
-  std::size_t eol = d.find("\r\n", pos);
-  if (eol == std::string::npos) return std::nullopt;
-  RespValue v;
-  const char type = d[pos];
-  std::string line = d.substr(pos + 1, eol - pos - 1);
-  auto number = [&](std::int64_t& out) {
-    auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), out);
-    return ec == std::errc() && end == line.data() + line.size();
-  };
-  auto bad = [&]() {
-    RespValue e;
-    e.type = RespValue::Type::kError;
-    e.text = kProtocolError;
-    pos = d.size();
-    return e;
-  };
-  switch (type) {
-    case '+':
-    case '-':
-      v.type = type == '+' ? RespValue::Type::kSimple : RespValue::Type::kError;
-      v.text = line;
-      pos = eol + 2;
-      return v;
-    case ':':
-      v.type = RespValue::Type::kInteger;
-      if (!number(v.integer)) return bad();
-      pos = eol + 2;
-      return v;
-    case '$': {
-      std::int64_t len = 0;
-      if (!number(len) || len < -1) return bad();
-      if (len == -1) {
-        v.type = RespValue::Type::kNil;
-        pos = eol + 2;
-        return v;
-      }
-      auto n = static_cast<std::size_t>(len);
-      if (d.size() < eol + 2 + n + 2) return std::nullopt;
-      v.type = RespValue::Type::kBulk;
-      v.text = d.substr(eol + 2, n);
-      pos = eol + 2 + n + 2;
-      return v;
-    }
-    case '*': {
-      std::int64_t count = 0;
-      if (!number(count) || count < -1 || depth >= kMaxDepth) return bad();
-      if (count == -1) {
-        v.type = RespValue::Type::kNil;
-        pos = eol + 2;
-        return v;
-      }
-      v.type = RespValue::Type::kArray;
-      std::size_t at = eol + 2;
-      for (std::int64_t i = 0; i < count; ++i) {
-        auto element = parse_at(d, at, depth + 1);
-        if (!element) return std::nullopt;
-        if (at == d.size() && element->is_error() && element->text == kProtocolError) {
-          pos = at;
-          return element;  // bad bytes inside: the whole reply is bad
-        }
-        v.elements.push_back(std::move(*element));
-      }
-      pos = at;
-      return v;
-    }
-    default:
-      return bad();
-  }
-}
-
 core::ApiError unreachable(const std::string& address, int port, const std::string& why) {
   return core::ApiError{"EngineUnreachable",
                         address + (port ? ":" + std::to_string(port) : std::string()) + ": " + why};
 }
 
 }  // namespace
-
-std::string RespValue::describe() const {
-  switch (type) {
-    case Type::kSimple:
-      return "+" + text;
-    case Type::kError:
-      return "-" + text;
-    case Type::kInteger:
-      return ":" + std::to_string(integer);
-    case Type::kBulk:
-      return text;
-    case Type::kNil:
-      return "(nil)";
-    case Type::kArray:
-      return "(array of " + std::to_string(elements.size()) + ")";
-  }
-  return {};
-}
-
-std::optional<RespValue> parse_resp(const std::string& data, std::size_t& pos) {
-  std::size_t at = pos;
-  auto v = parse_at(data, at, 0);
-  if (v) pos = at;
-  return v;
-}
 
 RedisConnection::RedisConnection(std::string address, int port, std::chrono::milliseconds timeout)
     : address_(std::move(address)), port_(port), timeout_(timeout) {}
@@ -214,7 +111,7 @@ core::Result<RespValue> RedisConnection::read_reply() {
         in_.clear();
         in_pos_ = 0;
       }
-      if (v->is_error() && v->text == kProtocolError) {
+      if (v->is_error() && v->text == kRespProtocolError) {
         close();
         return unreachable(address_, port_, "not a RESP reply");
       }

@@ -13,27 +13,9 @@
 #include <vector>
 
 #include "core/result.h"
+#include "node/engine_client.h"
 
 namespace cachectl::node {
-
-// One RESP2 reply.
-struct RespValue {
-  enum class Type { kSimple, kError, kInteger, kBulk, kNil, kArray };
-  Type type = Type::kNil;
-  std::string text;  // simple string, error (without '-'), bulk string
-  std::int64_t integer = 0;
-  std::vector<RespValue> elements;
-
-  bool is_error() const { return type == Type::kError; }
-  bool ok() const { return type == Type::kSimple && text == "OK"; }
-  // "-ERR ...", "+OK", ":3", the bulk text, "(array of N)".
-  std::string describe() const;
-};
-
-// Parses one reply starting at `pos`: the value, with `pos` moved past it;
-// nullopt while the reply is incomplete. Throws nothing: bytes that are not
-// RESP are an error value ("protocol error").
-std::optional<RespValue> parse_resp(const std::string& data, std::size_t& pos);
 
 class RedisConnection {
  public:

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 namespace cachectl::os {
@@ -222,6 +223,15 @@ std::vector<std::string> environment_with(const std::vector<std::string>& extra)
   return out;
 }
 
+// execve's form of `strings`: their characters, then a null pointer. Made
+// before fork: the child may not allocate.
+std::vector<char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (const auto& x : strings) out.push_back(const_cast<char*>(x.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 // A stack for a child, unmapped when done.
 class ChildStack {
  public:
@@ -262,16 +272,13 @@ Spawned spawn(const SpawnOptions& o) {
     out.what = "cannot run " + o.argv[0] + ": " + step + std::strerror(e);
     return out;
   };
-  std::vector<char*> argv;
-  for (const auto& a : o.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = c_strings(o.argv);
   // The environment is built before fork: the child may not allocate.
   std::vector<std::string> env_strings;
   std::vector<char*> envp;
   if (!o.env.empty()) {
     env_strings = environment_with(o.env);
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
+    envp = c_strings(env_strings);
   }
   const std::string program = resolve_program(o.argv[0]);
   ChildStack stack, grandchild_stack;
@@ -284,26 +291,27 @@ Spawned spawn(const SpawnOptions& o) {
   std::vector<char*> first_argv, first_envp;
   std::string first_program;
   std::string first_pid_text(24, '0');
-  ChildStack first_stack;
+  std::optional<ChildStack> first_stack;  // mapped only when there is one
   int first_status[2] = {-1, -1};
   if (with_first) {
-    for (const auto& a : o.first->argv) first_argv.push_back(const_cast<char*>(a.c_str()));
-    first_argv.push_back(nullptr);
+    first_argv = c_strings(o.first->argv);
     first_env_strings = environment_with(o.first->env);
-    for (auto& e : first_env_strings) first_envp.push_back(e.data());
-    first_envp.push_back(nullptr);
+    first_envp = c_strings(first_env_strings);
     first_program = resolve_program(o.first->argv[0]);
-    if (!first_stack.ok()) return failed("mmap: ", errno);
+    first_stack.emplace();
+    if (!first_stack->ok()) return failed("mmap: ", errno);
     // Non-blocking: we hold its write end too, so no EOF ever comes; once
     // the first program has exec'ed or exited, its report is there or not.
     if (::pipe2(first_status, O_CLOEXEC | O_NONBLOCK) != 0) return failed("pipe: ", errno);
     argv[o.first_pid_argument] = first_pid_text.data();
   }
-  ChildArgs first_args{
-      o.first,           first_program.c_str(),
-      first_argv.data(), o.first && !o.first->env.empty() ? first_envp.data() : nullptr,
-      first_status[1],   0,
-      first_stack.base()};
+  ChildArgs first_args{o.first,
+                       first_program.c_str(),
+                       first_argv.data(),
+                       o.first && !o.first->env.empty() ? first_envp.data() : nullptr,
+                       first_status[1],
+                       0,
+                       first_stack ? first_stack->base() : nullptr};
   int status[2];
   if (::pipe2(status, O_CLOEXEC) != 0) {
     if (with_first) {

@@ -24,8 +24,7 @@ json group_json(const Context& ctx, const core::ParameterGroupRecord& g) {
           {"CacheParameterGroupFamily", g.family},
           {"Description", g.description},
           {"IsGlobal", false},
-          {"ARN", "arn:aws:elasticache:" + ctx.region + ":" + std::string(core::kAccountId) +
-                      ":parametergroup:" + g.name}};
+          {"ARN", core::resource_arn(ctx.region, "parametergroup", g.name)}};
 }
 
 // Where a value comes from: the user's group, else ElastiCache's own

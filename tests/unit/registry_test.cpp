@@ -327,6 +327,17 @@ TEST_F(RegistryTest, RemoveReleasesAddressesForReuse) {
   EXPECT_EQ(second, first) << "the lowest free addresses are given again";
 }
 
+TEST_F(RegistryTest, AClaimSweepsTheAddressTemporariesOfKilledWritersAndKeepsLiveOnes) {
+  Create(MakeRecord("alpha"));
+  fs::path dead = home_.addresses_dir() / ".127.9.9.9.tmp.4194305.0";  // above pid_max
+  fs::path live = home_.addresses_dir() / (".127.9.9.8.tmp." + std::to_string(::getpid()) + ".0");
+  WriteText(dead, "gone/0001");
+  WriteText(live, "busy/0001");
+  Create(MakeRecord("bravo"));
+  EXPECT_FALSE(fs::exists(dead)) << "the claim's listing removes a killed writer's temporary";
+  EXPECT_TRUE(fs::exists(live)) << "a running writer's temporary stays";
+}
+
 TEST_F(RegistryTest, RemoveOfUnknownIdIsNotFound) {
   Status s = registry_->remove("nosuch");
   ASSERT_TRUE(s.has_value());
