@@ -145,6 +145,9 @@ struct CacheClusterRecord {
   }
 
   const CacheNodeRecord* find_node(std::string_view node_id) const;
+  // Whether its nodes start from data given at creation (a snapshot, or RDB
+  // files by SnapshotArns).
+  bool restores_data() const { return !snapshot_name.empty() || !snapshot_arns.empty(); }
 };
 
 // TOML text of a record; parsing names `origin` (the file) in every error and

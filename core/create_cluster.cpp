@@ -237,7 +237,7 @@ Result<CacheClusterRecord> plan_new_cluster(const json& req, const ServiceContex
   r.snapshot_arns = get_strings(req, "SnapshotArns");
   r.snapshot_name = get_string(req, "SnapshotName");
   bool wants_backup = has(req, "SnapshotRetentionLimit") || has(req, "SnapshotWindow");
-  if (!redis && (wants_backup || !r.snapshot_arns.empty() || !r.snapshot_name.empty())) {
+  if (!redis && (wants_backup || r.restores_data())) {
     return invalid_combination(
         "Snapshots (SnapshotArns, SnapshotName, SnapshotRetentionLimit, SnapshotWindow) are only "
         "supported for Redis clusters.");

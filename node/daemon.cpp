@@ -304,7 +304,7 @@ int run_daemon(const DaemonOptions& o) {
   std::string seed_error;
   bool seeding = false;
   if (ctx.engine == "redis" && !core::fs::exists(dir / "data" / ".seeded") &&
-      (!record->snapshot_name.empty() || !record->snapshot_arns.empty())) {
+      record->restores_data()) {
     seeding = true;
     seed_error = place_seed(home, *record, node->id, dir / "data" / "dump.rdb");
     std::ofstream(dir / "data" / ".seeded") << "seeded\n";

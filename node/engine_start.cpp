@@ -65,8 +65,7 @@ std::optional<EngineLaunch> early_engine_launch(const core::StateHome& home,
                                                 const std::string& node_id) {
   const core::CacheNodeRecord* node = record.find_node(node_id);
   if (!node || record.engine != "redis" || !record.replication_group_id.empty() ||
-      record.transit_encryption_enabled || !record.snapshot_name.empty() ||
-      !record.snapshot_arns.empty())
+      record.transit_encryption_enabled || record.restores_data())
     return std::nullopt;
   const auto dir = home.node_dir(record.id, node_id);
   std::error_code ec;
