@@ -5,6 +5,7 @@
 // with cachectl's for the same request: on the same resource exactly; for a
 // request that makes or changes something, on a twin made by cachectl with
 // the same request, where only the ids and the times each was made at differ.
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -14,6 +15,17 @@ namespace cachectl::testing {
 namespace {
 
 using nlohmann::json;
+
+// A daily snapshot window that does not hold the test's minute (UTC), nor
+// touch the maintenance windows below (03:00-04:00): one that held it
+// would start an automatic backup in one twin and not the other
+// ("snapshotting" vs "available"), as it did at 05:10 UTC.
+std::string snapshot_window_away_from_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&now, &utc);
+  return utc.tm_hour >= 4 && utc.tm_hour < 7 ? "17:00-18:00" : "05:00-06:00";
+}
 
 // The same cluster request for both twins; windows and zone are given, as
 // cachectl would otherwise derive them from the id.
@@ -32,7 +44,7 @@ std::vector<std::string> create_args(const std::string& id) {
           "--preferred-maintenance-window",
           "mon:03:00-mon:04:00",
           "--snapshot-window",
-          "05:00-06:00",
+          snapshot_window_away_from_now(),
           "--snapshot-retention-limit",
           "1",
           "--tags",
